@@ -1,0 +1,366 @@
+"""The score file format, shared by import and export (so a file round-trips).
+
+One row per published figure, in CSV (UTF-8, with or without BOM; Thai Windows cp874 is
+also read) or XLSX (first sheet). Columns, in any order (Thai header names work too):
+
+    org          body slug (or its DLA code)                 หน่วยงาน
+    fiscal_year  fiscal year in พ.ศ., e.g. 2568               ปีงบประมาณ
+    scope        overall | level | tool | group | indicator | indicator_alt | item    ระดับ
+    code         tool code (IIT), group code (9.3), indicator number (4), item code (i10);
+                 empty for overall and level                  รหัส
+    part         0 (whole; empty means 0), or 1 / 2 for the parts of a tool scored in
+                 parts (EIT 2568: 1 = EIT Public, 2 = EIT Survey)                    ส่วน
+    value        the score 0–100, at most two decimals (Thai digits accepted); for
+                 scope=level the level's name                  คะแนน
+
+``indicator_alt`` is a second figure a document prints for the same indicator.
+Parsing here reads and checks; writing is services.scores_import.
+"""
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+
+from ita_portal.thai import parse_decimal, to_arabic_digits
+
+from .models import Assessment, Framework, Organization
+
+COLUMNS = ["org", "fiscal_year", "scope", "code", "part", "value"]
+HEADER_ALIASES = {
+    "org": "org", "หน่วยงาน": "org", "slug": "org",
+    "fiscal_year": "fiscal_year", "ปีงบประมาณ": "fiscal_year", "ปี": "fiscal_year",
+    "scope": "scope", "ระดับ": "scope",
+    "code": "code", "รหัส": "code",
+    "part": "part", "ส่วน": "part",
+    "value": "value", "score": "value", "คะแนน": "value",
+}
+SCOPES = ["overall", "level", "tool", "group", "indicator", "indicator_alt", "item"]
+MAX_XLSX_UNCOMPRESSED = 50 * 1024 * 1024
+MAX_ROWS = 200_000
+
+
+class ImportRejected(Exception):
+    """The whole file is refused; ``errors`` are Thai sentences, row-numbered."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("\n".join(errors))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    line: int
+    org: Organization
+    framework: Framework
+    scope: str
+    code: str
+    part: int
+    value: object  # Decimal, or the level's name for scope=level
+    target: object = None  # the Tool / ItemGroup / Indicator / Item the row scores
+
+    @property
+    def key(self):
+        return (self.org.pk, self.framework.pk, self.scope, self.code, self.part)
+
+
+# ---------------------------------------------------------------- reading files
+
+
+def read_table(data: bytes, filename: str = "") -> list[tuple[int, dict[str, str]]]:
+    """(row number as a spreadsheet shows it, {column: text}) for every non-blank row."""
+    if len(data) > settings.SCORE_IMPORT_MAX_BYTES:
+        limit = settings.SCORE_IMPORT_MAX_BYTES // (1024 * 1024)
+        raise ImportRejected([f"ไฟล์มีขนาดเกิน {limit} MB"])
+    if not data.strip():
+        raise ImportRejected(["ไฟล์ว่างเปล่า ไม่มีข้อมูลคะแนน"])
+    if data.startswith(b"PK\x03\x04"):
+        rows = _xlsx_rows(data)
+    elif data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ImportRejected(["ไฟล์ Excel รุ่นเก่า (.xls) ไม่รองรับ กรุณาบันทึกเป็น .xlsx หรือ .csv"])
+    elif b"\x00" in data[:4096]:
+        raise ImportRejected(["รองรับเฉพาะไฟล์ CSV หรือ XLSX"])
+    else:
+        rows = _csv_rows(data)
+    return _with_header(rows)
+
+
+def _csv_rows(data: bytes):
+    for encoding in ("utf-8-sig", "cp874"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ImportRejected(["อ่านไฟล์ CSV ไม่ได้ กรุณาบันทึกเป็น UTF-8"])
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    try:
+        return list(enumerate(csv.reader(io.StringIO(text), dialect), start=1))
+    except csv.Error as exc:
+        raise ImportRejected([f"รูปแบบไฟล์ CSV ไม่ถูกต้อง: {exc}"]) from None
+
+
+def _xlsx_rows(data: bytes):
+    from openpyxl import load_workbook
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if sum(info.file_size for info in archive.infolist()) > MAX_XLSX_UNCOMPRESSED:
+                raise ImportRejected(["ไฟล์ XLSX มีข้อมูลเมื่อแตกไฟล์ใหญ่เกินกำหนด"])
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except ImportRejected:
+        raise
+    except Exception:  # openpyxl raises many kinds for a broken file
+        raise ImportRejected(["ไฟล์ XLSX เสียหายหรือไม่ใช่ไฟล์ Excel ที่อ่านได้"]) from None
+    try:
+        sheet = workbook.worksheets[0]
+        rows = []
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            rows.append((number, ["" if v is None else _cell_text(v) for v in values]))
+            if number > MAX_ROWS:
+                raise ImportRejected([f"ไฟล์มีมากกว่า {MAX_ROWS:,} แถว"])
+        return rows
+    finally:
+        workbook.close()
+
+
+def _cell_text(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _with_header(rows):
+    rows = [(n, [c.strip() for c in cells]) for n, cells in rows if any(c.strip() for c in cells)]
+    if not rows:
+        raise ImportRejected(["ไฟล์ว่างเปล่า ไม่มีข้อมูลคะแนน"])
+    header_line, header = rows[0]
+    columns = [HEADER_ALIASES.get(h.strip().lower()) for h in header]
+    missing = [c for c in COLUMNS if c not in columns]
+    if missing:
+        raise ImportRejected([
+            f"แถวที่ {header_line}: แถวหัวตารางไม่มีคอลัมน์ {', '.join(missing)} "
+            f"(ต้องมี {', '.join(COLUMNS)})"
+        ])
+    if len(rows) == 1:
+        raise ImportRejected(["ไฟล์ไม่มีข้อมูลคะแนน มีเพียงแถวหัวตาราง"])
+    if len(rows) > MAX_ROWS:
+        raise ImportRejected([f"ไฟล์มีมากกว่า {MAX_ROWS:,} แถว"])
+    result = []
+    for number, cells in rows[1:]:
+        record = {c: "" for c in COLUMNS}
+        for column, cell in zip(columns, cells):
+            if column:
+                record[column] = cell
+        result.append((number, record))
+    return result
+
+
+# ---------------------------------------------------------------- checking rows
+
+
+class _Catalogue:
+    """Everything rows are checked against, loaded once (a fixed number of queries)."""
+
+    def __init__(self):
+        self.orgs = {}
+        for org in Organization.objects.all():
+            self.orgs[org.slug] = org
+            if org.dla_code:
+                self.orgs[org.dla_code] = org
+        self.frameworks = {}
+        from .selectors import frameworks_with_catalogue
+
+        for fw in frameworks_with_catalogue(Framework.objects.values_list("pk", flat=True)).values():
+            tools = {t.code: t for t in fw.tools.all()}
+            tool_by_pk = {t.pk: t for t in tools.values()}
+            indicators = {str(i.number): i for i in fw.indicators.all()}
+            groups = {g.code: g for i in indicators.values() for g in i.groups.all()}
+            items = {it.code: it for i in indicators.values() for it in i.items.all()}
+            self.frameworks[fw.fiscal_year] = {
+                "fw": fw, "tool": tools, "group": groups, "indicator": indicators, "indicator_alt": indicators,
+                "item": items, "tool_by_pk": tool_by_pk,
+                "levels": [band["label"] for band in fw.level_rule],
+                "indicator_by_pk": {i.pk: i for i in indicators.values()},
+            }
+
+    def tool_of(self, fyc, scope, target):
+        if scope == "tool":
+            return target
+        if scope in ("indicator", "indicator_alt"):
+            return fyc["tool_by_pk"][target.tool_id]
+        return fyc["tool_by_pk"][fyc["indicator_by_pk"][target.indicator_id].tool_id]  # group or item
+
+
+def _normalise_code(scope: str, code: str) -> str:
+    code = to_arabic_digits(code.strip())
+    if scope == "tool":
+        return code.upper()
+    if scope == "item":
+        code = code.lower()
+        if code[:1] == "๐":  # seeds write o1 with a Thai zero
+            code = "o" + code[1:]
+    return code
+
+
+def check_rows(records, *, allowed_org_ids: set[int] | None = None) -> list[ScoreRow]:
+    """Turn read rows into ScoreRows, or raise ImportRejected listing every bad row."""
+    catalogue = _Catalogue()
+    errors: list[str] = []
+    seen: dict[tuple, int] = {}
+    rows: list[ScoreRow] = []
+    for line, record in records:
+        row, row_errors = _check_row(catalogue, line, record, allowed_org_ids)
+        if row_errors:
+            errors.extend(f"แถวที่ {line}: {message}" for message in row_errors)
+            continue
+        if row.key in seen:
+            errors.append(f"แถวที่ {line}: ซ้ำกับแถวที่ {seen[row.key]} (หน่วยงาน ปี ระดับ รหัส และส่วนเดียวกัน)")
+            continue
+        seen[row.key] = line
+        rows.append(row)
+    if errors:
+        raise ImportRejected(errors)
+    return rows
+
+
+def _check_row(catalogue, line, record, allowed_org_ids):
+    errors = []
+    org = catalogue.orgs.get(record["org"].strip())
+    if org is None:
+        errors.append(f"ไม่พบหน่วยงาน “{record['org']}”" if record["org"] else "ไม่ได้ระบุหน่วยงาน")
+    elif allowed_org_ids is not None and org.pk not in allowed_org_ids:
+        errors.append(f"คุณไม่มีสิทธิ์นำเข้าคะแนนของ{org.name}")
+
+    fyc = None
+    year_text = to_arabic_digits(record["fiscal_year"]).strip()
+    if not year_text.isdigit():
+        errors.append(f"ปีงบประมาณ “{record['fiscal_year']}” ไม่ถูกต้อง (ใช้ปี พ.ศ. เช่น 2568)")
+    else:
+        fyc = catalogue.frameworks.get(int(year_text))
+        if fyc is None:
+            errors.append(f"ไม่พบกรอบการประเมินปีงบประมาณ พ.ศ. {year_text}")
+
+    scope = record["scope"].strip().lower()
+    if scope not in SCOPES:
+        errors.append(f"ระดับ “{record['scope']}” ไม่ถูกต้อง (ใช้ได้: {', '.join(SCOPES)})")
+        return None, errors
+
+    part_text = to_arabic_digits(record["part"]).strip() or "0"
+    part = int(part_text) if part_text in ("0", "1", "2") else None
+    if part is None:
+        errors.append(f"ส่วน “{record['part']}” ไม่ถูกต้อง (ใช้ 0, 1 หรือ 2)")
+
+    code = _normalise_code(scope, record["code"])
+    target = None
+    if scope in ("overall", "level"):
+        if code:
+            errors.append(f"ระดับ {scope} ต้องไม่มีรหัส")
+        if part:
+            errors.append(f"ระดับ {scope} ไม่มีส่วนย่อย")
+    elif fyc is not None:
+        target = fyc[scope].get(code)
+        if target is None:
+            names = {"tool": "เครื่องมือ", "group": "กลุ่มข้อ", "indicator": "ตัวชี้วัด",
+                     "indicator_alt": "ตัวชี้วัด", "item": "ข้อการประเมิน"}
+            errors.append(f"ไม่พบ{names[scope]} “{record['code']}” ในปีงบประมาณ พ.ศ. {fyc['fw'].fiscal_year}")
+        elif part is not None:
+            parts = catalogue.tool_of(fyc, scope, target).parts
+            if part and part not in parts:
+                errors.append(f"{record['code']} ไม่มีคะแนนแยกส่วนที่ {part}")
+            elif scope == "item" and parts and not part:
+                errors.append(f"ข้อ {record['code']} ต้องระบุส่วน ({', '.join(map(str, parts))})")
+
+    value = _check_value(scope, record["value"], fyc, errors)
+    if errors:
+        return None, errors
+    return ScoreRow(line, org, fyc["fw"], scope, code, part, value, target), []
+
+
+def _check_value(scope, text, fyc, errors):
+    if scope == "level":
+        label = text.strip()
+        if not label:
+            errors.append("ไม่ได้ระบุระดับผลการประเมิน")
+        elif fyc is not None and label not in fyc["levels"]:
+            errors.append(f"ระดับ “{label}” ไม่มีในเกณฑ์ปี {fyc['fw'].fiscal_year} (ใช้ได้: {', '.join(fyc['levels'])})")
+        return label
+    try:
+        value = parse_decimal(text)
+    except ValueError:
+        errors.append(f"คะแนน “{text}” ไม่ใช่ตัวเลข")
+        return None
+    if value is None:
+        errors.append("ไม่ได้ระบุคะแนน")
+    elif not Decimal(0) <= value <= Decimal(100):
+        errors.append(f"คะแนน {text} อยู่นอกช่วง 0–100")
+    elif value != value.quantize(Decimal("0.01")):
+        errors.append(f"คะแนน {text} มีทศนิยมเกิน 2 ตำแหน่ง")
+    return value
+
+
+# ---------------------------------------------------------------- export
+
+
+def export_rows(assessments) -> list[list[str]]:
+    """The rows of ``assessments`` in the import format (header first)."""
+    from .selectors import published_scores
+
+    assessments = list(assessments.select_related("org", "framework"))
+    published = published_scores(assessments)
+    rows = [list(COLUMNS)]
+    for a in sorted(assessments, key=lambda a: (a.org.slug, a.framework.fiscal_year)):
+        p = published[a.pk]
+        prefix = [a.org.slug, str(a.framework.fiscal_year)]
+        if p.overall is not None:
+            rows.append(prefix + ["overall", "", "0", f"{p.overall:.2f}"])
+        if p.level:
+            rows.append(prefix + ["level", "", "0", p.level])
+        for scope, mapping in (("tool", p.tools), ("group", p.groups), ("indicator", p.indicators),
+                               ("indicator_alt", p.indicator_alts), ("item", p.items)):
+            for (code, part), score in sorted(mapping.items(), key=lambda kv: _sort_key(kv[0])):
+                rows.append(prefix + [scope, str(code), str(part), f"{score:.2f}"])
+    return rows
+
+
+def _sort_key(key):
+    code, part = key
+    text = str(code)
+    letters = text.rstrip("0123456789.")
+    digits = text[len(letters):]
+    number = float(digits.split(".")[0]) if digits and digits.split(".")[0] else 0
+    return (letters, number, text, part)
+
+
+def rows_to_csv(rows) -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    return buffer.getvalue().encode("utf-8-sig")  # the BOM lets Excel open Thai text
+
+
+def rows_to_xlsx(rows) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("scores")
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def assessments_for_export(*, org_ids=None, fiscal_year=None):
+    qs = Assessment.objects.all()
+    if org_ids is not None:
+        qs = qs.filter(org_id__in=org_ids)
+    if fiscal_year:
+        qs = qs.filter(framework__fiscal_year=fiscal_year)
+    return qs

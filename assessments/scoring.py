@@ -1,0 +1,252 @@
+"""The score engine: from whatever figures were published, compute the rest bottom-up.
+
+Rules (ITA.md, checked against every figure of seed 002):
+- a group is the mean of its items; an indicator is the mean of its groups, or of its
+  items when it has no groups;
+- a tool scored in parts (EIT 2568) is worked part by part: each part of an indicator
+  from the same part of its items, the indicator as the mean of its parts, each part of
+  the tool as the mean of the indicators' parts, the tool as the mean of its parts;
+- any other tool is the mean of its indicators;
+- overall is the weighted mean of the tools; the level comes from the year's rule.
+
+Every computed figure is rounded to two decimals (half up) before it is used above it,
+as the NACC's own tables are. A published figure is always the one used above it; where
+both exist and differ, that is a discrepancy. Nothing here writes to the database.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+TWO_PLACES = Decimal("0.01")
+WHOLE = 0
+
+
+def q2(value: Decimal) -> Decimal:
+    return value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def mean(values: Iterable[Decimal | None]) -> Decimal | None:
+    """The rounded mean, or None when any value is missing (or there are none)."""
+    values = list(values)
+    if not values or any(v is None for v in values):
+        return None
+    return q2(sum(values) / len(values))
+
+
+@dataclass(frozen=True)
+class Figure:
+    published: Decimal | None = None
+    computed: Decimal | None = None
+
+    @property
+    def value(self) -> Decimal | None:
+        return self.published if self.published is not None else self.computed
+
+    @property
+    def is_computed(self) -> bool:
+        return self.published is None and self.computed is not None
+
+    @property
+    def differs(self) -> bool:
+        return self.published is not None and self.computed is not None and q2(self.published) != self.computed
+
+
+@dataclass(frozen=True)
+class Discrepancy:
+    scope: str  # overall | level | tool | group | indicator
+    key: str  # "IIT", "EIT/1", "4", "9.3", …
+    label: str  # Thai, for people
+    published: object
+    other: object  # the computed figure, or a second published one
+    kind: str = "computed"  # computed | conflicting
+
+    @property
+    def difference(self) -> Decimal | None:
+        if isinstance(self.published, Decimal) and isinstance(self.other, Decimal):
+            return self.published - self.other
+        return None
+
+
+@dataclass
+class PublishedScores:
+    """Published figures of one assessment, keyed as the engine looks them up."""
+
+    overall: Decimal | None = None
+    level: str = ""
+    tools: dict[tuple[str, int], Decimal] = field(default_factory=dict)  # (code, part)
+    groups: dict[tuple[str, int], Decimal] = field(default_factory=dict)  # (group code, part)
+    indicators: dict[tuple[int, int], Decimal] = field(default_factory=dict)  # (number, part)
+    indicator_alts: dict[tuple[int, int], Decimal] = field(default_factory=dict)
+    items: dict[tuple[str, int], Decimal] = field(default_factory=dict)  # (item code, part)
+
+
+@dataclass
+class Result:
+    overall: Figure
+    level: str | None  # from the published level, else computed; None when unknown
+    level_computed: str | None
+    tools: dict[tuple[str, int], Figure]
+    groups: dict[tuple[str, int], Figure]
+    indicators: dict[tuple[int, int], Figure]
+    items: dict[tuple[str, int], Decimal]
+    discrepancies: list[Discrepancy]
+
+    def indicator(self, number: int, part: int = WHOLE) -> Figure:
+        return self.indicators.get((number, part), Figure())
+
+    def tool(self, code: str, part: int = WHOLE) -> Figure:
+        return self.tools.get((code, part), Figure())
+
+    def group(self, code: str, part: int = WHOLE) -> Figure:
+        return self.groups.get((code, part), Figure())
+
+    @property
+    def tool_totals(self) -> dict[str, Figure]:
+        """Whole-tool figures by code, for templates."""
+        return {code: figure for (code, part), figure in self.tools.items() if part == WHOLE}
+
+    def discrepancy_keys(self) -> set[tuple[str, str]]:
+        return {(d.scope, d.key) for d in self.discrepancies}
+
+
+def level_for(rule: list[dict], total: Decimal | None, tool_values: list[Decimal | None]) -> str | None:
+    """The first band of ``rule`` (best first) whose minimums are met; None if unknown."""
+    if total is None:
+        return None
+    total = q2(total)
+    for band in rule:
+        if total < Decimal(str(band["min_total"])):
+            continue
+        min_each = band.get("min_each_tool")
+        if min_each is None:
+            return band["label"]
+        if any(v is None for v in tool_values) or not tool_values:
+            return None  # the band depends on tool scores we do not have
+        if all(q2(v) >= Decimal(str(min_each)) for v in tool_values):
+            return band["label"]
+    return None
+
+
+class _Engine:
+    def __init__(self, framework, published: PublishedScores):
+        self.fw = framework
+        self.pub = published
+        self.tools: dict[tuple[str, int], Figure] = {}
+        self.groups: dict[tuple[str, int], Figure] = {}
+        self.indicators: dict[tuple[int, int], Figure] = {}
+        self.discrepancies: list[Discrepancy] = []
+
+    def _record(self, store, key, published, computed, scope, dkey, label) -> Figure:
+        figure = Figure(published=published, computed=computed)
+        store[key] = figure
+        if figure.differs:
+            self.discrepancies.append(Discrepancy(scope, dkey, label, published, computed))
+        return figure
+
+    def _item_values(self, items, part):
+        return [self.pub.items.get((item.code, part)) for item in items]
+
+    def _indicator(self, indicator, part: int) -> Figure:
+        """One part of an indicator (or the whole, part 0) from its groups or items."""
+        groups = list(indicator.groups.all())
+        items = list(indicator.items.all())
+        if groups:
+            group_values = []
+            for group in groups:
+                group_items = [i for i in items if i.group_id == group.pk]
+                figure = self._record(
+                    self.groups, (group.code, part), self.pub.groups.get((group.code, part)),
+                    mean(self._item_values(group_items, part)) if group_items else None,
+                    "group", _key(group.code, part), _label(group.name, part),
+                )
+                group_values.append(figure.value)
+            computed = mean(group_values)
+        else:
+            computed = mean(self._item_values(items, part)) if items else None
+        return self._record(
+            self.indicators, (indicator.number, part), self.pub.indicators.get((indicator.number, part)),
+            computed, "indicator", _key(str(indicator.number), part),
+            _label(f"ตัวชี้วัดที่ {indicator.number} {indicator.name}", part),
+        )
+
+    def run(self) -> Result:
+        tool_wholes = []
+        weighted = []
+        for tool in self.fw.tools.all():
+            indicators = [i for i in self.fw.indicators.all() if i.tool_id == tool.pk]
+            parts = tool.parts
+            for indicator in indicators:
+                if parts:
+                    part_values = [self._indicator(indicator, p).value for p in parts]
+                    self._record(
+                        self.indicators, (indicator.number, WHOLE),
+                        self.pub.indicators.get((indicator.number, WHOLE)), mean(part_values),
+                        "indicator", str(indicator.number), f"ตัวชี้วัดที่ {indicator.number} {indicator.name}",
+                    )
+                else:
+                    self._indicator(indicator, WHOLE)
+            part_figures = []
+            for p in parts:
+                part_figures.append(self._record(
+                    self.tools, (tool.code, p), self.pub.tools.get((tool.code, p)),
+                    mean(self.indicators[(i.number, p)].value for i in indicators) if indicators else None,
+                    "tool", _key(tool.code, p), _label(tool.code, p),
+                ))
+            from_parts = mean(f.value for f in part_figures) if part_figures else None
+            from_indicators = mean(self.indicators[(i.number, WHOLE)].value for i in indicators) if indicators else None
+            whole = self._record(
+                self.tools, (tool.code, WHOLE), self.pub.tools.get((tool.code, WHOLE)),
+                from_parts if from_parts is not None else from_indicators,
+                "tool", tool.code, tool.code,
+            )
+            tool_wholes.append(whole.value)
+            weighted.append((tool.weight, whole.value))
+
+        total_weight = sum(w for w, _ in weighted)
+        computed_overall = None
+        if weighted and total_weight and all(v is not None for _, v in weighted):
+            computed_overall = q2(sum(w * v for w, v in weighted) / total_weight)
+        overall = self._record({}, None, self.pub.overall, computed_overall, "overall", "overall", "คะแนนรวม")
+
+        level_computed = level_for(self.fw.level_rule, overall.value, tool_wholes)
+        if self.pub.level and level_computed and self.pub.level != level_computed:
+            self.discrepancies.append(
+                Discrepancy("level", "level", "ระดับผลการประเมิน", self.pub.level, level_computed)
+            )
+        for (number, part), alt in sorted(self.pub.indicator_alts.items()):
+            published = self.pub.indicators.get((number, part))
+            if published is not None and q2(alt) != q2(published):
+                indicator = next(i for i in self.fw.indicators.all() if i.number == number)
+                self.discrepancies.append(Discrepancy(
+                    "indicator", _key(str(number), part),
+                    _label(f"ตัวชี้วัดที่ {number} {indicator.name}", part), published, alt, kind="conflicting",
+                ))
+        return Result(
+            overall=overall,
+            level=self.pub.level or level_computed,
+            level_computed=level_computed,
+            tools=self.tools,
+            groups=self.groups,
+            indicators=self.indicators,
+            items=dict(self.pub.items),
+            discrepancies=self.discrepancies,
+        )
+
+
+def _key(base: str, part: int) -> str:
+    return f"{base}/{part}" if part else base
+
+
+def _label(base: str, part: int) -> str:
+    return f"{base} (ส่วนที่ {part})" if part else base
+
+
+def evaluate(framework, published: PublishedScores) -> Result:
+    """Compute every figure of one assessment.
+
+    ``framework`` must have ``tools``, ``indicators``, ``indicators.groups`` and
+    ``indicators.items`` prefetched (selectors.frameworks_with_catalogue) or the
+    engine will query for each indicator.
+    """
+    return _Engine(framework, published).run()

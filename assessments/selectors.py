@@ -1,0 +1,191 @@
+"""Reads for pages: every function runs a fixed number of queries, whatever the data size."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q
+
+from . import scoring
+from .models import (
+    Assessment,
+    Framework,
+    GroupScore,
+    Indicator,
+    IndicatorScore,
+    ItemScore,
+    Membership,
+    Organization,
+    SupervisorScope,
+    ToolScore,
+)
+
+ABBREVIATIONS = {
+    "อบจ.": "องค์การบริหารส่วนจังหวัด",
+    "อบต.": "องค์การบริหารส่วนตำบล",
+    "ทน.": "เทศบาลนคร",
+    "ทม.": "เทศบาลเมือง",
+    "ทต.": "เทศบาลตำบล",
+    "อ.": "",
+    "จ.": "",
+}
+
+
+def frameworks_with_catalogue(framework_ids) -> dict[int, Framework]:
+    """Frameworks with their tools, indicators, groups and items: five queries."""
+    indicators = Indicator.objects.prefetch_related("groups", "items")
+    frameworks = Framework.objects.filter(pk__in=set(framework_ids)).prefetch_related(
+        "tools", Prefetch("indicators", queryset=indicators)
+    )
+    return {fw.pk: fw for fw in frameworks}
+
+
+def published_scores(assessments) -> dict[int, scoring.PublishedScores]:
+    """The published figures of several assessments: four queries."""
+    by_id = {a.pk: scoring.PublishedScores(overall=a.overall, level=a.level) for a in assessments}
+    ids = list(by_id)
+    for aid, code, part, score in ToolScore.objects.filter(assessment_id__in=ids).values_list(
+        "assessment_id", "tool__code", "part", "score"
+    ):
+        by_id[aid].tools[(code, part)] = score
+    for aid, code, part, score in GroupScore.objects.filter(assessment_id__in=ids).values_list(
+        "assessment_id", "group__code", "part", "score"
+    ):
+        by_id[aid].groups[(code, part)] = score
+    for aid, number, part, score, alt in IndicatorScore.objects.filter(assessment_id__in=ids).values_list(
+        "assessment_id", "indicator__number", "part", "score", "alt_score"
+    ):
+        by_id[aid].indicators[(number, part)] = score
+        if alt is not None:
+            by_id[aid].indicator_alts[(number, part)] = alt
+    for aid, code, part, score in ItemScore.objects.filter(assessment_id__in=ids).values_list(
+        "assessment_id", "item__code", "part", "score"
+    ):
+        by_id[aid].items[(code, part)] = score
+    return by_id
+
+
+@dataclass
+class Scorecard:
+    assessment: Assessment
+    framework: Framework
+    result: scoring.Result
+
+    @property
+    def fiscal_year(self) -> int:
+        return self.framework.fiscal_year
+
+
+def scorecards(assessments: list[Assessment]) -> list[Scorecard]:
+    """Evaluate assessments (framework already selected): nine queries in all."""
+    if not assessments:
+        return []
+    frameworks = frameworks_with_catalogue(a.framework_id for a in assessments)
+    published = published_scores(assessments)
+    return [
+        Scorecard(a, frameworks[a.framework_id], scoring.evaluate(frameworks[a.framework_id], published[a.pk]))
+        for a in assessments
+    ]
+
+
+def org_scorecards(org: Organization) -> list[Scorecard]:
+    """Every year on record for a body, newest first."""
+    assessments = list(
+        Assessment.objects.filter(org=org).select_related("framework").order_by("-framework__fiscal_year")
+    )
+    return scorecards(assessments)
+
+
+def org_scorecard(org: Organization, fiscal_year: int) -> Scorecard | None:
+    assessment = Assessment.objects.filter(org=org, framework__fiscal_year=fiscal_year).select_related(
+        "framework"
+    ).first()
+    if assessment is None:
+        return None
+    return scorecards([assessment])[0]
+
+
+@dataclass
+class IndicatorTrendRow:
+    number: int
+    name: str
+    cells: list  # (scoring.Figure, pass mark) per year, in the order of the years
+
+
+def indicator_trend(cards: list[Scorecard]) -> tuple[list[int], list[IndicatorTrendRow]]:
+    """The seeds' "ผลการประเมินรายตัวชี้วัด ปี 2564 … 2568" table: oldest year first."""
+    cards = sorted(cards, key=lambda c: c.fiscal_year)
+    names: dict[int, str] = {}
+    for card in cards:  # the newest year's names win
+        for indicator in card.framework.indicators.all():
+            names[indicator.number] = indicator.name
+    rows = [
+        IndicatorTrendRow(number, names[number], [(card.result.indicator(number), card.framework.pass_mark) for card in cards])
+        for number in sorted(names)
+    ]
+    return [card.fiscal_year for card in cards], rows
+
+
+def normalise_query(text: str) -> str:
+    text = " ".join(text.split())
+    for short, full in ABBREVIATIONS.items():
+        if text.startswith(short):
+            text = full + text[len(short):]
+    return text.strip()
+
+
+def search_organizations(*, q: str = "", province_id: int | None = None, district: str = ""):
+    """Bodies matching a name (Thai abbreviations like อบต. expanded), province and district."""
+    bodies = Organization.objects.select_related("province")
+    q = normalise_query(q)
+    if q:
+        condition = Q()
+        for word in q.split():
+            condition &= Q(name__icontains=word) | Q(district__icontains=word) | Q(province__name__icontains=word)
+        bodies = bodies.filter(condition)
+    if province_id:
+        bodies = bodies.filter(province_id=province_id)
+    if district:
+        bodies = bodies.filter(district__icontains=district.strip())
+    return bodies.order_by("province__name", "district", "name")
+
+
+def districts_by_province() -> dict[int, list[str]]:
+    result = defaultdict(list)
+    for province_id, district in (
+        Organization.objects.exclude(district="").values_list("province_id", "district").distinct()
+        .order_by("province_id", "district")
+    ):
+        result[province_id].append(district)
+    return dict(result)
+
+
+@dataclass
+class UserRoles:
+    editor_of: set[int]
+    approver_of: set[int]
+    scopes: list[tuple[int, str]]  # (province id, district or "")
+
+    @property
+    def is_member(self) -> bool:
+        return bool(self.editor_of or self.approver_of)
+
+    def member_of(self, org_id: int) -> bool:
+        return org_id in self.editor_of or org_id in self.approver_of
+
+    def supervises(self, org: Organization) -> bool:
+        return any(p == org.province_id and (not d or d == org.district) for p, d in self.scopes)
+
+
+def user_roles(user) -> UserRoles:
+    """A user's roles: two queries (none for anonymous users)."""
+    if not user.is_authenticated:
+        return UserRoles(set(), set(), [])
+    editor_of, approver_of = set(), set()
+    for org_id, role in Membership.objects.filter(user=user).values_list("org_id", "role"):
+        (editor_of if role == Membership.Role.EDITOR else approver_of).add(org_id)
+    scopes = list(SupervisorScope.objects.filter(user=user).values_list("province_id", "district"))
+    return UserRoles(editor_of, approver_of, scopes)
+
+
+def user_memberships(user):
+    return Membership.objects.filter(user=user).select_related("org", "org__province").order_by("org__name", "role")

@@ -1,0 +1,143 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from . import score_io, selectors, services
+from .forms import OrganizationSearchForm, ScoreExportForm, ScoreImportForm
+from .models import AuditEvent, Organization
+
+PAGE_SIZE = 50
+
+
+def home(request):
+    form = OrganizationSearchForm(request.GET or None)
+    page = None
+    if form.is_valid() and form.has_query():
+        bodies = selectors.search_organizations(
+            q=form.cleaned_data["q"], province_id=getattr(form.cleaned_data["province"], "pk", None),
+            district=form.cleaned_data["district"],
+        )
+        page = Paginator(bodies, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "assessments/home.html", {"form": form, "page": page})
+
+
+def _get_org(slug: str) -> Organization:
+    return get_object_or_404(Organization.objects.select_related("province"), slug=slug)
+
+
+def org_detail(request, slug):
+    org = _get_org(slug)
+    cards = selectors.org_scorecards(org)
+    years, trend = selectors.indicator_trend(cards)
+    return render(request, "assessments/org_detail.html", {
+        "org": org, "cards": cards, "trend_years": years, "trend": trend,
+    })
+
+
+def org_year(request, slug, fy):
+    org = _get_org(slug)
+    card = selectors.org_scorecard(org, fy)
+    if card is None:
+        raise Http404(_("ไม่พบผลการประเมินของปีงบประมาณนี้"))
+    return render(request, "assessments/org_year.html", {
+        "org": org, "card": card, "sections": _year_sections(card),
+    })
+
+
+def _year_sections(card):
+    """Tools with their indicators, groups and items, ready for the template."""
+    result = card.result
+    flagged = result.discrepancy_keys()
+    framework = card.framework
+    sections = []
+    for tool in framework.tools.all():
+        indicators = []
+        for indicator in framework.indicators.all():
+            if indicator.tool_id != tool.pk:
+                continue
+            groups = list(indicator.groups.all())
+            items = list(indicator.items.all())
+            rows = []
+            for group in groups or [None]:
+                if group is not None:
+                    rows.append({"group": group, "figures": _figures(result.group, group.code, tool)})
+                for item in items:
+                    if group is None or item.group_id == group.pk:
+                        rows.append({"item": item, "scores": [result.items.get((item.code, p)) for p in
+                                                               (tool.parts or [0])]})
+            indicators.append({"indicator": indicator, "figures": _figures(result.indicator, indicator.number, tool),
+                               "rows": rows, "flagged": ("indicator", str(indicator.number)) in flagged})
+        sections.append({"tool": tool, "figures": _figures(result.tool, tool.code, tool), "indicators": indicators})
+    return sections
+
+
+def _figures(lookup, key, tool):
+    """The whole figure first, then one per part for a tool scored in parts."""
+    return [(0, lookup(key, 0))] + [(p, lookup(key, p)) for p in tool.parts]
+
+
+@login_required
+def app_home(request):
+    roles = selectors.user_roles(request.user)
+    memberships = list(selectors.user_memberships(request.user))
+    return render(request, "app/home.html", {
+        "roles": roles, "memberships": memberships,
+        "events": AuditEvent.objects.filter(org_id__in=roles.editor_of | roles.approver_of)
+        .select_related("actor", "org")[:20],
+    })
+
+
+@login_required
+def scores_import(request):
+    roles = selectors.user_roles(request.user)
+    if not roles.editor_of and not request.user.is_superuser:
+        raise PermissionDenied(_("เฉพาะเจ้าหน้าที่ผู้จัดทำของหน่วยงานเท่านั้นที่นำเข้าคะแนนได้"))
+    allowed = None if request.user.is_superuser else roles.editor_of
+    errors = []
+    if request.method == "POST":
+        form = ScoreImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                counts = services.scores_import_file(
+                    data=upload.read(), filename=upload.name, actor=request.user, allowed_org_ids=allowed
+                )
+            except score_io.ImportRejected as rejected:
+                errors = rejected.errors
+            else:
+                messages.success(request, _("นำเข้าคะแนน %(n)s รายการเรียบร้อยแล้ว") % {"n": sum(counts.values())})
+                return redirect("scores-import")
+    else:
+        form = ScoreImportForm()
+    export_form = ScoreExportForm(orgs=_exportable_orgs(request.user, roles))
+    return render(request, "app/scores_import.html", {
+        "form": form, "errors": errors, "export_form": export_form, "columns": score_io.COLUMNS,
+    }, status=400 if errors else 200)
+
+
+def _exportable_orgs(user, roles):
+    orgs = Organization.objects.order_by("name")
+    return orgs if user.is_superuser else orgs.filter(pk__in=roles.editor_of | roles.approver_of)
+
+
+@login_required
+def scores_export(request):
+    roles = selectors.user_roles(request.user)
+    form = ScoreExportForm(request.GET, orgs=_exportable_orgs(request.user, roles))
+    if not form.is_valid():
+        raise Http404(_("ไม่พบหน่วยงาน"))
+    org = form.cleaned_data["org"]
+    rows = score_io.export_rows(score_io.assessments_for_export(org_ids=[org.pk]))
+    if form.cleaned_data["format"] == "xlsx":
+        data = score_io.rows_to_xlsx(rows)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        data = score_io.rows_to_csv(rows)
+        content_type = "text/csv; charset=utf-8"
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="scores-{org.slug}.{form.cleaned_data["format"]}"'
+    return response

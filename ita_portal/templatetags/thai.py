@@ -1,0 +1,32 @@
+"""Template filters for Thai formatting; all logic lives in ita_portal.thai."""
+
+from django import template
+
+from ita_portal import thai
+
+register = template.Library()
+
+
+@register.filter
+def thai_digits(value):
+    return thai.to_thai_digits(value)
+
+
+@register.filter
+def score(value, thai_digits: bool = False):
+    return thai.format_score(value, thai_digits=bool(thai_digits))
+
+
+@register.filter
+def fiscal_year(value, thai_digits: bool = False):
+    return thai.format_fiscal_year(value, thai_digits=bool(thai_digits))
+
+
+@register.filter
+def thai_date(value, thai_digits: bool = True):
+    return thai.format_date(value, thai_digits=bool(thai_digits))
+
+
+@register.filter
+def thai_datetime(value):
+    return thai.format_datetime(value)
