@@ -1,0 +1,31 @@
+# Two commands for a fresh machine: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint check-system migrate demo clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+check-system:
+	@$(PYTHON) scripts/check_system.py
+
+run: check-system $(STAMP)
+	DEBUG=1 $(PY) manage.py setup_demo
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: check-system $(STAMP)
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+
+clean:
+	rm -rf $(VENV) var/ita_portal.sqlite3 .pytest_cache
