@@ -258,6 +258,9 @@ class ToolScore(ScoreRow):
         constraints = ScoreRow.row_constraints("tool", "toolscore")
         default_related_name = "tool_scores"
 
+    def __str__(self):
+        return f"{self.tool}: {self.score}"
+
 
 class GroupScore(ScoreRow):
     group = models.ForeignKey(ItemGroup, on_delete=models.CASCADE)
@@ -267,6 +270,9 @@ class GroupScore(ScoreRow):
         verbose_name_plural = _("คะแนนรายกลุ่มข้อ")
         constraints = ScoreRow.row_constraints("group", "groupscore")
         default_related_name = "group_scores"
+
+    def __str__(self):
+        return f"{self.group}: {self.score}"
 
 
 class IndicatorScore(ScoreRow):
@@ -283,6 +289,9 @@ class IndicatorScore(ScoreRow):
         ]
         default_related_name = "indicator_scores"
 
+    def __str__(self):
+        return f"{self.indicator}: {self.score}"
+
 
 class ItemScore(ScoreRow):
     item = models.ForeignKey(Item, on_delete=models.CASCADE)
@@ -292,6 +301,9 @@ class ItemScore(ScoreRow):
         verbose_name_plural = _("คะแนนรายข้อ")
         constraints = ScoreRow.row_constraints("item", "itemscore")
         default_related_name = "item_scores"
+
+    def __str__(self):
+        return f"{self.item}: {self.score}"
 
 
 class Membership(models.Model):

@@ -156,7 +156,7 @@ def _with_header(rows):
     result = []
     for number, cells in rows[1:]:
         record = {c: "" for c in COLUMNS}
-        for column, cell in zip(columns, cells):
+        for column, cell in zip(columns, cells, strict=False):
             if column:
                 record[column] = cell
         result.append((number, record))

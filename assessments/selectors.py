@@ -96,9 +96,8 @@ def org_scorecards(org: Organization) -> list[Scorecard]:
 
 
 def org_scorecard(org: Organization, fiscal_year: int) -> Scorecard | None:
-    assessment = Assessment.objects.filter(org=org, framework__fiscal_year=fiscal_year).select_related(
-        "framework"
-    ).first()
+    assessments = Assessment.objects.filter(org=org, framework__fiscal_year=fiscal_year)
+    assessment = assessments.select_related("framework").first()
     if assessment is None:
         return None
     return scorecards([assessment])[0]
@@ -119,7 +118,8 @@ def indicator_trend(cards: list[Scorecard]) -> tuple[list[int], list[IndicatorTr
         for indicator in card.framework.indicators.all():
             names[indicator.number] = indicator.name
     rows = [
-        IndicatorTrendRow(number, names[number], [(card.result.indicator(number), card.framework.pass_mark) for card in cards])
+        IndicatorTrendRow(number, names[number],
+                          [(card.result.indicator(number), card.framework.pass_mark) for card in cards])
         for number in sorted(names)
     ]
     return [card.fiscal_year for card in cards], rows

@@ -5,7 +5,7 @@ import shutil
 import sys
 
 problems = []
-if sys.version_info < (3, 11):
+if sys.version_info < (3, 11):  # noqa: UP036 - this script runs under the system python3
     problems.append(f"Python 3.11 or newer is needed (this is {sys.version.split()[0]}).")
 for lib, package in (("pango-1.0", "libpango-1.0-0"), ("pangoft2-1.0", "libpangoft2-1.0-0"),
                      ("harfbuzz", "libharfbuzz0b"), ("fontconfig", "libfontconfig1")):

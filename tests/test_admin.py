@@ -5,8 +5,10 @@ from django.contrib import admin
 
 from .conftest import login
 
+MODELS = sorted(admin.site._registry, key=lambda m: m._meta.label)
 
-@pytest.mark.parametrize("model", sorted(admin.site._registry, key=lambda m: m._meta.label), ids=lambda m: m._meta.label)
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.label)
 def test_the_admin_lists_every_model(client, db, model):
     login(client, "admin")
     meta = model._meta

@@ -7,10 +7,11 @@ import sys
 from django.conf import settings
 
 ROOT = settings.BASE_DIR
+OWN_VARIABLES = {"SECRET_KEY", "DEBUG", "DATABASE_URL", "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT"}
 
 
 def manage(*args, **env):
-    base = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL", "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT"}}
+    base = {k: v for k, v in os.environ.items() if k not in OWN_VARIABLES}
     base["DJANGO_SETTINGS_MODULE"] = "ita_portal.settings"
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **env},
                           capture_output=True, text=True, timeout=120)
