@@ -14,6 +14,7 @@ from django.db import transaction
 
 from assessments import score_io, services
 from assessments.models import ItemGroup, Membership, Province, SupervisorScope
+from assessments.provinces import load_provinces
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 DEMO_PASSWORD = "ita-demo-2568"
@@ -59,6 +60,7 @@ class Command(BaseCommand):
         if not options["no_migrate"]:
             call_command("migrate", interactive=False, verbosity=0)
         with transaction.atomic():
+            load_provinces(Province)
             frameworks = json.loads((FIXTURES / "frameworks.json").read_text(encoding="utf-8"))
             for data in frameworks:
                 services.framework_load(data)
