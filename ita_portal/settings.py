@@ -79,12 +79,11 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'ita_portal.sqlite3'}"),
-        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
-    )
-}
+DATABASE_URL = env_str("DATABASE_URL")
+if not DATABASE_URL:
+    VAR_DIR.mkdir(exist_ok=True)  # the default SQLite file lives here; git ignores it
+    DATABASE_URL = f"sqlite:///{VAR_DIR / 'ita_portal.sqlite3'}"
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
