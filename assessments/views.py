@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from . import score_io, selectors, services
 from .forms import OrganizationSearchForm, ScoreExportForm, ScoreImportForm
-from .models import AuditEvent, Organization
+from .models import Organization
 
 PAGE_SIZE = 50
 
@@ -78,17 +78,6 @@ def _year_sections(card):
 def _figures(lookup, key, tool):
     """The whole figure first, then one per part for a tool scored in parts."""
     return [(0, lookup(key, 0))] + [(p, lookup(key, p)) for p in tool.parts]
-
-
-@login_required
-def app_home(request):
-    roles = selectors.user_roles(request.user)
-    memberships = list(selectors.user_memberships(request.user))
-    return render(request, "app/home.html", {
-        "roles": roles, "memberships": memberships,
-        "events": AuditEvent.objects.filter(org_id__in=roles.editor_of | roles.approver_of)
-        .select_related("actor", "org")[:20],
-    })
 
 
 @login_required

@@ -3,6 +3,7 @@
 Templates use these through the ``thai`` template library (ita_portal/templatetags/thai.py).
 """
 
+import calendar
 import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -38,6 +39,14 @@ def fiscal_year_bounds(fiscal_year: int) -> tuple[datetime.date, datetime.date]:
     """First and last day of a fiscal year given in พ.ศ."""
     end_ce = ce_year(fiscal_year)
     return datetime.date(end_ce - 1, 10, 1), datetime.date(end_ce, 9, 30)
+
+
+def fiscal_month_end(fiscal_year: int, months: int) -> datetime.date:
+    """The last day of the ``months``-th month of a fiscal year (6 -> 31 March)."""
+    start, _ = fiscal_year_bounds(fiscal_year)
+    index = start.month - 1 + months - 1
+    year, month = start.year + index // 12, index % 12 + 1
+    return datetime.date(year, month, calendar.monthrange(year, month)[1])
 
 
 def format_number(text: str, thai_digits: bool) -> str:

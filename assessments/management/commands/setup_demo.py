@@ -15,6 +15,7 @@ from django.db import transaction
 from assessments import score_io, services
 from assessments.models import ItemGroup, Membership, Province, SupervisorScope
 from assessments.provinces import load_provinces
+from measures.seed import load_seed_measures
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 DEMO_PASSWORD = "ita-demo-2568"
@@ -77,8 +78,10 @@ class Command(BaseCommand):
                     services.scores_import(rows=rows, source=f"เอกสารตัวอย่าง {body['seed']}")
             if not options["no_users"]:
                 self._users(orgs)
+            plans = load_seed_measures(FIXTURES / "seed_measures.json")
         self.stdout.write(self.style.SUCCESS(
-            f"พร้อมใช้งาน: กรอบการประเมิน {len(frameworks)} ปี, หน่วยงานตัวอย่าง {len(bodies)} แห่ง"
+            f"พร้อมใช้งาน: กรอบการประเมิน {len(frameworks)} ปี, หน่วยงานตัวอย่าง {len(bodies)} แห่ง, "
+            f"แผนมาตรการใหม่ {plans} แผน"
         ))
 
     def _users(self, orgs):

@@ -1,0 +1,251 @@
+"""Measure plans (the o27 document), progress rounds (the o28 reports) and their review.
+
+A plan belongs to a body and fiscal year N+1 and is based on the body's year-N
+assessment. Each plan and each of its rounds is a document with its own review state;
+the allowed transitions live in measures/workflow.py.
+"""
+
+import datetime
+import secrets
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from assessments.models import Assessment, Indicator, Organization, OrgUnit
+from ita_portal.thai import ce_year, fiscal_month_end, fiscal_year_bounds
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("ฉบับร่าง")
+    SUBMITTED = "submitted", _("ส่งให้ผู้บริหารพิจารณา")
+    RETURNED = "returned", _("ส่งกลับให้แก้ไข")
+    APPROVED = "approved", _("ผู้บริหารเห็นชอบแล้ว")
+    PUBLISHED = "published", _("เผยแพร่แล้ว")
+    SUPERSEDED = "superseded", _("มีฉบับใหม่แทนแล้ว")
+
+
+EDITABLE_STATUSES = {Status.DRAFT, Status.RETURNED}
+ROUND_CHOICES = [(1, _("รอบ 1 เดือน")), (3, _("รอบ 3 เดือน")), (6, _("รอบ 6 เดือน")), (9, _("รอบ 9 เดือน")),
+                 (12, _("รอบ 12 เดือน"))]
+
+
+class MeasurePlan(models.Model):
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="plans", verbose_name=_("หน่วยงาน"))
+    fiscal_year = models.PositiveSmallIntegerField(_("ปีงบประมาณ (พ.ศ.)"))
+    based_on = models.ForeignKey(Assessment, on_delete=models.SET_NULL, null=True, blank=True, related_name="plans",
+                                 verbose_name=_("ผลการประเมินที่ใช้วิเคราะห์"))
+    analysis_summary = models.TextField(_("สรุปผลการวิเคราะห์"), blank=True)
+    recommendations = models.TextField(_("ข้อเสนอแนะ"), blank=True)
+    status = models.CharField(_("สถานะ"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("มาตรการส่งเสริมคุณธรรมและความโปร่งใส")
+        verbose_name_plural = _("มาตรการส่งเสริมคุณธรรมและความโปร่งใส")
+        constraints = [models.UniqueConstraint(fields=["org", "fiscal_year"], name="plan_unique_org_year")]
+        indexes = [models.Index(fields=["fiscal_year", "status"])]
+
+    def __str__(self):
+        return f"{self.org} {self.fiscal_year}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_STATUSES
+
+
+class AnalysisNote(models.Model):
+    """The editor's words on one tool or indicator of the year-N result."""
+
+    plan = models.ForeignKey(MeasurePlan, on_delete=models.CASCADE, related_name="notes")
+    key = models.CharField(max_length=16, help_text="IIT / EIT / OIT, or an indicator number")
+    text = models.TextField(_("ผลการวิเคราะห์"), blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["plan", "key"], name="analysisnote_unique_key")]
+
+    def __str__(self):
+        return f"{self.plan} {self.key}"
+
+
+class Measure(models.Model):
+    plan = models.ForeignKey(MeasurePlan, on_delete=models.CASCADE, related_name="measures")
+    order = models.PositiveSmallIntegerField(_("ลำดับ"), default=0)
+    indicators = models.ManyToManyField(Indicator, blank=True, related_name="+", verbose_name=_("ตัวชี้วัดที่เกี่ยวข้อง"))
+    title = models.CharField(_("มาตรการ / โครงการ / กิจกรรม"), max_length=500)
+    guideline = models.TextField(_("แนวทางปฏิบัติ"), blank=True)
+    analysis = models.TextField(_("ผลการวิเคราะห์"), blank=True)
+    steps = models.TextField(_("ขั้นตอนหรือวิธีการปฏิบัติ (บรรทัดละหนึ่งขั้นตอน)"), blank=True)
+    period_start = models.DateField(_("วันเริ่ม"), null=True, blank=True)
+    period_end = models.DateField(_("วันสิ้นสุด"), null=True, blank=True)
+    period_text = models.CharField(_("ช่วงระยะเวลา (ข้อความ)"), max_length=300, blank=True)
+    responsible_units = models.ManyToManyField(OrgUnit, blank=True, related_name="measures",
+                                               verbose_name=_("ผู้รับผิดชอบ"))
+    monitoring_rounds = models.JSONField(_("การกำกับติดตาม (รอบ)"), default=list, blank=True)
+    target = models.TextField(_("เป้าหมาย / ตัวชี้วัดความสำเร็จ"), blank=True)
+    budget = models.DecimalField(_("งบประมาณ (บาท)"), max_digits=14, decimal_places=2, null=True, blank=True,
+                                 validators=[MinValueValidator(0)])
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords(m2m_fields=[responsible_units, indicators])
+
+    class Meta:
+        ordering = ["plan", "order", "pk"]
+        verbose_name = _("มาตรการ")
+        verbose_name_plural = _("มาตรการ")
+        constraints = [
+            models.CheckConstraint(condition=Q(period_end__isnull=True) | Q(period_start__isnull=True)
+                                   | Q(period_end__gte=models.F("period_start")), name="measure_period_order"),
+            models.CheckConstraint(condition=Q(budget__isnull=True) | Q(budget__gte=0), name="measure_budget_positive"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def step_list(self) -> list[str]:
+        return [line.strip() for line in self.steps.splitlines() if line.strip()]
+
+
+def default_due(fiscal_year: int, months: int) -> datetime.date:
+    """The 12-month round is due 31 October after the year; the others at the end of the month
+    after their period (6-month: 30 April)."""
+    if months == 12:
+        return datetime.date(ce_year(fiscal_year), 10, 31)
+    return fiscal_month_end(fiscal_year, months + 1)
+
+
+class ProgressRound(models.Model):
+    plan = models.ForeignKey(MeasurePlan, on_delete=models.CASCADE, related_name="rounds")
+    months = models.PositiveSmallIntegerField(_("รอบ (เดือน)"), choices=ROUND_CHOICES)
+    due_date = models.DateField(_("กำหนดส่ง"))
+    status = models.CharField(_("สถานะ"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["plan", "months"]
+        verbose_name = _("รอบรายงานผล")
+        verbose_name_plural = _("รอบรายงานผล")
+        constraints = [models.UniqueConstraint(fields=["plan", "months"], name="round_unique_months")]
+        indexes = [models.Index(fields=["status", "due_date"])]
+
+    def __str__(self):
+        return f"{self.plan} รอบ {self.months} เดือน"
+
+    @property
+    def period_start(self) -> datetime.date:
+        return fiscal_year_bounds(self.plan.fiscal_year)[0]
+
+    @property
+    def period_end(self) -> datetime.date:
+        return fiscal_month_end(self.plan.fiscal_year, self.months)
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_STATUSES
+
+
+class ProgressEntry(models.Model):
+    class State(models.TextChoices):
+        NOT_STARTED = "not_started", _("ยังไม่เริ่ม")
+        IN_PROGRESS = "in_progress", _("กำลังดำเนินการ")
+        DONE = "done", _("ดำเนินการแล้วเสร็จ")
+        CANCELLED = "cancelled", _("ยกเลิก")
+
+    round = models.ForeignKey(ProgressRound, on_delete=models.CASCADE, related_name="entries")
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="entries")
+    state = models.CharField(_("สถานะการดำเนินงาน"), max_length=16, choices=State.choices, default=State.NOT_STARTED)
+    percent = models.PositiveSmallIntegerField(_("ร้อยละความคืบหน้า"), default=0,
+                                               validators=[MinValueValidator(0), MaxValueValidator(100)])
+    done_text = models.TextField(_("ผลการดำเนินงาน"), blank=True)
+    output = models.TextField(_("ผลผลิต (output)"), blank=True)
+    outcome = models.TextField(_("ผลลัพธ์ (outcome)"), blank=True)
+    problems = models.TextField(_("ปัญหา / อุปสรรค"), blank=True)
+    remarks = models.TextField(_("หมายเหตุ"), blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("ผลการดำเนินงานรายมาตรการ")
+        verbose_name_plural = _("ผลการดำเนินงานรายมาตรการ")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "measure"], name="entry_unique_round_measure"),
+            models.CheckConstraint(condition=Q(percent__lte=100), name="entry_percent_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.measure} ({self.round.months})"
+
+
+def evidence_path(instance, filename):
+    """A random, non-guessable name; the original name is kept in the row, never in the path."""
+    suffix = PurePath(filename).suffix.lower()[:8]
+    return f"evidence/{secrets.token_hex(16)}{suffix}"
+
+
+class Evidence(models.Model):
+    entry = models.ForeignKey(ProgressEntry, on_delete=models.CASCADE, related_name="evidence")
+    token = models.CharField(max_length=32, unique=True, default=secrets.token_hex, editable=False)
+    url = models.URLField(_("ลิงก์"), max_length=1000, blank=True)
+    file = models.FileField(_("ไฟล์"), upload_to=evidence_path, blank=True)
+    original_name = models.CharField(max_length=255, blank=True)
+    content_type = models.CharField(max_length=64, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("หลักฐาน")
+        verbose_name_plural = _("หลักฐาน")
+        constraints = [
+            models.CheckConstraint(condition=~Q(url="") | ~Q(file=""), name="evidence_has_link_or_file"),
+        ]
+
+    def __str__(self):
+        return self.original_name or self.url
+
+
+class Transition(models.Model):
+    """One step of a document's review: who, when, from what to what, and why."""
+
+    plan = models.ForeignKey(MeasurePlan, on_delete=models.CASCADE, related_name="transitions")
+    round = models.ForeignKey(ProgressRound, on_delete=models.CASCADE, null=True, blank=True,
+                              related_name="transitions")
+    action = models.CharField(max_length=16)
+    from_status = models.CharField(max_length=16, choices=Status.choices)
+    to_status = models.CharField(max_length=16, choices=Status.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    comment = models.TextField(blank=True)
+    snapshot = models.JSONField(null=True, blank=True)  # what was approved
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["plan", "round", "created_at"])]
+
+    def __str__(self):
+        return f"{self.action} {self.from_status}→{self.to_status}"
+
+
+class Comment(models.Model):
+    """A supervisor's (or approver's) remark on a plan or a round."""
+
+    plan = models.ForeignKey(MeasurePlan, on_delete=models.CASCADE, related_name="comments")
+    round = models.ForeignKey(ProgressRound, on_delete=models.CASCADE, null=True, blank=True, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("ความเห็น"), max_length=5000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return self.text[:50]

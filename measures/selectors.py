@@ -1,0 +1,156 @@
+"""Reads for the staff pages: each runs a fixed number of queries whatever the data size."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+
+from assessments import selectors as assessment_selectors
+from assessments.models import Framework, Organization
+
+from .models import EDITABLE_STATUSES, Measure, MeasurePlan, ProgressEntry, ProgressRound, Status, Transition
+
+
+def plan_framework(plan) -> Framework | None:
+    """The framework whose indicators a plan's measures answer: that of the year-N result."""
+    if plan.based_on_id:
+        framework_id = plan.based_on.framework_id
+    else:
+        framework_id = Framework.objects.filter(fiscal_year__in=[plan.fiscal_year - 1, plan.fiscal_year]).order_by(
+            "fiscal_year").values_list("pk", flat=True).first()
+    if framework_id is None:
+        return None
+    return assessment_selectors.frameworks_with_catalogue([framework_id])[framework_id]
+
+
+def plan_scorecard(plan):
+    if not plan.based_on_id:
+        return None
+    return assessment_selectors.scorecards([plan.based_on])[0]
+
+
+def plan_measures(plan) -> list[Measure]:
+    return list(plan.measures.prefetch_related("responsible_units", "indicators").order_by("order", "pk"))
+
+
+def load_plan(org, fiscal_year) -> MeasurePlan | None:
+    return MeasurePlan.objects.select_related("org", "org__province", "based_on", "based_on__framework").filter(
+        org=org, fiscal_year=fiscal_year).first()
+
+
+def document_history(plan, progress_round=None):
+    return list(Transition.objects.filter(plan=plan, round=progress_round).select_related("actor"))
+
+
+def latest_return(plan, progress_round=None):
+    return Transition.objects.filter(plan=plan, round=progress_round, action="return").select_related("actor").last()
+
+
+def round_entries(progress_round) -> dict[int, ProgressEntry]:
+    entries = progress_round.entries.prefetch_related("evidence")
+    return {entry.measure_id: entry for entry in entries}
+
+
+@dataclass
+class DashboardRow:
+    org: Organization
+    plan: MeasurePlan | None = None
+    rounds: dict[int, ProgressRound] = field(default_factory=dict)
+    measures: int = 0
+    done: int = 0
+    days_late: int = 0
+
+    @property
+    def percent_done(self) -> int:
+        return round(100 * self.done / self.measures) if self.measures else 0
+
+    @property
+    def plan_status(self) -> str:
+        return self.plan.status if self.plan else ""
+
+    def round_status(self, months) -> str:
+        r = self.rounds.get(months)
+        return r.status if r else ""
+
+
+def dashboard_orgs(user, roles):
+    """The bodies a user oversees: a supervisor's area, or the bodies they approve for."""
+    if user.is_superuser:
+        return Organization.objects.all()
+    area = Q(pk__in=roles.approver_of)
+    for province_id, district in roles.scopes:
+        area |= Q(province_id=province_id, **({"district": district} if district else {}))
+    return Organization.objects.filter(area) if (roles.scopes or roles.approver_of) else Organization.objects.none()
+
+
+def dashboard_rows(orgs, fiscal_year: int, today: datetime.date) -> list[DashboardRow]:
+    """One row per body: four queries whatever the number of bodies."""
+    rows = {org.pk: DashboardRow(org) for org in orgs.select_related("province").order_by("name")}
+    plans = MeasurePlan.objects.filter(org_id__in=rows, fiscal_year=fiscal_year).annotate(
+        measure_count=Count("measures", distinct=True))
+    by_plan = {}
+    for plan in plans:
+        row = rows[plan.org_id]
+        row.plan, row.measures = plan, plan.measure_count
+        by_plan[plan.pk] = row
+    rounds = ProgressRound.objects.filter(plan_id__in=by_plan).annotate(
+        done=Count("entries", filter=Q(entries__state=ProgressEntry.State.DONE)))
+    for progress_round in rounds:
+        row = by_plan[progress_round.plan_id]
+        row.rounds[progress_round.months] = progress_round
+        row.done = max(row.done, progress_round.done)
+        if progress_round.status in EDITABLE_STATUSES and progress_round.due_date < today:
+            row.days_late = max(row.days_late, (today - progress_round.due_date).days)
+    return list(rows.values())
+
+
+SORT_KEYS = {
+    "name": lambda r: r.org.name,
+    "district": lambda r: (r.org.district, r.org.name),
+    "plan": lambda r: (r.plan_status, r.org.name),
+    "r6": lambda r: (r.round_status(6), r.org.name),
+    "r12": lambda r: (r.round_status(12), r.org.name),
+    "done": lambda r: (r.percent_done, r.org.name),
+    "late": lambda r: (r.days_late, r.org.name),
+}
+
+
+def review_queue(roles, fiscal_years=None):
+    """Documents waiting for this approver: submitted plans and rounds of their bodies."""
+    plans = MeasurePlan.objects.filter(org_id__in=roles.approver_of).select_related("org")
+    waiting_plans = list(plans.filter(status=Status.SUBMITTED))
+    waiting_rounds = list(ProgressRound.objects.filter(plan__org_id__in=roles.approver_of, status=Status.SUBMITTED)
+                          .select_related("plan", "plan__org"))
+    return waiting_plans, waiting_rounds
+
+
+def editor_tasks(roles, today: datetime.date):
+    """What an editor's bodies must do next: open rounds by due date, returned documents with why."""
+    orgs = roles.editor_of
+    open_rounds = list(
+        ProgressRound.objects.filter(plan__org_id__in=orgs, status__in=EDITABLE_STATUSES)
+        .select_related("plan", "plan__org").order_by("due_date")[:20]
+    )
+    draft_plans = list(MeasurePlan.objects.filter(org_id__in=orgs, status__in=EDITABLE_STATUSES)
+                       .select_related("org").order_by("-fiscal_year")[:20])
+    returns = list(
+        Transition.objects.filter(plan__org_id__in=orgs, action="return", to_status=Status.RETURNED)
+        .filter(Q(round__isnull=True, plan__status=Status.RETURNED) | Q(round__status=Status.RETURNED))
+        .select_related("plan", "plan__org", "round", "actor").order_by("-created_at")[:20]
+    )
+    return {"open_rounds": open_rounds, "draft_plans": draft_plans, "returns": returns, "today": today}
+
+
+def plan_rounds(plan):
+    return list(plan.rounds.annotate(entry_count=Count("entries")).order_by("months"))
+
+
+def measure_with_history(measure):
+    return list(measure.history.select_related("history_user").order_by("-history_date", "-history_id"))
+
+
+def entry_history(measure):
+    from .models import ProgressEntry
+
+    return list(ProgressEntry.history.filter(measure_id=measure.pk).select_related("history_user")
+                .order_by("-history_date", "-history_id"))

@@ -1,0 +1,412 @@
+"""Writes for plans, measures, progress and review. Each function is one action: atomic,
+checked, and audited in the same transaction. Views call these and nothing else writes."""
+
+import datetime
+import unicodedata
+from pathlib import PurePosixPath, PureWindowsPath
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessments.models import Assessment, Membership, OrgUnit
+from assessments.services import audit
+
+from . import checks
+from .models import (
+    EDITABLE_STATUSES,
+    AnalysisNote,
+    Comment,
+    Evidence,
+    Measure,
+    MeasurePlan,
+    ProgressEntry,
+    ProgressRound,
+    Status,
+    Transition,
+    default_due,
+)
+
+DEFAULT_ROUNDS = (6, 12)
+EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+EVIDENCE_TYPES = {b"%PDF-": "application/pdf", b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}
+
+
+class ServiceError(Exception):
+    """A refused action; ``messages`` are Thai sentences for the user."""
+
+    def __init__(self, *messages: str):
+        super().__init__(" ".join(messages))
+        self.messages = list(messages)
+
+
+class ConcurrentEdit(ServiceError):
+    pass
+
+
+def _locked(model, pk):
+    return model.objects.select_for_update().get(pk=pk)
+
+
+def _check_version(obj, expected_version):
+    if expected_version is not None and int(expected_version) != obj.version:
+        raise ConcurrentEdit(_("มีผู้อื่นแก้ไขรายการนี้ไปแล้วระหว่างที่คุณกำลังแก้ไข ข้อความของคุณยังอยู่ในแบบฟอร์ม "
+                               "กรุณาเปิดรายการใหม่อีกครั้งเพื่อดูฉบับล่าสุด แล้วแก้ไขซ้ำ"))
+
+
+def _require_editable(status):
+    if status not in EDITABLE_STATUSES:
+        raise ServiceError(_("เอกสารนี้อยู่ระหว่างการพิจารณาหรือได้รับความเห็นชอบแล้ว จึงแก้ไขไม่ได้"))
+
+
+# ---------------------------------------------------------------- plans
+
+
+@transaction.atomic
+def plan_create(*, org, fiscal_year: int, actor) -> MeasurePlan:
+    if MeasurePlan.objects.filter(org=org, fiscal_year=fiscal_year).exists():
+        raise ServiceError(_("มีแผนของปีงบประมาณนี้อยู่แล้ว"))
+    based_on = Assessment.objects.filter(org=org, framework__fiscal_year=fiscal_year - 1).first()
+    plan = MeasurePlan.objects.create(org=org, fiscal_year=fiscal_year, based_on=based_on)
+    for months in DEFAULT_ROUNDS:
+        ProgressRound.objects.create(plan=plan, months=months, due_date=default_due(fiscal_year, months))
+    audit(actor=actor, action="plan.create", org=org, summary=f"สร้างแผนมาตรการปีงบประมาณ {fiscal_year}",
+          detail={"plan": plan.pk})
+    return plan
+
+
+@transaction.atomic
+def plan_update_analysis(*, plan, actor, summary: str, recommendations: str, notes: dict[str, str],
+                         expected_version=None) -> MeasurePlan:
+    plan = _locked(MeasurePlan, plan.pk)
+    _require_editable(plan.status)
+    _check_version(plan, expected_version)
+    plan.analysis_summary, plan.recommendations = summary, recommendations
+    plan.version += 1
+    plan.save()
+    for key, text in notes.items():
+        AnalysisNote.objects.update_or_create(plan=plan, key=key, defaults={"text": text})
+    audit(actor=actor, action="plan.analysis", org=plan.org, summary=f"แก้ไขผลการวิเคราะห์ ปี {plan.fiscal_year}",
+          detail={"plan": plan.pk})
+    return plan
+
+
+@transaction.atomic
+def plan_duplicate_previous(*, plan, actor) -> int:
+    """Copy last year's measures into this (empty or not) plan, dates moved one year on."""
+    plan = _locked(MeasurePlan, plan.pk)
+    _require_editable(plan.status)
+    previous = MeasurePlan.objects.filter(org=plan.org, fiscal_year=plan.fiscal_year - 1).first()
+    if previous is None:
+        raise ServiceError(_("ไม่พบแผนของปีงบประมาณ %(fy)s ที่จะคัดลอก") % {"fy": plan.fiscal_year - 1})
+    from .selectors import plan_framework
+
+    indicators = {i.number: i for i in plan_framework(plan).indicators.all()} if plan_framework(plan) else {}
+    start = _next_order(plan)
+    copied = 0
+    for source in previous.measures.prefetch_related("responsible_units", "indicators").order_by("order", "pk"):
+        measure = Measure.objects.create(
+            plan=plan, order=start + copied, title=source.title, guideline=source.guideline,
+            analysis=source.analysis, steps=source.steps, period_text=source.period_text,
+            period_start=_one_year_on(source.period_start), period_end=_one_year_on(source.period_end),
+            monitoring_rounds=source.monitoring_rounds, target=source.target, budget=source.budget,
+        )
+        measure.responsible_units.set(source.responsible_units.all())
+        measure.indicators.set([indicators[i.number] for i in source.indicators.all() if i.number in indicators])
+        copied += 1
+    audit(actor=actor, action="plan.duplicate", org=plan.org,
+          summary=f"คัดลอกมาตรการ {copied} รายการจากปี {previous.fiscal_year}", detail={"plan": plan.pk})
+    return copied
+
+
+def _one_year_on(day):
+    if day is None:
+        return None
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
+
+
+def _next_order(plan) -> int:
+    return (plan.measures.aggregate(top=Max("order"))["top"] or 0) + 1
+
+
+# ---------------------------------------------------------------- measures
+
+MEASURE_FIELDS = ["title", "guideline", "analysis", "steps", "period_start", "period_end", "period_text",
+                  "monitoring_rounds", "target", "budget"]
+
+
+@transaction.atomic
+def measure_save(*, plan, actor, data: dict, measure=None, expected_version=None) -> Measure:
+    """Create (measure=None) or update a measure from cleaned form data."""
+    plan = _locked(MeasurePlan, plan.pk)
+    _require_editable(plan.status)
+    if measure is None:
+        measure = Measure(plan=plan, order=_next_order(plan))
+        action = "measure.create"
+    else:
+        measure = _locked(Measure, measure.pk)
+        _check_version(measure, expected_version)
+        measure.version += 1
+        action = "measure.update"
+    for field in MEASURE_FIELDS:
+        if field in data:
+            setattr(measure, field, data[field])
+    measure.steps = "\n".join(line.strip() for line in measure.steps.splitlines() if line.strip())
+    measure._history_user = actor
+    measure.full_clean()
+    measure.save()
+    if "responsible_units" in data or data.get("new_units"):
+        units = list(data.get("responsible_units", measure.responsible_units.all()))
+        last = plan.org.units.aggregate(top=Max("order"))["top"] or 0
+        for offset, name in enumerate(data.get("new_units", []), start=1):
+            unit, _created = OrgUnit.objects.get_or_create(org=plan.org, name=name, defaults={"order": last + offset})
+            units.append(unit)
+        measure.responsible_units.set(units)
+    if "indicators" in data:
+        measure.indicators.set(data["indicators"])
+    audit(actor=actor, action=action, org=plan.org, summary=f"{'เพิ่ม' if action.endswith('create') else 'แก้ไข'}"
+          f"มาตรการ “{measure.title[:120]}”", detail={"plan": plan.pk, "measure": measure.pk})
+    return measure
+
+
+@transaction.atomic
+def measure_delete(*, measure, actor) -> None:
+    plan = _locked(MeasurePlan, measure.plan_id)
+    _require_editable(plan.status)
+    title = measure.title
+    measure._history_user = actor
+    measure.delete()
+    audit(actor=actor, action="measure.delete", org=plan.org, summary=f"ลบมาตรการ “{title[:120]}”",
+          detail={"plan": plan.pk})
+
+
+@transaction.atomic
+def measure_move(*, measure, actor, direction: str) -> None:
+    """Swap a measure with its neighbour ("up" or "down"); the order is renumbered 1..n."""
+    plan = _locked(MeasurePlan, measure.plan_id)
+    _require_editable(plan.status)
+    ordered = list(plan.measures.order_by("order", "pk"))
+    index = next(i for i, m in enumerate(ordered) if m.pk == measure.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if 0 <= other < len(ordered):
+        ordered[index], ordered[other] = ordered[other], ordered[index]
+    for position, item in enumerate(ordered, start=1):
+        if item.order != position:
+            Measure.objects.filter(pk=item.pk).update(order=position)
+    audit(actor=actor, action="measure.move", org=plan.org, summary=f"จัดลำดับมาตรการ “{measure.title[:120]}”",
+          detail={"plan": plan.pk, "measure": measure.pk, "direction": direction})
+
+
+# ---------------------------------------------------------------- progress
+
+
+@transaction.atomic
+def round_set_due(*, progress_round, due_date: datetime.date, actor) -> ProgressRound:
+    progress_round = _locked(ProgressRound, progress_round.pk)
+    progress_round.due_date = due_date
+    progress_round.save(update_fields=["due_date", "updated_at"])
+    audit(actor=actor, action="round.due", org=progress_round.plan.org,
+          summary=f"กำหนดวันส่งรายงานรอบ {progress_round.months} เดือน เป็น {due_date.isoformat()}",
+          detail={"round": progress_round.pk})
+    return progress_round
+
+
+ENTRY_FIELDS = ["state", "percent", "done_text", "output", "outcome", "problems", "remarks"]
+
+
+@transaction.atomic
+def entry_save(*, progress_round, measure, actor, data: dict, expected_version=None) -> ProgressEntry:
+    progress_round = _locked(ProgressRound, progress_round.pk)
+    _require_editable(progress_round.status)
+    if measure.plan_id != progress_round.plan_id:
+        raise ServiceError(_("มาตรการนี้ไม่ได้อยู่ในแผนของรอบรายงานนี้"))
+    entry = ProgressEntry.objects.select_for_update().filter(round=progress_round, measure=measure).first()
+    if entry is None:
+        entry = ProgressEntry(round=progress_round, measure=measure)
+        if expected_version not in (None, "", 0, "0"):
+            raise ConcurrentEdit(_("รายการนี้ถูกลบหรือเปลี่ยนไประหว่างที่คุณแก้ไข กรุณาเปิดใหม่อีกครั้ง"))
+    else:
+        _check_version(entry, expected_version)
+        entry.version += 1
+    for field in ENTRY_FIELDS:
+        if field in data:
+            setattr(entry, field, data[field])
+    if entry.state == ProgressEntry.State.DONE and "percent" not in data:
+        entry.percent = 100
+    entry._history_user = actor
+    entry.full_clean(exclude=["round", "measure"])
+    entry.save()
+    audit(actor=actor, action="entry.save", org=progress_round.plan.org,
+          summary=f"บันทึกผลรอบ {progress_round.months} เดือน: “{measure.title[:100]}”",
+          detail={"round": progress_round.pk, "entry": entry.pk})
+    return entry
+
+
+def sniff_evidence(head: bytes) -> str | None:
+    for magic, content_type in EVIDENCE_TYPES.items():
+        if head.startswith(magic):
+            return content_type
+    return None
+
+
+def clean_filename(name: str) -> str:
+    """The last path part of an uploaded name, normalised, without control characters."""
+    base = PureWindowsPath(PurePosixPath(name or "").name).name
+    base = unicodedata.normalize("NFC", base)
+    base = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C").strip(" .")
+    return base[:200] or "file"
+
+
+@transaction.atomic
+def evidence_add(*, progress_round, measure, actor, url: str = "", upload=None) -> Evidence:
+    progress_round = _locked(ProgressRound, progress_round.pk)
+    _require_editable(progress_round.status)
+    entry, _created = ProgressEntry.objects.get_or_create(round=progress_round, measure=measure)
+    evidence = Evidence(entry=entry, url=url.strip(), uploaded_by=actor)
+    if upload is not None:
+        if upload.size > EVIDENCE_MAX_BYTES:
+            raise ServiceError(_("ไฟล์หลักฐานมีขนาดเกิน 10 MB"))
+        head = upload.read(16)
+        upload.seek(0)
+        content_type = sniff_evidence(head)
+        if content_type is None:
+            raise ServiceError(_("ไฟล์หลักฐานต้องเป็น PDF, JPEG หรือ PNG เท่านั้น (ตรวจจากเนื้อไฟล์)"))
+        evidence.original_name = clean_filename(upload.name)
+        evidence.content_type = content_type
+        evidence.size = upload.size
+        evidence.file.save(evidence.original_name, upload, save=False)
+    if not evidence.url and not evidence.file:
+        raise ServiceError(_("กรุณาใส่ลิงก์หรือเลือกไฟล์หลักฐาน"))
+    evidence.full_clean(exclude=["file"])
+    evidence.save()
+    audit(actor=actor, action="evidence.add", org=progress_round.plan.org,
+          summary=f"เพิ่มหลักฐาน {evidence.original_name or evidence.url[:120]}", detail={"evidence": evidence.pk})
+    return evidence
+
+
+@transaction.atomic
+def evidence_delete(*, evidence, actor) -> None:
+    progress_round = _locked(ProgressRound, evidence.entry.round_id)
+    _require_editable(progress_round.status)
+    name = evidence.original_name or evidence.url
+    stored = evidence.file.name if evidence.file else None
+    evidence.delete()
+    if stored:
+        storage = evidence.file.storage
+        transaction.on_commit(lambda: storage.delete(stored))
+    audit(actor=actor, action="evidence.delete", org=progress_round.plan.org, summary=f"ลบหลักฐาน {name[:120]}")
+
+
+@transaction.atomic
+def comment_add(*, plan, actor, text: str, progress_round=None) -> Comment:
+    text = text.strip()
+    if not text:
+        raise ServiceError(_("กรุณาพิมพ์ความเห็น"))
+    comment = Comment.objects.create(plan=plan, round=progress_round, author=actor, text=text[:5000])
+    audit(actor=actor, action="comment.add", org=plan.org, summary=f"แสดงความเห็น: {text[:100]}",
+          detail={"plan": plan.pk, "round": getattr(progress_round, "pk", None)})
+    return comment
+
+
+# ---------------------------------------------------------------- review workflow
+# action -> (allowed from, to, role that may do it). The one table the service enforces.
+TRANSITIONS = {
+    "submit": ({Status.DRAFT, Status.RETURNED}, Status.SUBMITTED, Membership.Role.EDITOR),
+    "return": ({Status.SUBMITTED}, Status.RETURNED, Membership.Role.APPROVER),
+    "approve": ({Status.SUBMITTED}, Status.APPROVED, Membership.Role.APPROVER),
+    "publish": ({Status.APPROVED}, Status.PUBLISHED, Membership.Role.APPROVER),
+}
+ACTION_LABELS = {"submit": _("ส่งให้ผู้บริหารพิจารณา"), "return": _("ส่งกลับให้แก้ไข"),
+                 "approve": _("เห็นชอบ"), "publish": _("เผยแพร่")}
+# Called after a document is published (the reports app renders and stores the PDF).
+publish_hooks: list = []
+
+
+def allowed_actions(status: str, roles, org_id: int) -> list[str]:
+    """Actions a user's roles allow on a document in ``status`` (the submitter rule is checked on use)."""
+    member_roles = set()
+    if org_id in roles.editor_of:
+        member_roles.add(Membership.Role.EDITOR)
+    if org_id in roles.approver_of:
+        member_roles.add(Membership.Role.APPROVER)
+    return [action for action, (sources, _to, role) in TRANSITIONS.items()
+            if status in sources and role in member_roles]
+
+
+@transaction.atomic
+def document_transition(*, plan, actor, action: str, comment: str = "", progress_round=None,
+                        today: datetime.date | None = None) -> Transition:
+    """Move the plan's document (or one round's report) through the review workflow."""
+    if action not in TRANSITIONS:
+        raise ServiceError(_("ไม่รู้จักการดำเนินการนี้"))
+    sources, target, role = TRANSITIONS[action]
+    plan = _locked(MeasurePlan, plan.pk)
+    document = _locked(ProgressRound, progress_round.pk) if progress_round is not None else plan
+    if document.status not in sources:
+        raise ServiceError(_("เอกสารอยู่ในสถานะ “%(s)s” จึง%(a)sไม่ได้")
+                           % {"s": Status(document.status).label, "a": ACTION_LABELS[action]})
+    if not Membership.objects.filter(user=actor, org=plan.org, role=role).exists():
+        raise ServiceError(_("คุณไม่มีสิทธิ์%(a)sเอกสารของหน่วยงานนี้") % {"a": ACTION_LABELS[action]})
+    comment = comment.strip()
+    if action == "return" and not comment:
+        raise ServiceError(_("กรุณาระบุเหตุผลที่ส่งกลับให้แก้ไข"))
+    if action in ("return", "approve"):
+        last_submit = Transition.objects.filter(plan=plan, round=progress_round, action="submit").last()
+        if last_submit is not None and last_submit.actor_id == actor.pk:
+            raise ServiceError(_("ผู้ส่งเอกสารไม่สามารถพิจารณาเอกสารที่ตนเองส่งได้"))
+    if action == "submit":
+        blocking = [f.message for f in findings_for(plan, progress_round, today) if f.blocks]
+        if blocking:
+            raise ServiceError(*blocking)
+    snapshot = document_snapshot(plan, progress_round) if action == "approve" else None
+    transition = Transition.objects.create(
+        plan=plan, round=progress_round, action=action, from_status=document.status, to_status=target,
+        actor=actor, comment=comment, snapshot=snapshot,
+    )
+    document.status = target
+    document.version += 1
+    document.save(update_fields=["status", "version"])
+    what = f"รายงานผลรอบ {progress_round.months} เดือน" if progress_round else "มาตรการ"
+    audit(actor=actor, action=f"document.{action}", org=plan.org,
+          summary=f"{ACTION_LABELS[action]} {what} ปี {plan.fiscal_year}" + (f": {comment[:100]}" if comment else ""),
+          detail={"plan": plan.pk, "round": getattr(progress_round, "pk", None), "transition": transition.pk})
+    if action == "publish":
+        for hook in publish_hooks:
+            hook(plan=plan, progress_round=progress_round, actor=actor)
+    return transition
+
+
+def findings_for(plan, progress_round=None, today=None):
+    from . import selectors
+
+    today = today or timezone.localdate()
+    measures = selectors.plan_measures(plan)
+    if progress_round is None:
+        return checks.plan_findings(plan, measures, selectors.plan_scorecard(plan))
+    entries = {e.measure_id: e for e in progress_round.entries.all()}
+    return checks.round_findings(progress_round, measures, entries, today)
+
+
+def document_snapshot(plan, progress_round=None) -> dict:
+    """What was approved, as plain data (kept with the approval transition)."""
+    from . import selectors
+
+    measures = selectors.plan_measures(plan)
+    data = {"plan": plan.pk, "fiscal_year": plan.fiscal_year, "measures": [
+        {"id": m.pk, "title": m.title, "steps": m.step_list, "units": [u.name for u in m.responsible_units.all()],
+         "indicators": [i.number for i in m.indicators.all()], "period_text": m.period_text}
+        for m in measures
+    ]}
+    if progress_round is not None:
+        data["round"] = progress_round.months
+        data["entries"] = [
+            {"measure": e.measure_id, "state": e.state, "percent": e.percent, "output": e.output,
+             "outcome": e.outcome} for e in progress_round.entries.all()
+        ]
+    else:
+        data["analysis_summary"] = plan.analysis_summary
+    return data

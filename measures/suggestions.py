@@ -1,0 +1,108 @@
+"""Points generated from the data for the editor to start from; the editor's words are what
+gets published. Also turns history records into readable change lists."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from assessments import selectors as assessment_selectors
+from ita_portal.thai import format_score
+
+
+@dataclass
+class AnalysisPoints:
+    summary: str = ""
+    strengths: list[str] = field(default_factory=list)
+    weaknesses: list[str] = field(default_factory=list)
+    tools: list[str] = field(default_factory=list)
+    changes: list[str] = field(default_factory=list)
+    discrepancies: list[str] = field(default_factory=list)
+
+
+def note_keys(scorecard) -> list[tuple[str, str]]:
+    """The places an editor writes analysis: each tool, then each indicator."""
+    if scorecard is None:
+        return []
+    framework = scorecard.framework
+    keys = [(tool.code, _("วิเคราะห์ %(code)s – %(name)s") % {"code": tool.code, "name": tool.name})
+            for tool in framework.tools.all()]
+    keys += [(str(i.number), _("ตัวชี้วัดที่ %(n)s %(name)s") % {"n": i.number, "name": i.name})
+             for i in framework.indicators.all()]
+    return keys
+
+
+def _indicator_line(indicator, value) -> str:
+    return _("ตัวชี้วัดที่ %(n)s %(name)s ได้ %(s)s คะแนน") % {
+        "n": indicator.number, "name": indicator.name, "s": format_score(value)}
+
+
+def analysis_points(org, scorecard) -> AnalysisPoints:
+    points = AnalysisPoints()
+    if scorecard is None:
+        return points
+    result, framework = scorecard.result, scorecard.framework
+    pass_mark = framework.pass_mark
+    if result.overall.value is not None:
+        points.summary = _("ปีงบประมาณ พ.ศ. %(fy)s ได้คะแนนรวม %(s)s คะแนน ระดับ %(level)s") % {
+            "fy": framework.fiscal_year, "s": format_score(result.overall.value), "level": result.level or "–"}
+    scored = [(i, result.indicator(i.number).value) for i in framework.indicators.all()]
+    scored = [(i, v) for i, v in scored if v is not None]
+    if scored:
+        top = max(v for _i, v in scored)
+        bottom = min(v for _i, v in scored)
+        points.strengths = [_indicator_line(i, v) + _(" (สูงสุด)") for i, v in scored if v == top]
+        low = sorted([(i, v) for i, v in scored if v < pass_mark], key=lambda p: p[1])
+        points.weaknesses = [_indicator_line(i, v) + _(" ต่ำกว่าเกณฑ์ %(m)s") % {"m": format_score(pass_mark)}
+                             for i, v in low]
+        if not low:
+            points.weaknesses = [_indicator_line(i, v) + _(" (ต่ำสุด)") for i, v in scored if v == bottom]
+    for tool in framework.tools.all():
+        value = result.tool(tool.code).value
+        if value is not None:
+            verdict = _("ผ่านเกณฑ์") if value >= pass_mark else _("ต่ำกว่าเกณฑ์")
+            points.tools.append(f"{tool.code} {tool.name}: {format_score(value)} ({verdict})")
+    previous = [c for c in assessment_selectors.org_scorecards(org) if c.fiscal_year < framework.fiscal_year]
+    if previous:
+        before = previous[0]
+        for indicator, value in scored:
+            old = before.result.indicator(indicator.number).value
+            if old is not None and abs(value - old) >= Decimal("0.01"):
+                points.changes.append(_("ตัวชี้วัดที่ %(n)s %(name)s: %(old)s → %(new)s (%(d)s)") % {
+                    "n": indicator.number, "name": indicator.name, "old": format_score(old),
+                    "new": format_score(value), "d": f"{value - old:+.2f}"})
+    for d in result.discrepancies:
+        points.discrepancies.append(f"{d.label}: {d.published} / {d.other}")
+    return points
+
+
+@dataclass
+class Change:
+    when: object
+    who: object
+    kind: str  # +, ~, -
+    fields: list[tuple[str, object, object]]
+
+
+def history_changes(records) -> list[Change]:
+    """Records newest first -> what changed in each save (each record is compared with the
+    previous record of the same object, both already loaded)."""
+    changes = []
+    for index, record in enumerate(records):
+        previous = next((r for r in records[index + 1:] if r.id == record.id), None)
+        fields = []
+        if previous is not None and record.history_type == "~":
+            delta = record.diff_against(previous)
+            for change in delta.changes:
+                label = record.instance_type._meta.get_field(change.field).verbose_name
+                fields.append((str(label), _plain(change.old), _plain(change.new)))
+            if not fields:
+                continue
+        changes.append(Change(record.history_date, record.history_user, record.history_type, fields))
+    return changes
+
+
+def _plain(value):
+    if isinstance(value, list):  # m2m: list of through-row dicts
+        return ", ".join(str(v) for item in value for k, v in item.items() if k not in ("id", "measure"))
+    return value

@@ -1,0 +1,489 @@
+"""Staff pages for plans, measures, progress and review.
+
+Every view: load what the user may see (404 otherwise) -> check the action (403) ->
+bind a form -> call a service -> redirect.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from assessments import selectors as assessment_selectors
+from assessments.models import Organization
+from ita_portal.thai import fiscal_year_of
+
+from . import checks, selectors, services, suggestions
+from .forms import AnalysisForm, CommentForm, DueDateForm, EntryForm, EvidenceForm, MeasureForm, TransitionForm
+from .models import Evidence, Measure, ProgressRound, Status
+
+# ---------------------------------------------------------------- access
+
+
+class Access:
+    """The body a page is about, and what the signed-in user may do there."""
+
+    def __init__(self, request, slug):
+        self.user = request.user
+        self.org = get_object_or_404(Organization.objects.select_related("province"), slug=slug)
+        self.roles = assessment_selectors.user_roles(request.user)
+        self.can_view = (request.user.is_superuser or self.roles.member_of(self.org.pk)
+                         or self.roles.supervises(self.org))
+        if not self.can_view:
+            raise Http404(_("ไม่พบหน่วยงาน"))  # someone else's drafts do not exist for you
+        self.can_edit = self.org.pk in self.roles.editor_of
+        self.can_review = self.org.pk in self.roles.approver_of
+        self.can_comment = self.roles.supervises(self.org) or self.can_review
+
+    def require_edit(self):
+        if not self.can_edit:
+            raise PermissionDenied(_("เฉพาะเจ้าหน้าที่ผู้จัดทำของหน่วยงานเท่านั้นที่แก้ไขได้"))
+
+
+def _plan_or_404(access, fy):
+    plan = selectors.load_plan(access.org, fy)
+    if plan is None:
+        raise Http404(_("ยังไม่มีแผนมาตรการของปีงบประมาณนี้"))
+    return plan
+
+
+def _round_or_404(plan, months):
+    return get_object_or_404(ProgressRound, plan=plan, months=months)
+
+
+def _measure_or_404(plan, pk):
+    return get_object_or_404(Measure, plan=plan, pk=pk)
+
+
+def _plan_url(plan):
+    return reverse("plan-detail", args=[plan.org.slug, plan.fiscal_year])
+
+
+def _round_url(plan, months):
+    return reverse("round-detail", args=[plan.org.slug, plan.fiscal_year, months])
+
+
+def _service_errors(request, error):
+    for message in error.messages:
+        messages.error(request, message)
+
+
+# ---------------------------------------------------------------- home and dashboard
+
+
+@login_required
+def app_home(request):
+    roles = assessment_selectors.user_roles(request.user)
+    today = timezone.localdate()
+    context = {"roles": roles, "memberships": list(assessment_selectors.user_memberships(request.user)),
+               "current_fy": fiscal_year_of(today)}
+    if roles.editor_of:
+        context["tasks"] = selectors.editor_tasks(roles, today)
+    if roles.approver_of:
+        context["queue_plans"], context["queue_rounds"] = selectors.review_queue(roles)
+    return render(request, "app/home.html", context)
+
+
+@login_required
+def dashboard(request):
+    roles = assessment_selectors.user_roles(request.user)
+    if not (roles.scopes or roles.approver_of or request.user.is_superuser):
+        raise PermissionDenied(_("หน้านี้สำหรับผู้กำกับดูแลพื้นที่และผู้บริหารของหน่วยงาน"))
+    today = timezone.localdate()
+    orgs = selectors.dashboard_orgs(request.user, roles)
+    years = sorted(set(selectors.MeasurePlan.objects.filter(org__in=orgs).values_list("fiscal_year", flat=True)),
+                   reverse=True)
+    try:
+        fiscal_year = int(request.GET.get("fy") or 0)
+    except ValueError:
+        fiscal_year = 0
+    if fiscal_year not in years:
+        fiscal_year = years[0] if years else fiscal_year_of(today)
+    district = request.GET.get("district", "").strip()
+    status = request.GET.get("status", "")
+    if district:
+        orgs = orgs.filter(district=district)
+    rows = selectors.dashboard_rows(orgs, fiscal_year, today)
+    if status in Status.values:
+        rows = [r for r in rows if status in (r.plan_status, r.round_status(6), r.round_status(12))]
+    elif status == "none":
+        rows = [r for r in rows if r.plan is None]
+    elif status == "late":
+        rows = [r for r in rows if r.days_late]
+    sort = request.GET.get("sort", "name")
+    key = selectors.SORT_KEYS.get(sort.lstrip("-"), selectors.SORT_KEYS["name"])
+    rows.sort(key=key, reverse=sort.startswith("-"))
+    districts = sorted({d for d in selectors.dashboard_orgs(request.user, roles).values_list("district", flat=True)
+                        if d})
+    context = {"rows": rows, "years": years, "fiscal_year": fiscal_year, "district": district, "status": status,
+               "sort": sort, "districts": districts, "statuses": Status.choices, "roles": roles}
+    if roles.approver_of:
+        context["queue_plans"], context["queue_rounds"] = selectors.review_queue(roles)
+    return render(request, "measures/dashboard.html", context)
+
+
+# ---------------------------------------------------------------- plan
+
+
+@login_required
+def plan_detail(request, slug, fy):
+    access = Access(request, slug)
+    plan = selectors.load_plan(access.org, fy)
+    if plan is None:
+        return render(request, "measures/plan_missing.html", {
+            "access": access, "org": access.org, "fiscal_year": fy,
+            "has_previous": selectors.MeasurePlan.objects.filter(org=access.org, fiscal_year=fy - 1).exists(),
+        }, status=404 if not access.can_edit else 200)
+    measures = selectors.plan_measures(plan)
+    scorecard = selectors.plan_scorecard(plan)
+    findings = checks.plan_findings(plan, measures, scorecard)
+    return render(request, "measures/plan_detail.html", {
+        "access": access, "org": access.org, "plan": plan, "measures": measures, "scorecard": scorecard,
+        "findings": findings, "rounds": selectors.plan_rounds(plan),
+        "history": selectors.document_history(plan),
+        "returned": selectors.latest_return(plan) if plan.status == Status.RETURNED else None,
+        "actions": services.allowed_actions(plan.status, access.roles, access.org.pk),
+        "comments": list(plan.comments.filter(round=None).select_related("author")),
+        "comment_form": CommentForm(),
+    })
+
+
+@login_required
+@require_POST
+def plan_create(request, slug, fy):
+    access = Access(request, slug)
+    access.require_edit()
+    try:
+        services.plan_create(org=access.org, fiscal_year=fy, actor=request.user)
+    except services.ServiceError as error:
+        _service_errors(request, error)
+    return redirect("plan-detail", slug, fy)
+
+
+@login_required
+@require_POST
+def plan_duplicate(request, slug, fy):
+    access = Access(request, slug)
+    access.require_edit()
+    plan = _plan_or_404(access, fy)
+    try:
+        copied = services.plan_duplicate_previous(plan=plan, actor=request.user)
+    except services.ServiceError as error:
+        _service_errors(request, error)
+    else:
+        messages.success(request, _("คัดลอกมาตรการจากปีที่แล้ว %(n)s รายการ") % {"n": copied})
+    return redirect(_plan_url(plan))
+
+
+@login_required
+def plan_analysis(request, slug, fy):
+    access = Access(request, slug)
+    plan = _plan_or_404(access, fy)
+    scorecard = selectors.plan_scorecard(plan)
+    keys = suggestions.note_keys(scorecard)
+    notes = {n.key: n.text for n in plan.notes.all()}
+    if request.method == "POST":
+        access.require_edit()
+        form = AnalysisForm(request.POST, note_keys=keys)
+        if form.is_valid():
+            try:
+                services.plan_update_analysis(
+                    plan=plan, actor=request.user, summary=form.cleaned_data["analysis_summary"],
+                    recommendations=form.cleaned_data["recommendations"], notes=form.notes(),
+                    expected_version=form.cleaned_data["version"])
+            except services.ServiceError as error:
+                _service_errors(request, error)
+            else:
+                messages.success(request, _("บันทึกผลการวิเคราะห์แล้ว"))
+                return redirect(_plan_url(plan))
+    else:
+        initial = {"analysis_summary": plan.analysis_summary, "recommendations": plan.recommendations,
+                   "version": plan.version, **{f"note_{k}": v for k, v in notes.items()}}
+        form = AnalysisForm(initial=initial, note_keys=keys)
+    return render(request, "measures/plan_analysis.html", {
+        "access": access, "org": access.org, "plan": plan, "form": form, "scorecard": scorecard,
+        "points": suggestions.analysis_points(access.org, scorecard), "editable": access.can_edit and plan.is_editable,
+    })
+
+
+@login_required
+@require_POST
+def plan_transition(request, slug, fy):
+    access = Access(request, slug)
+    plan = _plan_or_404(access, fy)
+    return _transition(request, access, plan, None, _plan_url(plan))
+
+
+def _transition(request, access, plan, progress_round, next_url):
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("คำขอไม่ถูกต้อง"))
+        return redirect(next_url)
+    document = progress_round or plan
+    if form.cleaned_data["action"] not in services.allowed_actions(document.status, access.roles, access.org.pk):
+        raise PermissionDenied(_("คุณไม่มีสิทธิ์ดำเนินการนี้"))
+    try:
+        services.document_transition(plan=plan, progress_round=progress_round, actor=request.user,
+                                     action=form.cleaned_data["action"], comment=form.cleaned_data["comment"])
+    except services.ServiceError as error:
+        _service_errors(request, error)
+    else:
+        messages.success(request, _("ดำเนินการเรียบร้อย: %(a)s") % {"a": services.ACTION_LABELS[
+            form.cleaned_data["action"]]})
+    return redirect(next_url)
+
+
+@login_required
+@require_POST
+def comment_add(request, slug, fy):
+    access = Access(request, slug)
+    if not access.can_comment:
+        raise PermissionDenied(_("เฉพาะผู้กำกับดูแลและผู้บริหารเท่านั้นที่แสดงความเห็นได้"))
+    plan = _plan_or_404(access, fy)
+    form = CommentForm(request.POST)
+    progress_round = None
+    if form.is_valid():
+        if form.cleaned_data["round"]:
+            progress_round = _round_or_404(plan, form.cleaned_data["round"])
+        try:
+            services.comment_add(plan=plan, progress_round=progress_round, actor=request.user,
+                                 text=form.cleaned_data["text"])
+        except services.ServiceError as error:
+            _service_errors(request, error)
+        else:
+            messages.success(request, _("บันทึกความเห็นแล้ว"))
+    else:
+        messages.error(request, _("กรุณาพิมพ์ความเห็น (ไม่เกิน 5,000 ตัวอักษร)"))
+    return redirect(_round_url(plan, progress_round.months) if progress_round else _plan_url(plan))
+
+
+# ---------------------------------------------------------------- measures
+
+
+@login_required
+def measure_edit(request, slug, fy, pk=None):
+    access = Access(request, slug)
+    access.require_edit()
+    plan = _plan_or_404(access, fy)
+    measure = _measure_or_404(plan, pk) if pk else None
+    if not plan.is_editable:
+        messages.error(request, _("เอกสารนี้อยู่ระหว่างการพิจารณาหรือได้รับความเห็นชอบแล้ว จึงแก้ไขไม่ได้"))
+        return redirect(_plan_url(plan))
+    framework = selectors.plan_framework(plan)
+    scorecard = selectors.plan_scorecard(plan)
+    form_kwargs = {"plan": plan, "framework": framework, "scorecard": scorecard, "instance": measure}
+    status = 200
+    if request.method == "POST":
+        form = MeasureForm(request.POST, **form_kwargs)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            try:
+                saved = services.measure_save(plan=plan, actor=request.user, data=data, measure=measure,
+                                              expected_version=data.pop("version"))
+            except services.ServiceError as error:
+                form.add_error(None, " ".join(error.messages))
+                status = 409 if isinstance(error, services.ConcurrentEdit) else 400
+            else:
+                messages.success(request, _("บันทึกมาตรการ “%(t)s” แล้ว") % {"t": saved.title})
+                return redirect(_plan_url(plan))
+        else:
+            status = 400
+    else:
+        form = MeasureForm(**form_kwargs)
+    return render(request, "measures/measure_form.html", {
+        "access": access, "org": access.org, "plan": plan, "form": form, "measure": measure,
+    }, status=status)
+
+
+@login_required
+def measure_delete(request, slug, fy, pk):
+    access = Access(request, slug)
+    access.require_edit()
+    plan = _plan_or_404(access, fy)
+    measure = _measure_or_404(plan, pk)
+    if request.method == "POST":
+        try:
+            services.measure_delete(measure=measure, actor=request.user)
+        except services.ServiceError as error:
+            _service_errors(request, error)
+        else:
+            messages.success(request, _("ลบมาตรการ “%(t)s” แล้ว") % {"t": measure.title})
+        return redirect(_plan_url(plan))
+    return render(request, "measures/measure_delete.html", {"access": access, "org": access.org, "plan": plan,
+                                                             "measure": measure})
+
+
+@login_required
+@require_POST
+def measure_move(request, slug, fy, pk):
+    access = Access(request, slug)
+    access.require_edit()
+    plan = _plan_or_404(access, fy)
+    measure = _measure_or_404(plan, pk)
+    try:
+        services.measure_move(measure=measure, actor=request.user,
+                              direction="up" if request.POST.get("direction") == "up" else "down")
+    except services.ServiceError as error:
+        _service_errors(request, error)
+    return redirect(_plan_url(plan) + f"#measure-{measure.pk}")
+
+
+@login_required
+def measure_history(request, slug, fy, pk):
+    access = Access(request, slug)
+    plan = _plan_or_404(access, fy)
+    measure = _measure_or_404(plan, pk)
+    changes = suggestions.history_changes(selectors.measure_with_history(measure))
+    entry_changes = suggestions.history_changes(selectors.entry_history(measure))
+    return render(request, "measures/measure_history.html", {
+        "access": access, "org": access.org, "plan": plan, "measure": measure, "changes": changes,
+        "entry_changes": entry_changes,
+    })
+
+
+# ---------------------------------------------------------------- progress rounds
+
+
+@login_required
+def round_detail(request, slug, fy, months):
+    access = Access(request, slug)
+    plan = _plan_or_404(access, fy)
+    progress_round = _round_or_404(plan, months)
+    measures = selectors.plan_measures(plan)
+    entries = selectors.round_entries(progress_round)
+    today = timezone.localdate()
+    rows = [(m, entries.get(m.pk)) for m in measures]
+    return render(request, "measures/round_detail.html", {
+        "access": access, "org": access.org, "plan": plan, "round": progress_round, "rows": rows,
+        "findings": checks.round_findings(progress_round, measures, entries, today),
+        "history": selectors.document_history(plan, progress_round),
+        "returned": selectors.latest_return(plan, progress_round)
+        if progress_round.status == Status.RETURNED else None,
+        "actions": services.allowed_actions(progress_round.status, access.roles, access.org.pk),
+        "due_form": DueDateForm(initial={"due_date": progress_round.due_date}),
+        "comments": list(progress_round.comments.select_related("author")),
+        "comment_form": CommentForm(initial={"round": months}),
+        "done_count": sum(1 for _m, e in rows if e and e.state == "done"),
+    })
+
+
+@login_required
+@require_POST
+def round_due(request, slug, fy, months):
+    access = Access(request, slug)
+    access.require_edit()
+    plan = _plan_or_404(access, fy)
+    progress_round = _round_or_404(plan, months)
+    form = DueDateForm(request.POST)
+    if form.is_valid():
+        services.round_set_due(progress_round=progress_round, due_date=form.cleaned_data["due_date"],
+                               actor=request.user)
+        messages.success(request, _("บันทึกกำหนดส่งแล้ว"))
+    else:
+        messages.error(request, _("วันที่ไม่ถูกต้อง"))
+    return redirect(_round_url(plan, months))
+
+
+@login_required
+@require_POST
+def round_transition(request, slug, fy, months):
+    access = Access(request, slug)
+    plan = _plan_or_404(access, fy)
+    progress_round = _round_or_404(plan, months)
+    return _transition(request, access, plan, progress_round, _round_url(plan, months))
+
+
+@login_required
+def entry_edit(request, slug, fy, months, pk):
+    access = Access(request, slug)
+    plan = _plan_or_404(access, fy)
+    progress_round = _round_or_404(plan, months)
+    measure = _measure_or_404(plan, pk)
+    entry = progress_round.entries.filter(measure=measure).prefetch_related("evidence").first()
+    editable = access.can_edit and progress_round.is_editable
+    status = 200
+    if request.method == "POST":
+        access.require_edit()
+        form = EntryForm(request.POST, instance=entry)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            try:
+                services.entry_save(progress_round=progress_round, measure=measure, actor=request.user, data=data,
+                                    expected_version=data.pop("version"))
+            except services.ServiceError as error:
+                form.add_error(None, " ".join(error.messages))
+                status = 409 if isinstance(error, services.ConcurrentEdit) else 400
+            else:
+                messages.success(request, _("บันทึกผลการดำเนินงานแล้ว"))
+                return redirect(_round_url(plan, months))
+        else:
+            status = 400
+    else:
+        form = EntryForm(instance=entry)
+    return render(request, "measures/entry_form.html", {
+        "access": access, "org": access.org, "plan": plan, "round": progress_round, "measure": measure,
+        "entry": entry, "form": form, "editable": editable, "evidence_form": EvidenceForm(),
+        "evidence": list(entry.evidence.all()) if entry else [],
+    }, status=status)
+
+
+@login_required
+@require_POST
+def evidence_add(request, slug, fy, months, pk):
+    access = Access(request, slug)
+    access.require_edit()
+    plan = _plan_or_404(access, fy)
+    progress_round = _round_or_404(plan, months)
+    measure = _measure_or_404(plan, pk)
+    form = EvidenceForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.evidence_add(progress_round=progress_round, measure=measure, actor=request.user,
+                                  url=form.cleaned_data.get("url") or "", upload=form.cleaned_data.get("file"))
+        except services.ServiceError as error:
+            _service_errors(request, error)
+        else:
+            messages.success(request, _("เพิ่มหลักฐานแล้ว"))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("entry-edit", slug, fy, months, pk)
+
+
+def _evidence_for_user(request, token):
+    evidence = get_object_or_404(Evidence.objects.select_related("entry__round__plan__org"), token=token)
+    access = Access(request, evidence.entry.round.plan.org.slug)
+    return access, evidence
+
+
+@login_required
+def evidence_download(request, token):
+    _access, evidence = _evidence_for_user(request, token)
+    if not evidence.file:
+        raise Http404
+    response = FileResponse(evidence.file.open("rb"), content_type=evidence.content_type,
+                            as_attachment=evidence.content_type == "application/pdf",
+                            filename=evidence.original_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'"
+    return response
+
+
+@login_required
+@require_POST
+def evidence_delete(request, token):
+    access, evidence = _evidence_for_user(request, token)
+    access.require_edit()
+    entry = evidence.entry
+    try:
+        services.evidence_delete(evidence=evidence, actor=request.user)
+    except services.ServiceError as error:
+        _service_errors(request, error)
+    plan = entry.round.plan
+    return redirect("entry-edit", plan.org.slug, plan.fiscal_year, entry.round.months, entry.measure_id)
