@@ -184,15 +184,19 @@ class ProgressEntry(models.Model):
         return f"{self.measure} ({self.round.months})"
 
 
+def new_token() -> str:
+    return secrets.token_hex(16)
+
+
 def evidence_path(instance, filename):
     """A random, non-guessable name; the original name is kept in the row, never in the path."""
     suffix = PurePath(filename).suffix.lower()[:8]
-    return f"evidence/{secrets.token_hex(16)}{suffix}"
+    return f"evidence/{new_token()}{suffix}"
 
 
 class Evidence(models.Model):
     entry = models.ForeignKey(ProgressEntry, on_delete=models.CASCADE, related_name="evidence")
-    token = models.CharField(max_length=32, unique=True, default=secrets.token_hex, editable=False)
+    token = models.CharField(max_length=32, unique=True, default=new_token, editable=False)
     url = models.URLField(_("ลิงก์"), max_length=1000, blank=True)
     file = models.FileField(_("ไฟล์"), upload_to=evidence_path, blank=True)
     original_name = models.CharField(max_length=255, blank=True)

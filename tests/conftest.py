@@ -51,3 +51,26 @@ def add_indicator_year(org, year, score="90.00"):
         [{"org": org.slug, "fiscal_year": str(year), "scope": "indicator", "code": str(n), "value": score}
          for n in range(1, 11)]
     )
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def user(username):
+    return get_user_model().objects.get(username=username)
+
+
+def build_plan(org, fiscal_year, measures=3, *, editor="angthong_editor", units=("กองคลัง",)):
+    """A plan with complete measures, built through the services."""
+    from measures import services as measure_services
+
+    actor = user(editor)
+    plan = measure_services.plan_create(org=org, fiscal_year=fiscal_year, actor=actor)
+    for n in range(measures):
+        measure_services.measure_save(plan=plan, actor=actor, data={
+            "title": f"มาตรการทดสอบที่ {n + 1}", "steps": "ขั้นที่หนึ่ง\nขั้นที่สอง", "monitoring_rounds": [6, 12],
+            "responsible_units": [], "new_units": list(units),
+        })
+    return plan

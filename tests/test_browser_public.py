@@ -37,5 +37,5 @@ def test_an_editor_signs_in_and_sees_their_body(browser, demo_live_server):  # n
     page.locator("#id_password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="เข้าสู่ระบบ").click()
     page.wait_for_url("**/app/")
-    assert page.get_by_role("heading", name="งานของฉัน").is_visible()
+    assert page.get_by_role("heading", name="งานของฉัน", exact=True).is_visible()
     assert page.get_by_role("link", name="เทศบาลเมืองอ่างทอง", exact=True).first.is_visible()

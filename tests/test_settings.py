@@ -7,7 +7,8 @@ import sys
 from django.conf import settings
 
 ROOT = settings.BASE_DIR
-OWN_VARIABLES = {"SECRET_KEY", "DEBUG", "DATABASE_URL", "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT"}
+OWN_VARIABLES = {"SECRET_KEY", "DEBUG", "DATABASE_URL", "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT",
+                 "DJANGO_ALLOW_ASYNC_UNSAFE"}
 
 
 def manage(*args, **env):

@@ -1,9 +1,15 @@
 """Every URL of the portal, for every persona. A new URL without a row here fails."""
 
+import io
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from .conftest import ANGTHONG, login
+from measures import services as measure_services
+from measures.models import MeasurePlan
+
+from .conftest import ANGTHONG, login, user
 
 PERSONAS = ["anonymous", "editor_a", "editor_b", "approver_a", "supervisor_a", "supervisor_elsewhere", "admin"]
 USERS = {
@@ -11,15 +17,40 @@ USERS = {
     "supervisor_a": "sup_angthong", "supervisor_elsewhere": "sup_kalasin", "admin": "admin",
 }
 LOGIN = "login"  # redirect to the sign-in page
+PLAN = f"/app/orgs/{ANGTHONG}/2569"
+READ = [LOGIN, 200, 404, 200, 200, 404, 200]  # the body's people, its supervisor and the admin may read
+EDIT_PAGE = [LOGIN, 200, 404, 403, 403, 404, 403]  # only the body's editor
+EDIT_POST = [LOGIN, 302, 404, 403, 403, 404, 403]
 
-# url name -> (example path, expected status per persona in PERSONAS order)
+# url name -> (method, example path, POST data, expected status per persona in PERSONAS order)
 MATRIX = {
-    "home": ("/", [200] * 7),
-    "org-detail": (f"/orgs/{ANGTHONG}/", [200] * 7),
-    "org-year": (f"/orgs/{ANGTHONG}/2568/", [200] * 7),
-    "app-home": ("/app/", [LOGIN, 200, 200, 200, 200, 200, 200]),
-    "scores-import": ("/app/scores/import/", [LOGIN, 200, 200, 403, 403, 403, 200]),
-    "scores-export": (f"/app/scores/export/?org={ANGTHONG}&format=csv", [LOGIN, 200, 404, 200, 404, 404, 200]),
+    "home": ("get", "/", None, [200] * 7),
+    "org-detail": ("get", f"/orgs/{ANGTHONG}/", None, [200] * 7),
+    "org-year": ("get", f"/orgs/{ANGTHONG}/2568/", None, [200] * 7),
+    "app-home": ("get", "/app/", None, [LOGIN, 200, 200, 200, 200, 200, 200]),
+    "scores-import": ("get", "/app/scores/import/", None, [LOGIN, 200, 200, 403, 403, 403, 200]),
+    "scores-export": ("get", f"/app/scores/export/?org={ANGTHONG}&format=csv", None,
+                      [LOGIN, 200, 404, 200, 404, 404, 200]),
+    "dashboard": ("get", "/app/dashboard/", None, [LOGIN, 403, 403, 200, 200, 200, 200]),
+    "plan-detail": ("get", f"{PLAN}/plan/", None, READ),
+    "plan-create": ("post", f"/app/orgs/{ANGTHONG}/2570/plan/create/", {}, EDIT_POST),
+    "plan-duplicate": ("post", f"{PLAN}/plan/duplicate/", {}, EDIT_POST),
+    "plan-analysis": ("get", f"{PLAN}/plan/analysis/", None, READ),
+    "plan-transition": ("post", f"{PLAN}/plan/transition/", {"action": "submit"}, EDIT_POST),
+    "comment-add": ("post", f"{PLAN}/comments/", {"text": "โปรดเร่งรัด"}, [LOGIN, 403, 404, 302, 302, 404, 403]),
+    "measure-create": ("get", f"{PLAN}/measures/new/", None, EDIT_PAGE),
+    "measure-edit": ("get", f"{PLAN}/measures/{{measure}}/", None, EDIT_PAGE),
+    "measure-delete": ("get", f"{PLAN}/measures/{{measure}}/delete/", None, EDIT_PAGE),
+    "measure-move": ("post", f"{PLAN}/measures/{{measure}}/move/", {"direction": "down"}, EDIT_POST),
+    "measure-history": ("get", f"{PLAN}/measures/{{measure}}/history/", None, READ),
+    "round-detail": ("get", f"{PLAN}/rounds/6/", None, READ),
+    "round-due": ("post", f"{PLAN}/rounds/6/due/", {"due_date": "2026-05-15"}, EDIT_POST),
+    "round-transition": ("post", f"{PLAN}/rounds/6/transition/", {"action": "submit"}, EDIT_POST),
+    "entry-edit": ("get", f"{PLAN}/rounds/6/measures/{{measure}}/", None, READ),
+    "evidence-add": ("post", f"{PLAN}/rounds/6/measures/{{measure}}/evidence/", {"url": "https://example.go.th/a"},
+                     EDIT_POST),
+    "evidence-download": ("get", "/app/evidence/{evidence}/", None, READ),
+    "evidence-delete": ("post", "/app/evidence/{evidence}/delete/", {}, EDIT_POST),
 }
 # Framework URLs whose rules belong to Django itself (admin, auth views).
 FRAMEWORK_PREFIXES = ("admin/", "accounts/")
@@ -39,17 +70,30 @@ def portal_url_names():
 
 def test_every_portal_url_has_a_rule_for_every_persona():
     assert portal_url_names() == set(MATRIX)
-    assert all(len(expected) == len(PERSONAS) for _, expected in MATRIX.values())
+    assert all(len(expected) == len(PERSONAS) for *_, expected in MATRIX.values())
+
+
+@pytest.fixture
+def objects(db):
+    plan = MeasurePlan.objects.get(org__slug=ANGTHONG, fiscal_year=2569)
+    measure = plan.measures.order_by("order").first()
+    upload = SimpleUploadedFile("photo.png", b"\x89PNG\r\n\x1a\n" + b"0" * 64)
+    evidence = measure_services.evidence_add(progress_round=plan.rounds.get(months=6), measure=measure,
+                                             actor=user("angthong_editor"), upload=upload)
+    return {"measure": measure.pk, "evidence": evidence.token}
 
 
 @pytest.mark.parametrize("name", sorted(MATRIX))
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_access(client, db, name, persona):
-    path, expected = MATRIX[name]
+def test_access(client, objects, name, persona):
+    method, path, data, expected = MATRIX[name]
     want = expected[PERSONAS.index(persona)]
     if persona != "anonymous":
         login(client, USERS[persona])
-    response = client.get(path)
+    url = path.format(**objects)
+    response = client.post(url, data) if method == "post" else client.get(url)
+    if isinstance(getattr(response, "streaming_content", None), io.IOBase):
+        response.close()
     if want == LOGIN:
         assert response.status_code == 302
         assert response["Location"].startswith("/accounts/login/")
