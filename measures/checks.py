@@ -48,9 +48,10 @@ def uncovered_low_indicators(measures, scorecard):
         return []
     covered = {i.number for m in measures for i in m.indicators.all()}
     result = []
+    pass_mark = scorecard.framework.pass_mark
     for indicator in scorecard.framework.indicators.all():
         figure = scorecard.result.indicator(indicator.number)
-        if figure.value is not None and figure.value < scorecard.framework.pass_mark and indicator.number not in covered:
+        if figure.value is not None and figure.value < pass_mark and indicator.number not in covered:
             result.append((indicator, figure))
     return result
 

@@ -80,3 +80,29 @@ def test_running_it_again_changes_nothing(db):
     before = counts()
     call_command("setup_demo", "--no-migrate", verbosity=0, stdout=None)
     assert counts() == before
+
+
+def test_it_loads_the_seed_measures_and_results_on_the_right_body_and_year(db):
+    from measures.models import MeasurePlan, ProgressEntry
+
+    plans = {(p.org.slug, p.fiscal_year): p for p in MeasurePlan.objects.select_related("org")}
+    assert {key: plan.measures.count() for key, plan in plans.items()} == {
+        ("abt-dong-khwang", 2568): 4, ("abt-bo-kaeo", 2568): 11, ("thesaban-mueang-ang-thong", 2569): 10,
+        ("abt-cho-ho", 2566): 11, ("thesaban-tambon-phok-noi", 2564): 3,
+    }
+    assert ProgressEntry.objects.filter(round__plan__org__slug="abt-bo-kaeo", round__months=6).count() == 11
+    assert ProgressEntry.objects.filter(round__plan__org__slug="abt-dong-khwang", round__months=12).count() == 4
+    angthong = plans[("thesaban-mueang-ang-thong", 2569)]
+    assert angthong.based_on.framework.fiscal_year == 2568
+    assert angthong.status == "draft"
+    assert plans[("abt-bo-kaeo", 2568)].status == "approved"
+
+
+def test_seed_text_is_clean_of_html_remnants_and_typos(db):
+    from measures.models import Measure, ProgressEntry
+
+    texts = list(Measure.objects.values_list("title", "guideline", "analysis", "steps"))
+    texts += list(ProgressEntry.objects.values_list("done_text", "output", "outcome", "remarks"))
+    joined = "\n".join(t for row in texts for t in row)
+    for remnant in ("<p", "</p>", "<ol", "<li", "<ul", "&nbsp;", "คงขวง"):
+        assert remnant not in joined
