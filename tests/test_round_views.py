@@ -56,9 +56,8 @@ def test_evidence_upload_and_permission_checked_download(client, plan):
     evidence = Evidence.objects.get(entry__measure=measure)
     download = client.get(f"/app/evidence/{evidence.token}/")
     assert download.status_code == 200
-    assert b"".join(download.streaming_content) == PDF
     assert "attachment" in download["Content-Disposition"] and "filename*=utf-8''" in download["Content-Disposition"]
-    download.close()
+    assert b"".join(download.streaming_content) == PDF  # consuming it also closes the file
     login(client, "bokaeo_editor")
     assert client.get(f"/app/evidence/{evidence.token}/").status_code == 404
 
