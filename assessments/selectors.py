@@ -189,3 +189,35 @@ def user_roles(user) -> UserRoles:
 
 def user_memberships(user):
     return Membership.objects.filter(user=user).select_related("org", "org__province").order_by("org__name", "role")
+
+
+def year_sections(card):
+    """Tools with their indicators, groups and items, ready for the template."""
+    result = card.result
+    flagged = result.discrepancy_keys()
+    framework = card.framework
+    sections = []
+    for tool in framework.tools.all():
+        indicators = []
+        for indicator in framework.indicators.all():
+            if indicator.tool_id != tool.pk:
+                continue
+            groups = list(indicator.groups.all())
+            items = list(indicator.items.all())
+            rows = []
+            for group in groups or [None]:
+                if group is not None:
+                    rows.append({"group": group, "figures": _figures(result.group, group.code, tool)})
+                for item in items:
+                    if group is None or item.group_id == group.pk:
+                        rows.append({"item": item, "scores": [result.items.get((item.code, p)) for p in
+                                                               (tool.parts or [0])]})
+            indicators.append({"indicator": indicator, "figures": _figures(result.indicator, indicator.number, tool),
+                               "rows": rows, "flagged": ("indicator", str(indicator.number)) in flagged})
+        sections.append({"tool": tool, "figures": _figures(result.tool, tool.code, tool), "indicators": indicators})
+    return sections
+
+
+def _figures(lookup, key, tool):
+    """The whole figure first, then one per part for a tool scored in parts."""
+    return [(0, lookup(key, 0))] + [(p, lookup(key, p)) for p in tool.parts]

@@ -25,61 +25,6 @@ def home(request):
     return render(request, "assessments/home.html", {"form": form, "page": page})
 
 
-def _get_org(slug: str) -> Organization:
-    return get_object_or_404(Organization.objects.select_related("province"), slug=slug)
-
-
-def org_detail(request, slug):
-    org = _get_org(slug)
-    cards = selectors.org_scorecards(org)
-    years, trend = selectors.indicator_trend(cards)
-    return render(request, "assessments/org_detail.html", {
-        "org": org, "cards": cards, "trend_years": years, "trend": trend,
-    })
-
-
-def org_year(request, slug, fy):
-    org = _get_org(slug)
-    card = selectors.org_scorecard(org, fy)
-    if card is None:
-        raise Http404(_("ไม่พบผลการประเมินของปีงบประมาณนี้"))
-    return render(request, "assessments/org_year.html", {
-        "org": org, "card": card, "sections": _year_sections(card),
-    })
-
-
-def _year_sections(card):
-    """Tools with their indicators, groups and items, ready for the template."""
-    result = card.result
-    flagged = result.discrepancy_keys()
-    framework = card.framework
-    sections = []
-    for tool in framework.tools.all():
-        indicators = []
-        for indicator in framework.indicators.all():
-            if indicator.tool_id != tool.pk:
-                continue
-            groups = list(indicator.groups.all())
-            items = list(indicator.items.all())
-            rows = []
-            for group in groups or [None]:
-                if group is not None:
-                    rows.append({"group": group, "figures": _figures(result.group, group.code, tool)})
-                for item in items:
-                    if group is None or item.group_id == group.pk:
-                        rows.append({"item": item, "scores": [result.items.get((item.code, p)) for p in
-                                                               (tool.parts or [0])]})
-            indicators.append({"indicator": indicator, "figures": _figures(result.indicator, indicator.number, tool),
-                               "rows": rows, "flagged": ("indicator", str(indicator.number)) in flagged})
-        sections.append({"tool": tool, "figures": _figures(result.tool, tool.code, tool), "indicators": indicators})
-    return sections
-
-
-def _figures(lookup, key, tool):
-    """The whole figure first, then one per part for a tool scored in parts."""
-    return [(0, lookup(key, 0))] + [(p, lookup(key, p)) for p in tool.parts]
-
-
 @login_required
 def scores_import(request):
     roles = selectors.user_roles(request.user)

@@ -1,6 +1,8 @@
 """Settings for the test suite: the real settings plus a throwaway key and a fast hasher."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "test-only-key-not-secret-" + "x" * 40)
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
@@ -8,5 +10,6 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 from .settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
+# Uploaded and published files of the test run go to a fresh temporary folder.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="ita-test-media-"))
 AXES_ENABLED = True

@@ -136,7 +136,7 @@ class DueDateForm(forms.Form):
 
 
 class TransitionForm(forms.Form):
-    action = forms.ChoiceField(choices=[(a, a) for a in ("submit", "return", "approve", "publish")])
+    action = forms.ChoiceField(choices=[(a, a) for a in ("submit", "return", "approve", "publish", "revise")])
     comment = forms.CharField(label=_("ความเห็น / เหตุผล"), required=False, max_length=5000,
                               widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -1,5 +1,6 @@
 """Load the measures and results of the seed documents (fixtures/seed_measures.json)
-through the real services, as the bodies' demo users."""
+through the real services, as the bodies' demo users; what the seed bodies published is
+published here too (rendered to PDF by the reports app's publish hook)."""
 
 import datetime
 import json
@@ -81,11 +82,12 @@ def _load_result(progress_round, measure, result, editor):
 
 
 def _approve(plan, progress_round, editor, approver):
-    """Submit and approve as the seed body did; a document the checks block stays a draft."""
+    """Submit, approve and publish as the seed body did; a document the checks block stays a draft."""
     try:
         services.document_transition(plan=plan, progress_round=progress_round, actor=editor, action="submit")
         services.document_transition(plan=plan, progress_round=progress_round, actor=approver, action="approve",
                                      comment="เห็นชอบ (ข้อมูลจากเอกสารที่หน่วยงานเผยแพร่)")
+        services.document_transition(plan=plan, progress_round=progress_round, actor=approver, action="publish")
     except services.ServiceError:
         document = progress_round or plan
         document.refresh_from_db()

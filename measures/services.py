@@ -319,9 +319,11 @@ TRANSITIONS = {
     "return": ({Status.SUBMITTED}, Status.RETURNED, Membership.Role.APPROVER),
     "approve": ({Status.SUBMITTED}, Status.APPROVED, Membership.Role.APPROVER),
     "publish": ({Status.APPROVED}, Status.PUBLISHED, Membership.Role.APPROVER),
+    # A correction: the published versions stay downloadable; the next publish is a new version.
+    "revise": ({Status.PUBLISHED}, Status.DRAFT, Membership.Role.EDITOR),
 }
 ACTION_LABELS = {"submit": _("ส่งให้ผู้บริหารพิจารณา"), "return": _("ส่งกลับให้แก้ไข"),
-                 "approve": _("เห็นชอบ"), "publish": _("เผยแพร่")}
+                 "approve": _("เห็นชอบ"), "publish": _("เผยแพร่"), "revise": _("จัดทำฉบับแก้ไข")}
 # Called after a document is published (the reports app renders and stores the PDF).
 publish_hooks: list = []
 

@@ -369,6 +369,7 @@ def round_detail(request, slug, fy, months):
         "comments": list(progress_round.comments.select_related("author")),
         "comment_form": CommentForm(initial={"round": months}),
         "done_count": sum(1 for _m, e in rows if e and e.state == "done"),
+        "report_doc": f"results-{months}m" if months in (6, 12) else None,  # reports' document name
     })
 
 

@@ -3,3 +3,12 @@ from django.apps import AppConfig
 
 class ReportsConfig(AppConfig):
     name = "reports"
+    verbose_name = "เอกสารและการเผยแพร่"
+
+    def ready(self):
+        from measures import services as measure_services
+
+        from .services import publish_from_workflow
+
+        if publish_from_workflow not in measure_services.publish_hooks:
+            measure_services.publish_hooks.append(publish_from_workflow)

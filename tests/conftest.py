@@ -53,11 +53,6 @@ def add_indicator_year(org, year, score="90.00"):
     )
 
 
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 def user(username):
     return get_user_model().objects.get(username=username)
 

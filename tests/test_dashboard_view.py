@@ -31,7 +31,7 @@ def test_it_shows_plan_and_round_status_percent_done_and_days_late(client, db):
     html = client.get(URL, {"fy": 2566}).content.decode()
     row = html.split('data-org="abt-cho-ho"')[1].split("</tr>")[0]
     assert "ฉบับร่าง" in row  # the plan (its measures name no responsible unit, so it was not submitted)
-    assert "เห็นชอบแล้ว" in row  # the 12-month results
+    assert "เผยแพร่แล้ว" in row  # the 12-month results, as the seed body published them
     done = ProgressEntry.objects.filter(round__plan__org__slug="abt-cho-ho", round__months=12, state="done").count()
     assert f"{round(100 * done / 11)}%" in row
     due = ProgressRound.objects.get(plan__org__slug="abt-cho-ho", months=6).due_date

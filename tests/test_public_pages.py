@@ -52,7 +52,7 @@ def test_a_body_without_scores_says_so(client, db):
     assert "ยังไม่มีผลการประเมิน ITA ของหน่วยงานนี้ในระบบ" in html
 
 
-@pytest.mark.parametrize("url", ["/orgs/no-such-body/", f"/orgs/{ANGTHONG}/2567/", "/orgs/abt-bo-kaeo/2568/",
+@pytest.mark.parametrize("url", ["/orgs/no-such-body/", f"/orgs/{ANGTHONG}/2567/", "/orgs/abt-bo-kaeo/2567/",
                                  f"/orgs/{ANGTHONG}/1999/", f"/orgs/{ANGTHONG}/abc/"])
 def test_it_returns_404_for_what_does_not_exist(client, db, url):
     assert client.get(url).status_code == 404

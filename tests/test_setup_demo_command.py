@@ -95,7 +95,7 @@ def test_it_loads_the_seed_measures_and_results_on_the_right_body_and_year(db):
     angthong = plans[("thesaban-mueang-ang-thong", 2569)]
     assert angthong.based_on.framework.fiscal_year == 2568
     assert angthong.status == "draft"
-    assert plans[("abt-bo-kaeo", 2568)].status == "approved"
+    assert plans[("abt-bo-kaeo", 2568)].status == "published"
 
 
 def test_seed_text_is_clean_of_html_remnants_and_typos(db):

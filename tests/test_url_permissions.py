@@ -49,6 +49,13 @@ MATRIX = {
                      EDIT_POST),
     "evidence-download": ("get", "/app/evidence/{evidence}/", None, READ),
     "evidence-delete": ("post", "/app/evidence/{evidence}/delete/", {}, EDIT_POST),
+    "public-pdf": ("get", "/orgs/abt-bo-kaeo/2568/measures.pdf", None, [200] * 7),
+    "public-pdf-version": ("get", "/orgs/abt-bo-kaeo/2568/measures/v1.pdf", None, [200] * 7),
+    "open-data-json": ("get", "/data/orgs/abt-bo-kaeo/2568.json", None, [200] * 7),
+    "open-data-csv": ("get", "/data/orgs/abt-bo-kaeo/2568.csv", None, [200] * 7),
+    "report-preview": ("get", f"{PLAN}/reports/results-6m/", None, READ),
+    "report-preview-pdf": ("get", f"{PLAN}/reports/results-6m.pdf", None, READ),
+    "report-settings": ("get", f"/app/orgs/{ANGTHONG}/reports/settings/", None, EDIT_PAGE),
 }
 # Framework URLs whose rules belong to Django itself (admin, auth views).
 FRAMEWORK_PREFIXES = ("admin/", "accounts/")

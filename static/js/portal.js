@@ -16,6 +16,18 @@
       if (dirty) { event.preventDefault(); event.returnValue = ""; }
     });
   });
+  // "Copy link for ITAS": put a document's permanent address on the clipboard.
+  document.querySelectorAll("[data-copy]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var text = button.getAttribute("data-copy");
+      var done = function () { button.textContent = "คัดลอกแล้ว ✓"; };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(text).then(done);
+      } else {
+        window.prompt("คัดลอกลิงก์นี้", text);
+      }
+    });
+  });
   // Ask before destructive or irreversible actions.
   document.querySelectorAll("[data-confirm]").forEach(function (el) {
     el.addEventListener("click", function (event) {

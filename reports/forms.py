@@ -1,0 +1,36 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import MEASURE_COLUMNS, RESULT_COLUMNS, ReportSettings
+
+LOGO_MAX_BYTES = 1024 * 1024
+LOGO_TYPES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
+
+
+class ReportSettingsForm(forms.ModelForm):
+    measure_columns = forms.MultipleChoiceField(label=_("คอลัมน์ที่แสดงในเอกสารมาตรการ"), choices=MEASURE_COLUMNS,
+                                                widget=forms.CheckboxSelectMultiple, required=False)
+    result_columns = forms.MultipleChoiceField(label=_("คอลัมน์ที่แสดงในรายงานผลการดำเนินการ"), choices=RESULT_COLUMNS,
+                                               widget=forms.CheckboxSelectMultiple, required=False)
+    thai_numerals = forms.BooleanField(label=_("ใช้เลขไทยในเอกสาร"), required=False)
+
+    class Meta:
+        model = ReportSettings
+        fields = ["measure_columns", "result_columns", "preparer_name", "preparer_position", "approver_name",
+                  "approver_position", "logo"]
+
+    def __init__(self, *args, org, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.org = org
+        self.fields["thai_numerals"].initial = org.thai_numerals
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if logo and hasattr(logo, "read") and getattr(logo, "size", 0):
+            if logo.size > LOGO_MAX_BYTES:
+                raise forms.ValidationError(_("ไฟล์ตราหน่วยงานต้องไม่เกิน 1 MB"))
+            head = logo.read(8)
+            logo.seek(0)
+            if not head.startswith(LOGO_TYPES):
+                raise forms.ValidationError(_("ตราหน่วยงานต้องเป็นไฟล์ PNG หรือ JPEG"))
+        return logo

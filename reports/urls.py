@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+year = "orgs/<slug:slug>/<fy:fy>/"
+
+urlpatterns = [
+    path("orgs/<slug:slug>/", views.org_detail, name="org-detail"),
+    path(year, views.org_year, name="org-year"),
+    path(year + "<slug:doc>.pdf", views.public_pdf, name="public-pdf"),
+    path(year + "<slug:doc>/v<int:version>.pdf", views.public_pdf_version, name="public-pdf-version"),
+    path("data/orgs/<slug:slug>/<fy:fy>.json", views.open_data_json, name="open-data-json"),
+    path("data/orgs/<slug:slug>/<fy:fy>.csv", views.open_data_csv, name="open-data-csv"),
+    path("app/" + year + "reports/<slug:doc>/", views.preview, name="report-preview"),
+    path("app/" + year + "reports/<slug:doc>.pdf", views.preview_pdf, name="report-preview-pdf"),
+    path("app/orgs/<slug:slug>/reports/settings/", views.report_settings, name="report-settings"),
+]
