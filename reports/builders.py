@@ -132,7 +132,8 @@ def build_measures(plan) -> dict:
                 label += " " + _("(ผลการประเมิน %(s)s คะแนน)") % {"s": numbers.score(figure.value)}
             indicators.append(label)
         rows.append({
-            "no": numbers.text(len(rows) + 1), "title": measure.title, "indicators": indicators, "guideline": measure.guideline,
+            "no": numbers.text(len(rows) + 1), "title": measure.title, "indicators": indicators,
+            "guideline": measure.guideline,
             "analysis": measure.analysis, "steps": measure.step_list, "period": _period(measure, numbers),
             "responsible": [u.name for u in measure.responsible_units.all()],
             "monitoring": _monitoring(measure.monitoring_rounds, numbers), "target": measure.target,

@@ -58,7 +58,8 @@ def org_year(request, slug, fy):
         raise Http404(_("ไม่พบผลการประเมินหรือเอกสารที่เผยแพร่ของปีงบประมาณนี้"))
     published = selectors.published_by_year(org, fy).get(fy, {})
     return render(request, "assessments/org_year.html", {
-        "org": org, "card": card, "fiscal_year": fy, "sections": assessment_selectors.year_sections(card) if card else [],
+        "org": org, "card": card, "fiscal_year": fy,
+        "sections": assessment_selectors.year_sections(card) if card else [],
         "documents": selectors.ordered_docs(published),
         "measures_snapshot": snapshots.get(Doc.MEASURES), "results_snapshots": [
             snapshots[doc] for doc in (Doc.RESULTS_6M, Doc.RESULTS_12M) if doc in snapshots],
