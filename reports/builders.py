@@ -50,7 +50,7 @@ def _settings(org) -> ReportSettings:
 
 def _header(org, fiscal_year, doc, numbers, settings_, approval=None):
     return {
-        "doc": doc, "doc_title": str(Doc(doc).label), "fiscal_year": fiscal_year,
+        "doc": doc, "doc_title": numbers.text(Doc(doc).label), "fiscal_year": fiscal_year,
         "fiscal_year_text": numbers.text(fiscal_year), "thai_numerals": numbers.thai,
         "org": {"name": org.name, "kind": org.get_kind_display(), "district": org.district,
                 "province": org.province.name, "slug": org.slug},

@@ -16,11 +16,20 @@ from assessments import score_io, services
 from assessments.models import ItemGroup, Membership, Province, SupervisorScope
 from assessments.provinces import load_provinces
 from measures.seed import load_seed_measures
+from reports.models import ReportSettings
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 DEMO_PASSWORD = "ita-demo-2568"
 # Short names for the demo users of each seed body (seed number -> prefix).
 DEMO_PREFIX = {"000": "dongkhwang", "001": "bokaeo", "002": "angthong", "003": "choho", "004": "phoknoi"}
+# Each seed document's own table layout, so the portal's PDFs can be compared with the seeds.
+SEED_COLUMNS = {
+    "000": {"measure_columns": ["guideline", "monitoring"], "result_columns": ["remarks"]},
+    "001": {"measure_columns": ["period"], "result_columns": ["steps", "responsible", "period"]},
+    "002": {"measure_columns": ["indicator", "analysis", "period"]},
+    "003": {"result_columns": ["done"]},
+    "004": {"measure_columns": ["guideline", "monitoring"]},
+}
 
 
 def seed_score_records(body: dict):
@@ -73,6 +82,7 @@ class Command(BaseCommand):
                     province=Province.objects.get(name=body["province"]), district=body["district"],
                     units=body.get("units", []),
                 )
+                ReportSettings.objects.get_or_create(org=orgs[body["seed"]], defaults=SEED_COLUMNS.get(body["seed"], {}))
                 rows = score_io.check_rows(list(seed_score_records(body)))
                 if rows:
                     services.scores_import(rows=rows, source=f"เอกสารตัวอย่าง {body['seed']}")
@@ -97,9 +107,10 @@ class Command(BaseCommand):
         user("admin", is_staff=True, is_superuser=True, first_name="ผู้ดูแลระบบ")
         for seed, org in orgs.items():
             prefix = DEMO_PREFIX[seed]
-            for role, title in ((Membership.Role.EDITOR, "เจ้าหน้าที่"), (Membership.Role.APPROVER, "ปลัด")):
+            for role, title, position in ((Membership.Role.EDITOR, "เจ้าหน้าที่", "นักวิเคราะห์นโยบายและแผน"),
+                                          (Membership.Role.APPROVER, "ปลัด", f"ปลัด{org.name}")):
                 account = user(f"{prefix}_{role}", first_name=f"{title}{org.name}")
-                Membership.objects.get_or_create(user=account, org=org, role=role)
+                Membership.objects.get_or_create(user=account, org=org, role=role, defaults={"position": position})
         for province in {org.province for org in orgs.values()}:
             account = user(f"sup_{province.name_en.lower().replace(' ', '')}",
                            first_name=f"ท้องถิ่นจังหวัด{province.name}")
