@@ -82,7 +82,8 @@ class Command(BaseCommand):
                     province=Province.objects.get(name=body["province"]), district=body["district"],
                     units=body.get("units", []),
                 )
-                ReportSettings.objects.get_or_create(org=orgs[body["seed"]], defaults=SEED_COLUMNS.get(body["seed"], {}))
+                columns = SEED_COLUMNS.get(body["seed"], {})
+                ReportSettings.objects.get_or_create(org=orgs[body["seed"]], defaults=columns)
                 rows = score_io.check_rows(list(seed_score_records(body)))
                 if rows:
                     services.scores_import(rows=rows, source=f"เอกสารตัวอย่าง {body['seed']}")
