@@ -1,0 +1,51 @@
+"""A body's document settings: columns, signatures, Thai numerals, logo."""
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from assessments.models import Organization
+from reports import services
+from reports.models import ReportSettings
+
+from .conftest import login
+
+URL = "/app/orgs/abt-dong-khwang/reports/settings/"
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89" \
+      b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
+
+
+def test_an_editor_chooses_columns_and_signature_names(client, db):
+    login(client, "dongkhwang_editor")
+    response = client.post(URL, {"measure_columns": ["indicator", "budget"], "result_columns": ["status"],
+                                 "preparer_name": "นางสาวสมใจ ใจดี", "preparer_position": "นักวิเคราะห์ฯ",
+                                 "approver_name": "", "approver_position": "", "thai_numerals": ""})
+    assert response.status_code == 302
+    settings_ = ReportSettings.objects.get(org__slug="abt-dong-khwang")
+    assert settings_.measure_columns == ["indicator", "budget"]
+    assert Organization.objects.get(slug="abt-dong-khwang").thai_numerals is False
+    from measures.models import MeasurePlan
+
+    context = services.document_context(MeasurePlan.objects.get(org__slug="abt-dong-khwang", fiscal_year=2568),
+                                        "measures")
+    assert context["columns"] == ["indicator", "budget"]
+    assert context["signature"]["preparer"]["name"] == "นางสาวสมใจ ใจดี"
+    assert context["fiscal_year_text"] == "2568"
+
+
+def test_a_logo_must_really_be_an_image(client, db):
+    login(client, "dongkhwang_editor")
+    bad = client.post(URL, {"logo": SimpleUploadedFile("logo.png", b"<svg onload=alert(1)>")})
+    assert "ตราหน่วยงานต้องเป็นไฟล์ PNG หรือ JPEG" in bad.content.decode()
+    good = client.post(URL, {"logo": SimpleUploadedFile("logo.png", PNG), "measure_columns": ["period"]})
+    assert good.status_code == 302
+    assert ReportSettings.objects.get(org__slug="abt-dong-khwang").logo.name.startswith("logos/")
+
+
+def test_a_logo_is_drawn_in_the_pdf(client, db):
+    login(client, "dongkhwang_editor")
+    client.post(URL, {"logo": SimpleUploadedFile("logo.png", PNG), "thai_numerals": "on"})
+    from measures.models import MeasurePlan
+
+    plan = MeasurePlan.objects.get(org__slug="abt-dong-khwang", fiscal_year=2568)
+    assert services.logo_path(plan.org)
+    _context, pdf = services.render_document(plan, "measures", draft=False)
+    assert b"/Subtype /Image" in pdf.data or b"/Image" in pdf.data
