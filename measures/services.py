@@ -281,10 +281,15 @@ def evidence_add(*, progress_round, measure, actor, url: str = "", upload=None) 
         evidence.file.save(evidence.original_name, upload, save=False)
     if not evidence.url and not evidence.file:
         raise ServiceError(_("กรุณาใส่ลิงก์หรือเลือกไฟล์หลักฐาน"))
-    evidence.full_clean(exclude=["file"])
-    evidence.save()
-    audit(actor=actor, action="evidence.add", org=progress_round.plan.org,
-          summary=f"เพิ่มหลักฐาน {evidence.original_name or evidence.url[:120]}", detail={"evidence": evidence.pk})
+    try:
+        evidence.full_clean(exclude=["file"])
+        evidence.save()
+        audit(actor=actor, action="evidence.add", org=progress_round.plan.org,
+              summary=f"เพิ่มหลักฐาน {evidence.original_name or evidence.url[:120]}", detail={"evidence": evidence.pk})
+    except Exception:
+        if evidence.file:
+            evidence.file.storage.delete(evidence.file.name)  # no file without its row
+        raise
     return evidence
 
 

@@ -1,14 +1,16 @@
 """Public pages (no sign-in), PDF downloads, open data, and staff previews."""
 
 import csv
+import hashlib
 import io
+import logging
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import http_date, quote_etag
+from django.utils.http import content_disposition_header, http_date, quote_etag
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -24,6 +26,7 @@ from .forms import ReportSettingsForm
 from .models import ROUND_DOCS, Doc, PublishedDocument, ReportSettings
 
 DOC_ROUNDS = {doc: months for months, doc in ROUND_DOCS.items()}
+log = logging.getLogger(__name__)
 
 
 def _get_org(slug):
@@ -67,14 +70,26 @@ def org_year(request, slug, fy):
 
 
 def _pdf_response(request, document: PublishedDocument):
-    """Serve the stored file as it was published; never render. Cheap repeats via ETag."""
+    """Serve the stored file as it was published; never render. Cheap repeats via ETag.
+
+    The bytes are checked against the SHA-256 recorded at publishing; a file changed on
+    disk is refused and logged, never served."""
     etag = quote_etag(document.sha256)
     if request.headers.get("If-None-Match") == etag:
         response = HttpResponseNotModified()
     else:
+        try:
+            with document.file.open("rb") as handle:
+                data = handle.read()
+        except FileNotFoundError:
+            data = b""
+        if hashlib.sha256(data).hexdigest() != document.sha256:
+            log.error("published file %s (%s) does not match its SHA-256; refused", document.pk, document.file.name)
+            return HttpResponse(_("ไฟล์เอกสารนี้ไม่ตรงกับฉบับที่เผยแพร่ ระบบจึงงดให้ดาวน์โหลด ผู้ดูแลระบบได้รับแจ้งแล้ว"),
+                                status=503, content_type="text/plain; charset=utf-8")
         filename = f"{document.title} {document.org.name} {document.fiscal_year} ฉบับที่ {document.version}.pdf"
-        response = FileResponse(document.file.open("rb"), content_type="application/pdf", filename=filename)
-        response["Content-Length"] = str(document.size)
+        response = HttpResponse(data, content_type="application/pdf")
+        response["Content-Disposition"] = content_disposition_header(False, filename)
     response["ETag"] = etag
     response["Last-Modified"] = http_date(document.published_at.timestamp())
     response["Cache-Control"] = "public, max-age=300"

@@ -124,3 +124,14 @@ def test_staff_preview_a_draft_with_a_watermark(client, db):
     assert 'class="watermark"' in html and "มาตรการกำกับดูแลตามมาตรฐานการปฏิบัติงาน" in html
     pdf = client.get("/app/orgs/thesaban-mueang-ang-thong/2569/reports/measures.pdf")
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+
+
+def test_a_published_file_changed_on_disk_is_refused_and_logged(client, published, caplog):
+    document = PublishedDocument.objects.get(org=published.org, fiscal_year=2570, doc="measures")
+    with open(document.file.path, "r+b") as handle:
+        handle.seek(100)
+        handle.write(b"tampered")
+    response = client.get("/orgs/thesaban-mueang-ang-thong/2570/measures.pdf")
+    assert response.status_code == 503
+    assert "ไม่ตรงกับฉบับที่เผยแพร่" in response.content.decode()
+    assert "does not match its SHA-256" in caplog.text

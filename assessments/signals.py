@@ -1,0 +1,21 @@
+"""Admin actions land in the portal's audit log too (Django admin keeps its own LogEntry)."""
+
+from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from .models import AuditEvent
+
+ACTIONS = {ADDITION: "admin.add", CHANGE: "admin.change", DELETION: "admin.delete"}
+
+
+@receiver(post_save, sender=LogEntry)
+def audit_admin_action(sender, instance, created, **kwargs):
+    if not created:
+        return
+    AuditEvent.objects.create(
+        actor_id=instance.user_id, action=ACTIONS.get(instance.action_flag, "admin.other"),
+        summary=f"ผู้ดูแลระบบ: {instance.get_action_flag_display()} {instance.content_type} “{instance.object_repr}”"[:300],
+        detail={"content_type": instance.content_type_id, "object_id": instance.object_id,
+                "change": instance.get_change_message()},
+    )
