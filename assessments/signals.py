@@ -13,9 +13,10 @@ ACTIONS = {ADDITION: "admin.add", CHANGE: "admin.change", DELETION: "admin.delet
 def audit_admin_action(sender, instance, created, **kwargs):
     if not created:
         return
+    what = f"{instance.get_action_flag_display()} {instance.content_type} “{instance.object_repr}”"
     AuditEvent.objects.create(
         actor_id=instance.user_id, action=ACTIONS.get(instance.action_flag, "admin.other"),
-        summary=f"ผู้ดูแลระบบ: {instance.get_action_flag_display()} {instance.content_type} “{instance.object_repr}”"[:300],
+        summary=f"ผู้ดูแลระบบ: {what}"[:300],
         detail={"content_type": instance.content_type_id, "object_id": instance.object_id,
                 "change": instance.get_change_message()},
     )

@@ -25,8 +25,8 @@ def test_public_and_staff_pages_send_the_security_headers(client, db, path, user
 
 def test_no_page_has_an_inline_script(client, db):
     login(client, "angthong_editor")
-    for path in ("/", "/orgs/thesaban-mueang-ang-thong/2568/", "/app/", "/app/orgs/thesaban-mueang-ang-thong/2569/plan/",
-                 "/accounts/login/"):
+    for path in ("/", "/orgs/thesaban-mueang-ang-thong/2568/", "/app/",
+                 "/app/orgs/thesaban-mueang-ang-thong/2569/plan/", "/accounts/login/"):
         html = client.get(path).content.decode()
         for chunk in html.split("<script")[1:]:
             assert chunk.lstrip().startswith("src="), path
