@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint check-system migrate demo clean
+.PHONY: run test lint check-system backup restore audit clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,15 @@ test: check-system $(STAMP)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
+
+# Database (as fixtures; SQLite or PostgreSQL) + media in one file under var/backups/.
+backup: $(STAMP)
+	$(PY) manage.py backup
+
+# make restore FILE=var/backups/ita-portal-....tar.gz   (into an empty database)
+restore: $(STAMP)
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/<backup>.tar.gz"; exit 2; }
+	$(PY) manage.py restore "$(FILE)"
 
 clean:
 	rm -rf $(VENV) var/ita_portal.sqlite3 .pytest_cache

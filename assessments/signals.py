@@ -10,8 +10,8 @@ ACTIONS = {ADDITION: "admin.add", CHANGE: "admin.change", DELETION: "admin.delet
 
 
 @receiver(post_save, sender=LogEntry)
-def audit_admin_action(sender, instance, created, **kwargs):
-    if not created:
+def audit_admin_action(sender, instance, created, raw=False, **kwargs):
+    if not created or raw:  # raw: loaddata (restore) brings its own audit rows
         return
     what = f"{instance.get_action_flag_display()} {instance.content_type} “{instance.object_repr}”"
     AuditEvent.objects.create(
