@@ -6,13 +6,26 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint check-system backup restore audit clean
+.PHONY: run test lint lock audit check-system backup restore clean
 
-$(STAMP): pyproject.toml
+# Installs exactly the versions in requirements.lock (regenerate it with `make lock`).
+$(STAMP): pyproject.toml requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
 	@touch $(STAMP)
+
+lock: $(STAMP)
+	$(PY) -m pip install --quiet pip-tools
+	$(VENV)/bin/pip-compile --quiet --extra dev --strip-extras --allow-unsafe --no-emit-index-url \
+		--no-emit-find-links -o requirements.lock pyproject.toml
+
+# Security checks: bandit fails on any medium or high finding; pip-audit fails on any known
+# vulnerability (it needs PyPI's JSON API or OSV, see README).
+audit: $(STAMP)
+	$(VENV)/bin/bandit -q -r ita_portal assessments measures reports -x '*/migrations/*' --severity-level medium
+	$(VENV)/bin/pip-audit -r requirements.lock --progress-spinner off
 
 check-system:
 	@$(PYTHON) scripts/check_system.py

@@ -1,6 +1,6 @@
 """Server-side SVG charts: vector graphics, so they stay sharp in the PDF."""
 
-from xml.sax.saxutils import escape
+from html import escape
 
 COLOURS = ["#9ec5fe", "#6ea8fe", "#3d8bfd", "#0a58ca", "#052c65"]
 
