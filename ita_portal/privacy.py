@@ -1,0 +1,48 @@
+"""Personal data (PDPA): what the portal keeps about a person, exported or erased on request.
+
+The portal stores only a user name, a display name, an email and positions. Erasing keeps
+the account row (records point to it) but removes everything that identifies the person;
+published documents are official records and stay exactly as published."""
+
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.utils import timezone
+
+from assessments.models import AuditEvent, Membership, SupervisorScope
+from assessments.services import audit
+
+
+def personal_data(user) -> dict:
+    return {
+        "exported_at": timezone.now().isoformat(),
+        "user": {"username": user.get_username(), "first_name": user.first_name, "last_name": user.last_name,
+                 "email": user.email, "date_joined": user.date_joined.isoformat(),
+                 "last_login": user.last_login.isoformat() if user.last_login else None,
+                 "is_active": user.is_active},
+        "memberships": [{"org": m.org.name, "role": m.role, "position": m.position}
+                        for m in Membership.objects.filter(user=user).select_related("org")],
+        "supervisor_scopes": [{"province": s.province.name, "district": s.district}
+                              for s in SupervisorScope.objects.filter(user=user).select_related("province")],
+        "activity": [{"at": e.created_at.isoformat(), "action": e.action, "summary": e.summary}
+                     for e in AuditEvent.objects.filter(actor=user).order_by("created_at")],
+    }
+
+
+@transaction.atomic
+def erase_personal_data(*, user, actor) -> None:
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    old_username = user.get_username()
+    user.username = f"erased-{user.pk}"
+    user.first_name = user.last_name = user.email = ""
+    user.is_active = False
+    user.set_unusable_password()
+    user.save()
+    Membership.objects.filter(user=user).update(position="")
+    for model in (AccessAttempt, AccessLog, AccessFailureLog):
+        model.objects.filter(username=old_username).delete()
+    for session in Session.objects.all().iterator():
+        if session.get_decoded().get("_auth_user_id") == str(user.pk):
+            session.delete()
+    audit(actor=actor, action="privacy.erase", summary=f"ลบข้อมูลส่วนบุคคลของผู้ใช้หมายเลข {user.pk}",
+          detail={"user": user.pk})

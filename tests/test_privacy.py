@@ -1,0 +1,37 @@
+"""PDPA: an admin exports and erases a person's data without breaking published documents."""
+
+import hashlib
+import json
+
+from django.contrib.auth import get_user_model
+
+from reports.models import PublishedDocument
+
+from .conftest import DEMO_PASSWORD, login
+
+
+def test_an_admin_exports_a_persons_data(client, db):
+    login(client, "admin")
+    target = get_user_model().objects.get(username="bokaeo_approver")
+    response = client.post("/admin/auth/user/", {"action": "export_personal_data", "_selected_action": [target.pk]})
+    data = json.loads(response.content)[0]
+    assert data["user"]["username"] == "bokaeo_approver"
+    assert data["memberships"] == [{"org": "องค์การบริหารส่วนตำบลบ่อแก้ว", "role": "approver",
+                                    "position": "ปลัดองค์การบริหารส่วนตำบลบ่อแก้ว"}]
+    assert any(a["action"] == "document.approve" for a in data["activity"])
+
+
+def test_erasing_removes_what_identifies_the_person_and_keeps_published_documents(client, db):
+    document = PublishedDocument.objects.get(org__slug="abt-bo-kaeo", fiscal_year=2568, doc="measures")
+    login(client, "admin")
+    target = get_user_model().objects.get(username="bokaeo_approver")
+    client.post("/admin/auth/user/", {"action": "erase_personal_data", "_selected_action": [target.pk]})
+    target.refresh_from_db()
+    assert target.username == f"erased-{target.pk}"
+    assert (target.first_name, target.email, target.is_active, target.has_usable_password()) == ("", "", False, False)
+    assert not target.memberships.exclude(position="").exists()
+    client.logout()
+    response = client.get("/orgs/abt-bo-kaeo/2568/measures.pdf")
+    assert hashlib.sha256(response.content).hexdigest() == document.sha256
+    response = client.post("/accounts/login/", {"username": "bokaeo_approver", "password": DEMO_PASSWORD})
+    assert response.status_code == 200 and "_auth_user_id" not in client.session
