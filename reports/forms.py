@@ -13,6 +13,7 @@ class ReportSettingsForm(forms.ModelForm):
     result_columns = forms.MultipleChoiceField(label=_("คอลัมน์ที่แสดงในรายงานผลการดำเนินการ"), choices=RESULT_COLUMNS,
                                                widget=forms.CheckboxSelectMultiple, required=False)
     thai_numerals = forms.BooleanField(label=_("ใช้เลขไทยในเอกสาร"), required=False)
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = ReportSettings
@@ -23,6 +24,7 @@ class ReportSettingsForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.org = org
         self.fields["thai_numerals"].initial = org.thai_numerals
+        self.fields["expected_version"].initial = self.instance.version if self.instance.pk else 0
 
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")

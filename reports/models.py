@@ -48,6 +48,7 @@ class ReportSettings(models.Model):
     approver_name = models.CharField(_("ชื่อผู้รับรอง"), max_length=200, blank=True)
     approver_position = models.CharField(_("ตำแหน่งผู้รับรอง"), max_length=200, blank=True)
     logo = models.FileField(_("ตราหน่วยงาน (PNG หรือ JPEG)"), upload_to="logos/", blank=True)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("การตั้งค่าเอกสาร")

@@ -63,9 +63,20 @@ def publish_from_workflow(*, plan, progress_round, actor):
         report_publish(plan=plan, doc=ROUND_DOCS[progress_round.months], actor=actor, progress_round=progress_round)
 
 
+class ConcurrentEdit(Exception):
+    pass
+
+
 @transaction.atomic
 def report_settings_save(*, form, actor) -> ReportSettings:
-    settings_ = form.save()
+    """Save the settings form, unless someone saved them after this form was opened."""
+    current = ReportSettings.objects.select_for_update().filter(org=form.org).values_list("version", flat=True).first()
+    expected = form.cleaned_data.get("expected_version")
+    if expected is not None and (current or 0) != expected:
+        raise ConcurrentEdit()
+    settings_ = form.save(commit=False)
+    settings_.version = (current or 0) + 1
+    settings_.save()
     org = settings_.org
     org.thai_numerals = form.cleaned_data["thai_numerals"]
     org.save(update_fields=["thai_numerals"])

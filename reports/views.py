@@ -220,7 +220,13 @@ def report_settings(request, slug):
     if request.method == "POST":
         form = ReportSettingsForm(request.POST, request.FILES, instance=settings_, org=access.org)
         if form.is_valid():
-            services.report_settings_save(form=form, actor=request.user)
+            try:
+                services.report_settings_save(form=form, actor=request.user)
+            except services.ConcurrentEdit:
+                form.add_error(None, _("มีผู้อื่นบันทึกการตั้งค่านี้ไปแล้วระหว่างที่คุณแก้ไข สิ่งที่คุณเลือกยังอยู่ในแบบฟอร์ม "
+                                       "กรุณาเปิดหน้านี้ใหม่เพื่อดูฉบับล่าสุด แล้วแก้ไขซ้ำ"))
+                return render(request, "reports/settings.html", {"access": access, "org": access.org, "form": form},
+                              status=409)
             messages.success(request, _("บันทึกการตั้งค่าเอกสารแล้ว"))
             return redirect("report-settings", slug)
     else:

@@ -182,3 +182,14 @@ def test_reimporting_replaces_the_named_figures_only(db, tmp_path):
 def test_it_says_so_when_the_file_does_not_exist(db, tmp_path):
     with pytest.raises(CommandError, match="ไม่พบไฟล์"):
         call_command("import_scores", str(tmp_path / "missing.csv"))
+
+
+def test_an_xlsx_zip_bomb_is_refused_before_it_is_unpacked(db, tmp_path):
+    import zipfile
+
+    path = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (60 * 1024 * 1024))
+    assert path.stat().st_size < 1024 * 1024
+    _, err = rejected(path)
+    assert "ใหญ่เกินกำหนด" in err

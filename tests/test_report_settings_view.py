@@ -49,3 +49,13 @@ def test_a_logo_is_drawn_in_the_pdf(client, db):
     assert services.logo_path(plan.org)
     _context, pdf = services.render_document(plan, "measures", draft=False)
     assert b"/Subtype /Image" in pdf.data or b"/Image" in pdf.data
+
+
+def test_two_people_saving_the_settings_the_second_is_refused(client, db):
+    login(client, "dongkhwang_editor")
+    version = ReportSettings.objects.get(org__slug="abt-dong-khwang").version
+    first = client.post(URL, {"measure_columns": ["period"], "expected_version": version, "thai_numerals": "on"})
+    assert first.status_code == 302
+    second = client.post(URL, {"measure_columns": ["budget"], "expected_version": version, "thai_numerals": "on"})
+    assert second.status_code == 409 and "มีผู้อื่นบันทึกการตั้งค่านี้ไปแล้ว" in second.content.decode()
+    assert ReportSettings.objects.get(org__slug="abt-dong-khwang").measure_columns == ["period"]
