@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint lock audit check-system backup restore clean
+.PHONY: run test serve-prod worker lint lock audit check-system backup restore clean
 
 # Installs exactly the versions in requirements.lock (regenerate it with `make lock`).
 $(STAMP): pyproject.toml requirements.lock
@@ -36,6 +36,18 @@ run: check-system $(STAMP)
 
 test: check-system $(STAMP)
 	$(PY) -m pytest
+
+# A production-shaped server: gunicorn + WhiteNoise, DEBUG off. Needs SECRET_KEY and, for
+# PostgreSQL, DATABASE_URL; see README "Running in production".
+serve-prod: $(STAMP)
+	@test -n "$$SECRET_KEY" || { echo "serve-prod: set SECRET_KEY (and DATABASE_URL, ALLOWED_HOSTS)"; exit 2; }
+	$(PY) manage.py collectstatic --noinput -v0
+	$(PY) manage.py migrate --noinput -v0
+	$(VENV)/bin/gunicorn ita_portal.wsgi -c gunicorn.conf.py
+
+# A background worker for queued tasks (province-wide re-rendering).
+worker: $(STAMP)
+	$(PY) manage.py db_worker
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

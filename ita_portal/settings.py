@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "simple_history",
     "ita_portal",
     "assessments",
@@ -47,6 +49,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -109,6 +112,20 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 MEDIA_URL = "/media/"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # WhiteNoise serves the collected static files with compression and long cache headers.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_MAX_AGE = env_int("STATIC_MAX_AGE", 7 * 24 * 60 * 60)
+WHITENOISE_USE_FINDERS = DEBUG  # `make run` serves static/ without collectstatic
+
+# Published PDFs: by default the app sends the file itself. Behind nginx set
+# PUBLISHED_FILE_HEADER=X-Accel-Redirect (or X-Sendfile for Apache/lighttpd) and
+# PUBLISHED_FILE_PREFIX to the internal location that maps to MEDIA_ROOT; the app then
+# checks the file's SHA-256 once per process and lets the web server send the bytes.
+PUBLISHED_FILE_HEADER = env_str("PUBLISHED_FILE_HEADER", "")
+PUBLISHED_FILE_PREFIX = env_str("PUBLISHED_FILE_PREFIX", "/protected-media/")
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 
 LOGIN_URL = "login"
@@ -117,6 +134,10 @@ LOGOUT_REDIRECT_URL = "home"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+# Background work (django-tasks; the same API as Django 6's django.tasks). The database
+# backend needs no other service: run workers with `manage.py db_worker` (make worker).
+TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 # Score files larger than this are refused before they are parsed.
 SCORE_IMPORT_MAX_BYTES = 5 * 1024 * 1024

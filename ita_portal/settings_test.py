@@ -13,3 +13,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Uploaded and published files of the test run go to a fresh temporary folder.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="ita-test-media-"))
 AXES_ENABLED = True
+
+# Tasks run at once, inside the request, so tests see their results.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

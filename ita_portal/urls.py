@@ -3,10 +3,12 @@ from django.urls import include, path
 
 from .auth import PortalLoginView
 from .converters import register
+from .views import healthz
 
 register()  # <fy:...> in the apps' URLs
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/login/", PortalLoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),

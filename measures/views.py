@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assessments import selectors as assessment_selectors
-from assessments.models import Organization
+from assessments.models import Organization, Province
 from ita_portal.thai import fiscal_year_of
 
 from . import checks, selectors, services, suggestions
@@ -121,7 +121,8 @@ def dashboard(request):
     districts = sorted({d for d in selectors.dashboard_orgs(request.user, roles).values_list("district", flat=True)
                         if d})
     context = {"rows": rows, "years": years, "fiscal_year": fiscal_year, "district": district, "status": status,
-               "sort": sort, "districts": districts, "statuses": Status.choices, "roles": roles}
+               "sort": sort, "districts": districts, "statuses": Status.choices, "roles": roles,
+               "republish_provinces": Province.objects.filter(pk__in=[p for p, d in roles.scopes if not d])}
     if roles.approver_of:
         context["queue_plans"], context["queue_rounds"] = selectors.review_queue(roles)
     return render(request, "measures/dashboard.html", context)

@@ -93,3 +93,31 @@ class PublishedDocument(models.Model):
     @property
     def title(self) -> str:
         return Doc(self.doc).label
+
+
+class RepublishJob(models.Model):
+    """Re-rendering every published document of a province as new versions, in a worker."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("รอคิว")
+        RUNNING = "running", _("กำลังดำเนินการ")
+        FINISHED = "finished", _("เสร็จแล้ว")
+
+    province = models.ForeignKey("assessments.Province", on_delete=models.CASCADE, related_name="+")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.province} {self.state} {self.done}/{self.total}"
+
+    @property
+    def percent(self) -> int:
+        return round(100 * (self.done + self.failed) / self.total) if self.total else (100 if self.finished_at else 0)

@@ -84,3 +84,16 @@ def report_settings_save(*, form, actor) -> ReportSettings:
           detail={"measure_columns": settings_.measure_columns, "result_columns": settings_.result_columns,
                   "thai_numerals": org.thai_numerals})
     return settings_
+
+
+def republish_request(*, province, actor):
+    """Queue the re-rendering of a province's published documents (runs in a worker)."""
+    from .models import RepublishJob
+    from .tasks import republish_province
+
+    with transaction.atomic():
+        job = RepublishJob.objects.create(province=province, requested_by=actor)
+        audit(actor=actor, action="report.republish", summary=f"สั่งสร้างเอกสารที่เผยแพร่ใหม่ทั้งจังหวัด{province.name}",
+              detail={"job": job.pk})
+    transaction.on_commit(lambda: republish_province.enqueue(job_id=job.pk))
+    return job

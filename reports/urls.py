@@ -14,4 +14,6 @@ urlpatterns = [
     path("app/" + year + "reports/<slug:doc>/", views.preview, name="report-preview"),
     path("app/" + year + "reports/<slug:doc>.pdf", views.preview_pdf, name="report-preview-pdf"),
     path("app/orgs/<slug:slug>/reports/settings/", views.report_settings, name="report-settings"),
+    path("app/republish/", views.republish, name="republish"),
+    path("app/republish/<int:pk>/", views.republish_job, name="republish-job"),
 ]

@@ -4,18 +4,21 @@ import csv
 import hashlib
 import io
 import logging
+import os
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header, http_date, quote_etag
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from assessments import selectors as assessment_selectors
-from assessments.models import Organization
+from assessments.models import Organization, Province
 from measures import selectors as measure_selectors
 from measures.models import ProgressRound
 from measures.views import Access
@@ -23,7 +26,7 @@ from measures.views import Access
 from . import render as report_render
 from . import selectors, services
 from .forms import ReportSettingsForm
-from .models import ROUND_DOCS, Doc, PublishedDocument, ReportSettings
+from .models import ROUND_DOCS, Doc, PublishedDocument, ReportSettings, RepublishJob
 
 DOC_ROUNDS = {doc: months for months, doc in ROUND_DOCS.items()}
 log = logging.getLogger(__name__)
@@ -78,23 +81,47 @@ def _pdf_response(request, document: PublishedDocument):
     if request.headers.get("If-None-Match") == etag:
         response = HttpResponseNotModified()
     else:
-        try:
-            with document.file.open("rb") as handle:
-                data = handle.read()
-        except FileNotFoundError:
-            data = b""
-        if hashlib.sha256(data).hexdigest() != document.sha256:
+        sendfile = settings.PUBLISHED_FILE_HEADER
+        data = _verified_bytes(document, cache=bool(sendfile))
+        if data is None:
             log.error("published file %s (%s) does not match its SHA-256; refused", document.pk, document.file.name)
             return HttpResponse(_("ไฟล์เอกสารนี้ไม่ตรงกับฉบับที่เผยแพร่ ระบบจึงงดให้ดาวน์โหลด ผู้ดูแลระบบได้รับแจ้งแล้ว"),
                                 status=503, content_type="text/plain; charset=utf-8")
         filename = f"{document.title} {document.org.name} {document.fiscal_year} ฉบับที่ {document.version}.pdf"
-        response = HttpResponse(data, content_type="application/pdf")
+        if sendfile:  # the web server sends the bytes
+            response = HttpResponse(content_type="application/pdf")
+            response[sendfile] = settings.PUBLISHED_FILE_PREFIX + document.file.name
+        else:
+            response = HttpResponse(data, content_type="application/pdf")
         response["Content-Disposition"] = content_disposition_header(False, filename)
     response["ETag"] = etag
     response["Last-Modified"] = http_date(document.published_at.timestamp())
     response["Cache-Control"] = "public, max-age=300"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+_verified: dict[tuple, bool] = {}
+
+
+def _verified_bytes(document, *, cache: bool) -> bytes | None:
+    """The file's bytes if they still hash to the published SHA-256, else None. With a
+    sendfile header the check is remembered per process while the file is unchanged."""
+    try:
+        stat = os.stat(document.file.path)
+    except FileNotFoundError:
+        return None
+    key = (document.file.name, stat.st_size, stat.st_mtime_ns, document.sha256)
+    if cache and _verified.get(key):
+        return b""
+    with document.file.open("rb") as handle:
+        data = handle.read()
+    if hashlib.sha256(data).hexdigest() != document.sha256:
+        _verified.pop(key, None)
+        return None
+    if cache:
+        _verified[key] = True
+    return data
 
 
 @require_GET
@@ -232,3 +259,25 @@ def report_settings(request, slug):
     else:
         form = ReportSettingsForm(instance=settings_, org=access.org)
     return render(request, "reports/settings.html", {"access": access, "org": access.org, "form": form})
+
+
+def _republish_access(request, province):
+    roles = assessment_selectors.user_roles(request.user)
+    if not (request.user.is_superuser or any(p == province.pk for p, _d in roles.scopes)):
+        raise PermissionDenied(_("เฉพาะผู้กำกับดูแลจังหวัดนี้หรือผู้ดูแลระบบ"))
+
+
+@login_required
+@require_POST
+def republish(request):
+    province = get_object_or_404(Province, pk=request.POST.get("province") or 0)
+    _republish_access(request, province)
+    job = services.republish_request(province=province, actor=request.user)
+    return redirect("republish-job", job.pk)
+
+
+@login_required
+def republish_job(request, pk):
+    job = get_object_or_404(RepublishJob.objects.select_related("province"), pk=pk)
+    _republish_access(request, job.province)
+    return render(request, "reports/republish_job.html", {"job": job})

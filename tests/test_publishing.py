@@ -135,3 +135,16 @@ def test_a_published_file_changed_on_disk_is_refused_and_logged(client, publishe
     assert response.status_code == 503
     assert "ไม่ตรงกับฉบับที่เผยแพร่" in response.content.decode()
     assert "does not match its SHA-256" in caplog.text
+
+
+def test_behind_nginx_the_web_server_sends_the_verified_file(client, published, settings):
+    settings.PUBLISHED_FILE_HEADER = "X-Accel-Redirect"
+    settings.PUBLISHED_FILE_PREFIX = "/protected-media/"
+    document = PublishedDocument.objects.get(org=published.org, fiscal_year=2570, doc="measures")
+    response = client.get("/orgs/thesaban-mueang-ang-thong/2570/measures.pdf")
+    assert response.status_code == 200 and response.content == b""
+    assert response["X-Accel-Redirect"] == "/protected-media/" + document.file.name
+    assert response["ETag"] == f'"{document.sha256}"'
+    with open(document.file.path, "ab") as handle:
+        handle.write(b"tampered")
+    assert client.get("/orgs/thesaban-mueang-ang-thong/2570/measures.pdf").status_code == 503

@@ -23,6 +23,7 @@ EDIT_POST = [LOGIN, 302, 404, 403, 403, 404, 403]
 # url name -> (method, example path, POST data, expected status per persona in PERSONAS order)
 MATRIX = {
     "home": ("get", "/", None, [200] * 7),
+    "healthz": ("get", "/healthz", None, [200] * 7),
     "org-detail": ("get", f"/orgs/{ANGTHONG}/", None, [200] * 7),
     "org-year": ("get", f"/orgs/{ANGTHONG}/2568/", None, [200] * 7),
     "app-home": ("get", "/app/", None, [LOGIN, 200, 200, 200, 200, 200, 200]),
@@ -56,6 +57,8 @@ MATRIX = {
     "report-preview": ("get", f"{PLAN}/reports/results-6m/", None, READ),
     "report-preview-pdf": ("get", f"{PLAN}/reports/results-6m.pdf", None, READ),
     "report-settings": ("get", f"/app/orgs/{ANGTHONG}/reports/settings/", None, EDIT_PAGE),
+    "republish": ("post", "/app/republish/", {"province": "{province}"}, [LOGIN, 403, 403, 403, 302, 403, 302]),
+    "republish-job": ("get", "/app/republish/{job}/", None, [LOGIN, 403, 403, 403, 200, 403, 200]),
 }
 # Framework URLs whose rules belong to Django itself (admin, auth views).
 FRAMEWORK_PREFIXES = ("admin/", "accounts/")
@@ -85,7 +88,10 @@ def objects(db):
     upload = SimpleUploadedFile("photo.png", b"\x89PNG\r\n\x1a\n" + b"0" * 64)
     evidence = measure_services.evidence_add(progress_round=plan.rounds.get(months=6), measure=measure,
                                              actor=user("angthong_editor"), upload=upload)
-    return {"measure": measure.pk, "evidence": evidence.token}
+    from reports import services as report_services
+
+    job = report_services.republish_request(province=plan.org.province, actor=user("admin"))
+    return {"measure": measure.pk, "evidence": evidence.token, "job": job.pk, "province": plan.org.province_id}
 
 
 @pytest.mark.parametrize("name", sorted(MATRIX))
@@ -96,6 +102,7 @@ def test_access(client, objects, name, persona):
     if persona != "anonymous":
         login(client, USERS[persona])
     url = path.format(**objects)
+    data = {k: v.format(**objects) if isinstance(v, str) else v for k, v in (data or {}).items()}
     response = client.post(url, data) if method == "post" else client.get(url)
     if response.streaming:
         b"".join(response.streaming_content)  # consuming it closes the file

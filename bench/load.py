@@ -1,0 +1,161 @@
+"""Load test against a running production-shaped server, as ratios of the bare stack.
+
+    # a PostgreSQL database with the national dataset:
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/ita_scale DEBUG=1 .venv/bin/python manage.py setup_demo
+    DATABASE_URL=... DEBUG=1 .venv/bin/python manage.py seed_scale --bodies 7850 --years 3
+    # the server (another shell):
+    DATABASE_URL=... SECRET_KEY=bench ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=0 make serve-prod
+    # the test:
+    DATABASE_URL=... DEBUG=1 .venv/bin/python bench/load.py [--url http://127.0.0.1:8001] [--seconds 10]
+
+Uses wrk (Debian package `wrk`) for every target, in the same run: the bare view
+(/healthz, a constant response through the full middleware stack), the public year and body
+pages, a published PDF download, the supervisor dashboard of the largest province
+(นครราชสีมา), an editor's plan page and a progress-round save. Prints throughput, the
+ratio to the bare view, p50/p95/p99 latency, errors, and each target's verdict.
+"""
+
+import argparse
+import http.cookiejar
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ita_portal.settings")
+os.environ.setdefault("DEBUG", "1")
+
+import django  # noqa: E402
+
+django.setup()
+
+from assessments.models import Province, SupervisorScope  # noqa: E402
+from ita_portal.scale import PASSWORD  # noqa: E402
+from measures.models import ProgressRound  # noqa: E402
+from reports.models import PublishedDocument  # noqa: E402
+
+LUA = r"""
+wrk.method = os.getenv("WRK_METHOD") or "GET"
+local body = os.getenv("WRK_BODY")
+if body and body ~= "" then wrk.body = body end
+local cookie = os.getenv("WRK_COOKIE")
+if cookie and cookie ~= "" then wrk.headers["Cookie"] = cookie end
+local csrf = os.getenv("WRK_CSRF")
+if csrf and csrf ~= "" then wrk.headers["X-CSRFToken"] = csrf end
+if wrk.method == "POST" then wrk.headers["Content-Type"] = "application/x-www-form-urlencoded" end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT %d %d %d %.0f %.0f %.0f\n", summary.requests,
+    e.connect + e.read + e.write + e.timeout + e.status, summary.duration,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99)))
+end
+"""
+
+
+class Session:
+    """A signed-in browser session: cookies and the CSRF token."""
+
+    def __init__(self, base, username):
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        page = self.opener.open(base + "/accounts/login/").read().decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        data = urllib.parse.urlencode({"username": username, "password": PASSWORD,
+                                       "csrfmiddlewaretoken": token}).encode()
+        self.opener.open(urllib.request.Request(base + "/accounts/login/", data=data,
+                                                headers={"Referer": base + "/accounts/login/"}))
+        self.cookies = {c.name: c.value for c in self.jar}
+        if "sessionid" not in self.cookies:
+            raise SystemExit(f"could not sign in as {username}")
+
+    @property
+    def header(self):
+        return "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+
+
+def run_wrk(url, seconds, connections, threads, env=None):
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(LUA)
+    try:
+        out = subprocess.run(
+            ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", script.name, url],
+            capture_output=True, text=True, env={**os.environ, **(env or {})}, check=True).stdout
+    finally:
+        os.unlink(script.name)
+    match = re.search(r"RESULT (\d+) (\d+) (\d+) (\d+) (\d+) (\d+)", out)
+    requests, errors, duration_us, p50, p95, p99 = map(int, match.groups())
+    return {"rps": requests / (duration_us / 1e6), "requests": requests, "errors": errors,
+            "p50": p50 / 1000, "p95": p95 / 1000, "p99": p99 / 1000}
+
+
+def targets(base):
+    document = PublishedDocument.objects.filter(org__slug__startswith="scale-").select_related("org").first()
+    if document is None:
+        raise SystemExit("no national dataset here: run manage.py seed_scale first (see the docstring)")
+    org = document.org
+    korat = Province.objects.get(name="นครราชสีมา")
+    supervisor = SupervisorScope.objects.filter(province=korat, user__username__startswith="scale-").first().user
+    editable = ProgressRound.objects.filter(plan__org__slug__startswith="scale-", months=6,
+                                            status__in=["draft", "returned"]).select_related("plan__org").first()
+    measure = editable.plan.measures.order_by("order").first()
+    editor = Session(base, f"{editable.plan.org.slug}-editor")
+    boss = Session(base, supervisor.username)
+    plan_url = f"/app/orgs/{editable.plan.org.slug}/{editable.plan.fiscal_year}"
+    save = urllib.parse.urlencode({"state": "in_progress", "percent": "50", "done_text": "ประชุมชี้แจงแล้ว",
+                                   "output": "ผู้เข้าร่วม 40 คน", "outcome": "", "problems": "", "remarks": ""})
+    return [
+        ("bare view /healthz", "/healthz", {}, None),
+        ("public year page", f"/orgs/{org.slug}/{document.fiscal_year - 1}/", {}, ("ratio", 0.5)),
+        ("public body page", f"/orgs/{org.slug}/", {}, ("ratio", 0.5)),
+        ("PDF download", f"/orgs/{org.slug}/{document.fiscal_year}/{document.doc}.pdf", {}, ("ratio", 0.7)),
+        (f"dashboard นครราชสีมา ({korat.organizations.count()} bodies)", "/app/dashboard/",
+         {"WRK_COOKIE": boss.header}, ("p95", 300)),
+        ("editor plan page", f"{plan_url}/plan/", {"WRK_COOKIE": editor.header}, None),
+        ("progress save (POST)", f"{plan_url}/rounds/6/measures/{measure.pk}/",
+         {"WRK_COOKIE": editor.header, "WRK_CSRF": editor.cookies["csrftoken"], "WRK_METHOD": "POST",
+          "WRK_BODY": save}, ("p95", 200)),
+    ]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--url", default="http://127.0.0.1:8001")
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed: apt-get install wrk")
+    base = args.url.rstrip("/")
+    rows, bare = [], None
+    for name, path, env, target in targets(base):
+        result = run_wrk(base + path, args.seconds, args.connections, args.threads, env)
+        bare = bare or result["rps"]
+        rows.append((name, result, target))
+    print(f"server {base}, {args.connections} connections, {args.seconds} s per target, {os.cpu_count()} cores")
+    print(f"{'target':<42} {'req/s':>8} {'ratio':>6} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>6}  verdict")
+    failed = False
+    for name, r, target in rows:
+        ratio = r["rps"] / bare
+        verdict = ""
+        if target:
+            kind, limit = target
+            ok = (ratio >= limit) if kind == "ratio" else (r["p95"] < limit)
+            ok = ok and r["errors"] == 0
+            failed |= not ok
+            goal = f" (≥ {limit} of bare)" if kind == "ratio" else f" (p95 < {limit} ms)"
+            verdict = ("PASS" if ok else "FAIL") + goal
+        print(f"{name:<42} {r['rps']:>8.0f} {ratio:>6.2f} {r['p50']:>7.1f} {r['p95']:>7.1f} {r['p99']:>7.1f} "
+              f"{r['errors']:>6}  {verdict}")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()

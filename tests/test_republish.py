@@ -1,0 +1,31 @@
+"""Re-rendering a province's published documents runs as a background task with progress."""
+
+from assessments.models import AuditEvent, Province
+from reports.models import PublishedDocument, RepublishJob
+
+from .conftest import login
+
+
+def test_a_supervisor_republishes_their_province_and_sees_the_progress(
+        client, db, django_capture_on_commit_callbacks):
+    province = Province.objects.get(name="นครพนม")
+    before = set(PublishedDocument.objects.filter(org__province=province).values_list("doc", "version"))
+    login(client, "sup_nakhonphanom")
+    assert "สร้างเอกสารที่เผยแพร่ใหม่ทั้งจังหวัด" in client.get("/app/dashboard/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):  # the task is queued after the commit
+        response = client.post("/app/republish/", {"province": province.pk})
+    job = RepublishJob.objects.get()
+    assert response["Location"] == f"/app/republish/{job.pk}/"
+    assert (job.state, job.total, job.done, job.failed) == ("finished", 3, 3, 0)
+    after = set(PublishedDocument.objects.filter(org__province=province).values_list("doc", "version"))
+    assert after == before | {(doc, 2) for doc, _v in before}  # v1 stays, v2 is new
+    html = client.get(response["Location"]).content.decode()
+    assert "เสร็จ 3 จาก 3 ฉบับ" in html and "100%" in html
+    assert AuditEvent.objects.filter(action="report.republish").exists()
+
+
+def test_a_supervisor_elsewhere_cannot_republish(client, db):
+    login(client, "sup_kalasin")
+    province = Province.objects.get(name="นครพนม")
+    assert client.post("/app/republish/", {"province": province.pk}).status_code == 403
+    assert not RepublishJob.objects.exists()
