@@ -4,6 +4,8 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from ita_portal import public_cache
+
 from . import score_io
 from .models import (
     Assessment,
@@ -24,10 +26,15 @@ from .models import (
 
 
 def audit(*, actor, action: str, summary: str, org=None, detail=None) -> AuditEvent:
-    return AuditEvent.objects.create(
+    """Record an action; a body's public pages are rebuilt after any recorded change to it."""
+    event = AuditEvent.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action, org=org, summary=summary[:300], detail=detail or {},
     )
+    if org is not None:
+        slug = org.slug
+        transaction.on_commit(lambda: public_cache.bump(slug))
+    return event
 
 
 @transaction.atomic

@@ -4,7 +4,8 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ita_scale DEBUG=1 .venv/bin/python manage.py setup_demo
     DATABASE_URL=... DEBUG=1 .venv/bin/python manage.py seed_scale --bodies 7850 --years 3
     # the server (another shell):
-    DATABASE_URL=... SECRET_KEY=bench ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=0 make serve-prod
+    DATABASE_URL=... SECRET_KEY=bench ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 \
+        MEDIA_ROOT=... make serve-prod
     # the test:
     DATABASE_URL=... DEBUG=1 .venv/bin/python bench/load.py [--url http://127.0.0.1:8001] [--seconds 10]
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 
 from assessments.models import (
     Assessment,
@@ -232,6 +232,9 @@ def seed(*, bodies: int, years: int, published: int, write, seed_value: int = 25
 
     count = _publish_some(orgs[:published], plan_year, by_name)
     progress.step(f"เอกสารที่เผยแพร่ {count:,} ฉบับ")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # fresh planner statistics after bulk loading
+    progress.step("ANALYZE")
     return {"bodies": len(orgs), "users": len(users), "score_rows": rows, "plans": len(plans),
             "measures": len(measures), "entries": len(entries), "published": count,
             "seconds": time.perf_counter() - progress.started}

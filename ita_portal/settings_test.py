@@ -16,3 +16,7 @@ AXES_ENABLED = True
 
 # Tasks run at once, inside the request, so tests see their results.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# Public-page caching is off in tests (writes never commit inside a test's transaction, so
+# the cache would never be invalidated); tests/test_public_cache.py turns it on.
+PUBLIC_CACHE_SECONDS = 0

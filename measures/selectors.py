@@ -59,6 +59,7 @@ class DashboardRow:
     measures: int = 0
     done: int = 0
     days_late: int = 0
+    urls: dict[str, str] = field(default_factory=dict)  # plan / r6 / r12, filled by dashboard_rows
 
     @property
     def percent_done(self) -> int:
@@ -72,6 +73,14 @@ class DashboardRow:
         r = self.rounds.get(months)
         return r.status if r else ""
 
+    @property
+    def r6_status(self) -> str:
+        return self.round_status(6)
+
+    @property
+    def r12_status(self) -> str:
+        return self.round_status(12)
+
 
 def dashboard_orgs(user, roles):
     """The bodies a user oversees: a supervisor's area, or the bodies they approve for."""
@@ -83,17 +92,28 @@ def dashboard_orgs(user, roles):
     return Organization.objects.filter(area) if (roles.scopes or roles.approver_of) else Organization.objects.none()
 
 
+def _url_patterns(fiscal_year) -> dict[str, str]:
+    """Each link reversed once with a placeholder; rows substitute their slug (300+ rows)."""
+    from django.urls import reverse
+
+    return {"plan": reverse("plan-detail", args=["SLUG", fiscal_year]),
+            "r6": reverse("round-detail", args=["SLUG", fiscal_year, 6]),
+            "r12": reverse("round-detail", args=["SLUG", fiscal_year, 12])}
+
+
 def dashboard_rows(orgs, fiscal_year: int, today: datetime.date) -> list[DashboardRow]:
-    """One row per body: four queries whatever the number of bodies."""
+    """One row per body: three queries whatever the number of bodies."""
+    patterns = _url_patterns(fiscal_year)
     rows = {org.pk: DashboardRow(org) for org in orgs.select_related("province").order_by("name")}
-    plans = MeasurePlan.objects.filter(org_id__in=rows, fiscal_year=fiscal_year).annotate(
-        measure_count=Count("measures", distinct=True))
+    plans = MeasurePlan.objects.filter(org_id__in=rows, fiscal_year=fiscal_year).only(
+        "org_id", "fiscal_year", "status").annotate(measure_count=Count("measures"))
     by_plan = {}
     for plan in plans:
         row = rows[plan.org_id]
         row.plan, row.measures = plan, plan.measure_count
         by_plan[plan.pk] = row
-    rounds = ProgressRound.objects.filter(plan_id__in=by_plan).annotate(
+    rounds = ProgressRound.objects.filter(plan_id__in=by_plan).only(
+        "plan_id", "months", "due_date", "status").annotate(
         done=Count("entries", filter=Q(entries__state=ProgressEntry.State.DONE)))
     for progress_round in rounds:
         row = by_plan[progress_round.plan_id]
@@ -101,6 +121,8 @@ def dashboard_rows(orgs, fiscal_year: int, today: datetime.date) -> list[Dashboa
         row.done = max(row.done, progress_round.done)
         if progress_round.status in EDITABLE_STATUSES and progress_round.due_date < today:
             row.days_late = max(row.days_late, (today - progress_round.due_date).days)
+    for row in rows.values():
+        row.urls = {key: pattern.replace("SLUG", row.org.slug) for key, pattern in patterns.items()}
     return list(rows.values())
 
 

@@ -7,6 +7,7 @@ bind a form -> call a service -> redirect.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,6 +22,8 @@ from ita_portal.thai import fiscal_year_of
 from . import checks, selectors, services, suggestions
 from .forms import AnalysisForm, CommentForm, DueDateForm, EntryForm, EvidenceForm, MeasureForm, TransitionForm
 from .models import Evidence, Measure, ProgressRound, Status
+
+DASHBOARD_PAGE = 100  # rows per page; sorting and filtering cover the whole area
 
 # ---------------------------------------------------------------- access
 
@@ -118,9 +121,11 @@ def dashboard(request):
     sort = request.GET.get("sort", "name")
     key = selectors.SORT_KEYS.get(sort.lstrip("-"), selectors.SORT_KEYS["name"])
     rows.sort(key=key, reverse=sort.startswith("-"))
+    page = Paginator(rows, DASHBOARD_PAGE).get_page(request.GET.get("page"))
     districts = sorted({d for d in selectors.dashboard_orgs(request.user, roles).values_list("district", flat=True)
                         if d})
-    context = {"rows": rows, "years": years, "fiscal_year": fiscal_year, "district": district, "status": status,
+    context = {"rows": page.object_list, "page": page, "total": len(rows), "years": years,
+               "fiscal_year": fiscal_year, "district": district, "status": status,
                "sort": sort, "districts": districts, "statuses": Status.choices, "roles": roles,
                "republish_provinces": Province.objects.filter(pk__in=[p for p, d in roles.scopes if not d])}
     if roles.approver_of:

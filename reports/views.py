@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from assessments import selectors as assessment_selectors
 from assessments.models import Organization, Province
+from ita_portal.public_cache import cached_public
 from measures import selectors as measure_selectors
 from measures.models import ProgressRound
 from measures.views import Access
@@ -45,6 +46,7 @@ def _doc_or_404(doc):
 # ---------------------------------------------------------------- public pages
 
 
+@cached_public
 def org_detail(request, slug):
     org = _get_org(slug)
     cards = assessment_selectors.org_scorecards(org)
@@ -56,6 +58,7 @@ def org_detail(request, slug):
     })
 
 
+@cached_public
 def org_year(request, slug, fy):
     org = _get_org(slug)
     card = assessment_selectors.org_scorecard(org, fy)
@@ -125,6 +128,7 @@ def _verified_bytes(document, *, cache: bool) -> bytes | None:
 
 
 @require_GET
+@cached_public
 def public_pdf(request, slug, fy, doc):
     org = _get_org(slug)
     document = selectors.latest(org, fy, _doc_or_404(doc))
@@ -135,6 +139,7 @@ def public_pdf(request, slug, fy, doc):
 
 
 @require_GET
+@cached_public
 def public_pdf_version(request, slug, fy, doc, version):
     org = _get_org(slug)
     document = PublishedDocument.objects.filter(org=org, fiscal_year=fy, doc=_doc_or_404(doc),
@@ -178,6 +183,7 @@ def _num(value):
 
 
 @require_GET
+@cached_public
 def open_data_json(request, slug, fy):
     data = _open_data(request, _get_org(slug), fy)
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
@@ -186,6 +192,7 @@ def open_data_json(request, slug, fy):
 
 
 @require_GET
+@cached_public
 def open_data_csv(request, slug, fy):
     """Published measures and results, one row per measure and document."""
     data = _open_data(request, _get_org(slug), fy)

@@ -17,8 +17,11 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
-def _reset_axes(settings):
-    settings.AXES_ENABLED = True
+def _fresh_cache():
+    """Each test starts with an empty cache (public pages are cached per body)."""
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 def login(client, username):

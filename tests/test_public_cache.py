@@ -1,0 +1,45 @@
+"""Anonymous public pages and PDFs are cached per body and rebuilt after any change to it."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from .conftest import import_records, login
+
+
+@pytest.fixture(autouse=True)
+def _cache_on(settings):
+    settings.PUBLIC_CACHE_SECONDS = 300
+
+
+def queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries), response
+
+
+def test_a_repeat_visit_is_served_from_the_cache_without_queries(client, db):
+    first, _ = queries(client, "/orgs/abt-dong-khwang/2568/")
+    again, response = queries(client, "/orgs/abt-dong-khwang/2568/")
+    assert first > 5 and again == 0
+    assert "Content-Security-Policy" in response and "41.50" in response.content.decode()
+    count, pdf = queries(client, "/orgs/abt-dong-khwang/2568/measures.pdf")
+    count, pdf = queries(client, "/orgs/abt-dong-khwang/2568/measures.pdf")
+    assert count == 0 and pdf.content.startswith(b"%PDF") and pdf["ETag"]
+
+
+def test_a_change_to_the_body_rebuilds_its_pages(client, db, django_capture_on_commit_callbacks):
+    assert "41.50" in client.get("/orgs/abt-dong-khwang/2568/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        import_records([{"org": "abt-dong-khwang", "fiscal_year": "2568", "scope": "indicator", "code": "9",
+                         "value": "44.44"}])
+    html = client.get("/orgs/abt-dong-khwang/2568/").content.decode()
+    assert "44.44" in html and "41.50" not in html
+
+
+def test_signed_in_people_are_never_served_the_cache(client, db):
+    client.get("/orgs/abt-dong-khwang/2568/")
+    login(client, "dongkhwang_editor")
+    count, response = queries(client, "/orgs/abt-dong-khwang/2568/")
+    assert count > 0 and "ออกจากระบบ" in response.content.decode()
