@@ -111,6 +111,7 @@ def targets(base):
     plan_url = f"/app/orgs/{editable.plan.org.slug}/{editable.plan.fiscal_year}"
     save = urllib.parse.urlencode({"state": "in_progress", "percent": "50", "done_text": "ประชุมชี้แจงแล้ว",
                                    "output": "ผู้เข้าร่วม 40 คน", "outcome": "", "problems": "", "remarks": ""})
+    # (name, path, wrk environment, target); the last entry of each tuple is checked.
     return [
         ("bare view /healthz", "/healthz", {}, None),
         ("public year page", f"/orgs/{org.slug}/{document.fiscal_year - 1}/", {}, ("ratio", 0.5)),

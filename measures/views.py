@@ -23,7 +23,7 @@ from . import checks, selectors, services, suggestions
 from .forms import AnalysisForm, CommentForm, DueDateForm, EntryForm, EvidenceForm, MeasureForm, TransitionForm
 from .models import Evidence, Measure, ProgressRound, Status
 
-DASHBOARD_PAGE = 100  # rows per page; sorting and filtering cover the whole area
+DASHBOARD_PAGE = 50  # rows per page; sorting and filtering cover the whole area
 
 # ---------------------------------------------------------------- access
 
