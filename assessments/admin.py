@@ -42,7 +42,9 @@ class OrganizationAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "province", "district", "dla_code", "slug"]
     list_filter = ["kind", "province"]
     list_select_related = ["province"]
-    search_fields = ["name", "district", "dla_code", "itas_code", "slug"]
+    # name and district use trigram indexes on PostgreSQL (migration 0003)
+    search_fields = ["name", "district"]
+    show_full_result_count = False
     prepopulated_fields = {"slug": ["name"]}
     inlines = [OrgUnitInline, MembershipInline]
 

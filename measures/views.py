@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assessments import selectors as assessment_selectors
-from assessments.models import Organization, Province
+from assessments.models import Framework, Organization, Province
 from ita_portal.thai import fiscal_year_of
 
 from . import checks, selectors, services, suggestions
@@ -92,6 +92,11 @@ def app_home(request):
     return render(request, "app/home.html", context)
 
 
+def _latest_plan_year(orgs):
+    return selectors.MeasurePlan.objects.filter(org__in=orgs).order_by("-fiscal_year").values_list(
+        "fiscal_year", flat=True).first()
+
+
 @login_required
 def dashboard(request):
     roles = assessment_selectors.user_roles(request.user)
@@ -99,14 +104,15 @@ def dashboard(request):
         raise PermissionDenied(_("หน้านี้สำหรับผู้กำกับดูแลพื้นที่และผู้บริหารของหน่วยงาน"))
     today = timezone.localdate()
     orgs = selectors.dashboard_orgs(request.user, roles)
-    years = sorted(set(selectors.MeasurePlan.objects.filter(org__in=orgs).values_list("fiscal_year", flat=True)),
-                   reverse=True)
+    # Plan years follow the frameworks on record (a plan for N+1 answers year N's result).
+    years = sorted({fy + 1 for fy in Framework.objects.values_list("fiscal_year", flat=True)}
+                   | {fiscal_year_of(today)}, reverse=True)
     try:
         fiscal_year = int(request.GET.get("fy") or 0)
     except ValueError:
         fiscal_year = 0
     if fiscal_year not in years:
-        fiscal_year = years[0] if years else fiscal_year_of(today)
+        fiscal_year = _latest_plan_year(orgs) or fiscal_year_of(today)
     district = request.GET.get("district", "").strip()
     status = request.GET.get("status", "")
     if district:

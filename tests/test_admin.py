@@ -22,3 +22,24 @@ def test_the_admin_lists_every_model(client, db, model):
 def test_audit_events_cannot_be_edited_in_the_admin(client, db):
     login(client, "admin")
     assert client.get("/admin/assessments/auditevent/add/").status_code == 403
+
+
+@pytest.mark.parametrize("path", ["/admin/assessments/organization/", "/admin/assessments/assessment/",
+                                  "/admin/assessments/membership/", "/admin/reports/publisheddocument/"])
+def test_admin_lists_run_the_same_queries_with_more_bodies(client, db, path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .conftest import add_indicator_year, make_body
+
+    login(client, "admin")
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(path).status_code == 200
+        return len(ctx.captured_queries)
+
+    before = count()
+    for n in range(30):
+        add_indicator_year(make_body(f"test-admin-{n}"), 2567)
+    assert count() == before
