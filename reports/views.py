@@ -112,9 +112,11 @@ def _verified_bytes(document, *, cache: bool) -> bytes | None:
     sendfile header the check is remembered per process while the file is unchanged."""
     try:
         stat = os.stat(document.file.path)
+        key = (document.file.name, stat.st_size, stat.st_mtime_ns, document.sha256)
     except FileNotFoundError:
         return None
-    key = (document.file.name, stat.st_size, stat.st_mtime_ns, document.sha256)
+    except NotImplementedError:  # object storage (S3): no local path, check every time
+        cache, key = False, None
     if cache and _verified.get(key):
         return b""
     with document.file.open("rb") as handle:
