@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from ita_portal.admin_mixins import ReadOnlyAdminMixin
+
 from .models import (
     Assessment,
     AuditEvent,
@@ -122,17 +124,8 @@ class SupervisorScopeAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "actor", "action", "org", "summary"]
     list_filter = ["action"]
     list_select_related = ["actor", "org"]
     search_fields = ["summary"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,20 +1,13 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from ita_portal.admin_mixins import ReadOnlyAdminMixin
+
 from .models import Comment, Evidence, Measure, MeasurePlan, ProgressEntry, ProgressRound, Transition
 
 
-class ReadOnly(admin.ModelAdmin):
+class ReadOnly(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Workflow records are written by the services only."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(MeasurePlan)

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from ita_portal.admin_mixins import ReadOnlyAdminMixin
+
 from .models import PublishedDocument, ReportSettings, RepublishJob
 
 
 @admin.register(PublishedDocument)
-class PublishedDocumentAdmin(admin.ModelAdmin):
+class PublishedDocumentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Published files never change: the admin can read them, not edit or delete them."""
 
     list_display = ["org", "fiscal_year", "doc", "version", "pages", "published_by", "published_at"]
@@ -13,15 +15,6 @@ class PublishedDocumentAdmin(admin.ModelAdmin):
     search_fields = ["org__name"]
     exclude = ["snapshot"]
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ReportSettings)
