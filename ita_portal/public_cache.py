@@ -5,6 +5,7 @@ so its public pages and files are rebuilt on the next request; a timeout bounds 
 (e.g. an admin renaming a body). Use a shared cache (REDIS_URL) with several processes:
 a per-process cache would only see its own bumps."""
 
+import re
 import time
 from collections import OrderedDict
 from functools import wraps
@@ -56,27 +57,68 @@ def bump(slug: str) -> None:
         cache.set(_version_key(slug), 1, None)
 
 
+def _key(request, slug: str) -> str:
+    version = cache.get(_version_key(slug), 0)
+    return f"pub:{version}:{request.scheme}:{request.get_host()}:{request.path}"
+
+
+def _lookup(key):
+    hit = _local.get(key)
+    if hit is None:
+        hit = cache.get(key)
+        if hit is not None:
+            _local.set(key, hit)
+    return hit
+
+
+def _response(hit) -> HttpResponse:
+    content_type, body, headers = hit
+    response = HttpResponse(body, content_type=content_type)
+    for name, value in headers.items():
+        response[name] = value
+    return response
+
+
+def _cacheable(request) -> bool:
+    return (request.method == "GET" and not request.GET and not request.headers.get("If-None-Match")
+            and settings.PUBLIC_CACHE_SECONDS > 0)
+
+
+PUBLIC_PATH = re.compile(r"^/(?:data/)?orgs/(?P<slug>[-a-zA-Z0-9_]+)[/.]")
+
+
+class PublicCacheMiddleware:
+    """Answers a cached public page for a visitor without a session before the session,
+    CSRF, auth and other middleware run (placed after the security and CSP middleware,
+    whose headers still apply). Pages are stored by the ``cached_public`` views."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES and _cacheable(request):
+            match = PUBLIC_PATH.match(request.path_info)
+            if match:
+                hit = _lookup(_key(request, match["slug"]))
+                if hit is not None:
+                    response = _response(hit)
+                    response["X-Frame-Options"] = "DENY"
+                    response["Vary"] = "Cookie"
+                    return response
+        return self.get_response(request)
+
+
 def cached_public(view):
     """For GET views whose first argument after the request is a body slug."""
 
     @wraps(view)
     def wrapper(request, slug, *args, **kwargs):
-        if (request.method != "GET" or request.GET or request.headers.get("If-None-Match")
-                or request.user.is_authenticated or not settings.PUBLIC_CACHE_SECONDS):
+        if not _cacheable(request) or request.user.is_authenticated:
             return view(request, slug, *args, **kwargs)
-        version = cache.get(_version_key(slug), 0)
-        key = f"pub:{version}:{request.scheme}:{request.get_host()}:{request.path}"
-        hit = _local.get(key)
-        if hit is None:
-            hit = cache.get(key)
-            if hit is not None:
-                _local.set(key, hit)
+        key = _key(request, slug)
+        hit = _lookup(key)
         if hit is not None:
-            content_type, body, headers = hit
-            response = HttpResponse(body, content_type=content_type)
-            for name, value in headers.items():
-                response[name] = value
-            return response
+            return _response(hit)
         response = view(request, slug, *args, **kwargs)
         sendfile = settings.PUBLISHED_FILE_HEADER
         if response.status_code == 200 and not response.streaming and not (sendfile and sendfile in response):

@@ -43,3 +43,11 @@ def test_signed_in_people_are_never_served_the_cache(client, db):
     login(client, "dongkhwang_editor")
     count, response = queries(client, "/orgs/abt-dong-khwang/2568/")
     assert count > 0 and "ออกจากระบบ" in response.content.decode()
+
+
+def test_a_cached_page_keeps_the_security_headers(client, db):
+    client.get("/orgs/abt-dong-khwang/2568/", secure=True)
+    response = client.get("/orgs/abt-dong-khwang/2568/", secure=True)
+    for header in ("Content-Security-Policy", "Strict-Transport-Security", "X-Content-Type-Options",
+                   "Referrer-Policy", "X-Frame-Options"):
+        assert header in response, header
