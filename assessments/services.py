@@ -32,8 +32,8 @@ def audit(*, actor, action: str, summary: str, org=None, detail=None) -> AuditEv
         action=action, org=org, summary=summary[:300], detail=detail or {},
     )
     if org is not None:
-        slug = org.slug
-        transaction.on_commit(lambda: public_cache.bump(slug))
+        slug, province_id = org.slug, org.province_id
+        transaction.on_commit(lambda: public_cache.bump(slug, province_id))
     return event
 
 

@@ -14,7 +14,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 
-KEPT_HEADERS = ("Content-Disposition", "ETag", "Last-Modified", "Cache-Control", "Access-Control-Allow-Origin")
+KEPT_HEADERS = ("Content-Disposition", "ETag", "Last-Modified", "Cache-Control", "Access-Control-Allow-Origin",
+                "X-Accel-Redirect", "X-Sendfile")
 LOCAL_ENTRIES = 512
 
 
@@ -50,11 +51,25 @@ def _version_key(slug: str) -> str:
     return f"pubver:{slug}"
 
 
-def bump(slug: str) -> None:
+def _incr(key: str) -> None:
     try:
-        cache.incr(_version_key(slug))
+        cache.incr(key)
     except ValueError:
-        cache.set(_version_key(slug), 1, None)
+        cache.set(key, 1, None)
+
+
+def bump(slug: str, province_id: int | None = None) -> None:
+    """A body changed: its public pages, and the dashboards covering its province, are stale."""
+    _incr(_version_key(slug))
+    if province_id is not None:
+        _incr(f"provver:{province_id}")
+
+
+def area_version(province_ids, slugs) -> str:
+    """One string that changes whenever any body of these provinces (or these bodies) changes."""
+    keys = [f"provver:{p}" for p in sorted(province_ids)] + [_version_key(s) for s in sorted(slugs)]
+    versions = cache.get_many(keys)
+    return ".".join(str(versions.get(k, 0)) for k in keys)
 
 
 def _key(request, slug: str) -> str:
@@ -120,8 +135,7 @@ def cached_public(view):
         if hit is not None:
             return _response(hit)
         response = view(request, slug, *args, **kwargs)
-        sendfile = settings.PUBLISHED_FILE_HEADER
-        if response.status_code == 200 and not response.streaming and not (sendfile and sendfile in response):
+        if response.status_code == 200 and not response.streaming:
             headers = {h: response[h] for h in KEPT_HEADERS if h in response}
             entry = (response["Content-Type"], response.content, headers)
             cache.set(key, entry, settings.PUBLIC_CACHE_SECONDS)

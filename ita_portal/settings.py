@@ -145,6 +145,8 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", 
           if REDIS_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Anonymous public pages and downloads are cached this long at most (ita_portal/public_cache.py).
 PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 300)
+# A supervisor's dashboard page is kept until any body of their area changes (at most this).
+DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 600)
 
 # Background work (django-tasks; the same API as Django 6's django.tasks). The database
 # backend needs no other service: run workers with `manage.py db_worker` (make worker).

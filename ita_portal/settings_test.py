@@ -20,3 +20,4 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # Public-page caching is off in tests (writes never commit inside a test's transaction, so
 # the cache would never be invalidated); tests/test_public_cache.py turns it on.
 PUBLIC_CACHE_SECONDS = 0
+DASHBOARD_CACHE_SECONDS = 0

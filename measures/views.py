@@ -4,11 +4,13 @@ Every view: load what the user may see (404 otherwise) -> check the action (403)
 bind a form -> call a service -> redirect.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from assessments import selectors as assessment_selectors
 from assessments.models import Framework, Organization, Province
+from ita_portal import public_cache
 from ita_portal.thai import fiscal_year_of
 
 from . import checks, selectors, services, suggestions
@@ -102,6 +105,27 @@ def dashboard(request):
     roles = assessment_selectors.user_roles(request.user)
     if not (roles.scopes or roles.approver_of or request.user.is_superuser):
         raise PermissionDenied(_("หน้านี้สำหรับผู้กำกับดูแลพื้นที่และผู้บริหารของหน่วยงาน"))
+    # The page is kept per person and session until any body of their area changes
+    # (every audited write bumps its province's version); the superuser's is not cached.
+    key = None
+    if settings.DASHBOARD_CACHE_SECONDS and not request.user.is_superuser and not _has_messages(request):
+        slugs = Organization.objects.filter(pk__in=roles.approver_of).values_list("slug", flat=True)
+        version = public_cache.area_version({p for p, _d in roles.scopes}, slugs)
+        key = f"dash:{request.user.pk}:{request.session.session_key}:{version}:{request.get_full_path()}"
+        html = cache.get(key)
+        if html is not None:
+            return HttpResponse(html)
+    response = _dashboard(request, roles)
+    if key is not None and response.status_code == 200:
+        cache.set(key, response.content, settings.DASHBOARD_CACHE_SECONDS)
+    return response
+
+
+def _has_messages(request) -> bool:
+    return "messages" in request.COOKIES or "_messages" in request.session
+
+
+def _dashboard(request, roles):
     today = timezone.localdate()
     orgs = selectors.dashboard_orgs(request.user, roles)
     # Plan years follow the frameworks on record (a plan for N+1 answers year N's result).

@@ -51,3 +51,20 @@ def test_a_cached_page_keeps_the_security_headers(client, db):
     for header in ("Content-Security-Policy", "Strict-Transport-Security", "X-Content-Type-Options",
                    "Referrer-Policy", "X-Frame-Options"):
         assert header in response, header
+
+
+def test_a_supervisors_dashboard_is_kept_until_their_area_changes(client, db, settings,
+                                                                  django_capture_on_commit_callbacks):
+    settings.DASHBOARD_CACHE_SECONDS = 600
+    login(client, "sup_nakhonphanom")
+    first, page = queries(client, "/app/dashboard/?fy=2568")
+    again, _ = queries(client, "/app/dashboard/?fy=2568")
+    assert again < first and again <= 4  # session, user, roles: no dashboard queries
+    with django_capture_on_commit_callbacks(execute=True):
+        import_records([{"org": "abt-dong-khwang", "fiscal_year": "2568", "scope": "indicator", "code": "9",
+                         "value": "44.44"}])
+    after, _ = queries(client, "/app/dashboard/?fy=2568")
+    assert after == first  # rebuilt after a change in นครพนม
+    login(client, "sup_kalasin")
+    other, page = queries(client, "/app/dashboard/?fy=2568")
+    assert "abt-dong-khwang" not in page.content.decode()  # never another person's page
