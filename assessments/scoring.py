@@ -61,12 +61,6 @@ class Discrepancy:
     other: object  # the computed figure, or a second published one
     kind: str = "computed"  # computed | conflicting
 
-    @property
-    def difference(self) -> Decimal | None:
-        if isinstance(self.published, Decimal) and isinstance(self.other, Decimal):
-            return self.published - self.other
-        return None
-
 
 @dataclass
 class PublishedScores:

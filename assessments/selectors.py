@@ -1,6 +1,5 @@
 """Reads for pages: every function runs a fixed number of queries, whatever the data size."""
 
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q
@@ -147,16 +146,6 @@ def search_organizations(*, q: str = "", province_id: int | None = None, distric
     if district:
         bodies = bodies.filter(district__icontains=district.strip())
     return bodies.order_by("province__name", "district", "name")
-
-
-def districts_by_province() -> dict[int, list[str]]:
-    result = defaultdict(list)
-    for province_id, district in (
-        Organization.objects.exclude(district="").values_list("province_id", "district").distinct()
-        .order_by("province_id", "district")
-    ):
-        result[province_id].append(district)
-    return dict(result)
 
 
 @dataclass
