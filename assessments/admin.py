@@ -44,8 +44,8 @@ class OrganizationAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "province", "district", "dla_code", "slug"]
     list_filter = ["kind", "province"]
     list_select_related = ["province"]
-    # name and district use trigram indexes on PostgreSQL (migration 0003)
-    search_fields = ["name", "district"]
+    # name: trigram index (migration 0003); district from its start: prefix index (0004)
+    search_fields = ["name", "^district"]
     show_full_result_count = False
     prepopulated_fields = {"slug": ["name"]}
     inlines = [OrgUnitInline, MembershipInline]

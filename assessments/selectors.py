@@ -14,6 +14,7 @@ from .models import (
     ItemScore,
     Membership,
     Organization,
+    Province,
     SupervisorScope,
     ToolScore,
 )
@@ -127,9 +128,16 @@ def indicator_trend(cards: list[Scorecard]) -> tuple[list[int], list[IndicatorTr
 def normalise_query(text: str) -> str:
     text = " ".join(text.split())
     for short, full in ABBREVIATIONS.items():
+        # The kind becomes a word of its own: "อบต.บ้านนา" and "องค์การบริหารส่วนตำบลบ้านนา" look
+        # for both "องค์การบริหารส่วนตำบล" and "บ้านนา", so the index finds the distinctive part
+        # (the long kind matches thousands of bodies).
         if text.startswith(short):
-            text = full + text[len(short):]
-    return text.strip()
+            text = full + " " + text[len(short):]
+            break
+        if full and text.startswith(full):
+            text = full + " " + text[len(full):]
+            break
+    return " ".join(text.split())
 
 
 def search_organizations(*, q: str = "", province_id: int | None = None, district: str = ""):
@@ -138,13 +146,17 @@ def search_organizations(*, q: str = "", province_id: int | None = None, distric
     q = normalise_query(q)
     if q:
         condition = Q()
+        provinces = list(Province.objects.values_list("pk", "name"))  # 77 rows
         for word in q.split():
-            condition &= Q(name__icontains=word) | Q(district__icontains=word) | Q(province__name__icontains=word)
+            # Province ids as a list (not a join), so PostgreSQL combines the name trigram index,
+            # the district prefix index and the province index instead of scanning every body.
+            in_provinces = [pk for pk, name in provinces if word.casefold() in name.casefold()]
+            condition &= Q(name__icontains=word) | Q(district__istartswith=word) | Q(province_id__in=in_provinces)
         bodies = bodies.filter(condition)
     if province_id:
         bodies = bodies.filter(province_id=province_id)
     if district:
-        bodies = bodies.filter(district__icontains=district.strip())
+        bodies = bodies.filter(district__istartswith=district.strip())
     return bodies.order_by("province__name", "district", "name")
 
 
@@ -174,6 +186,13 @@ def user_roles(user) -> UserRoles:
         (editor_of if role == Membership.Role.EDITOR else approver_of).add(org_id)
     scopes = list(SupervisorScope.objects.filter(user=user).values_list("province_id", "district"))
     return UserRoles(editor_of, approver_of, scopes)
+
+
+def request_roles(request) -> UserRoles:
+    """The roles of the request's user, queried once per request (views and templates share it)."""
+    if not hasattr(request, "_ita_roles"):
+        request._ita_roles = user_roles(request.user)
+    return request._ita_roles
 
 
 def user_memberships(user):

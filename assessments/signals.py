@@ -1,8 +1,13 @@
-"""Admin actions land in the portal's audit log too (Django admin keeps its own LogEntry)."""
+"""Admin actions land in the portal's audit log too (Django admin keeps its own LogEntry), and
+make every cached public page and dashboard stale (an admin may rename a body or correct a
+framework that every page shows)."""
 
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
+from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+
+from ita_portal import public_cache
 
 from .models import AuditEvent
 
@@ -20,3 +25,4 @@ def audit_admin_action(sender, instance, created, raw=False, **kwargs):
         detail={"content_type": instance.content_type_id, "object_id": instance.object_id,
                 "change": instance.get_change_message()},
     )
+    transaction.on_commit(public_cache.bump_all)

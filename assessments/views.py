@@ -27,7 +27,7 @@ def home(request):
 
 @login_required
 def scores_import(request):
-    roles = selectors.user_roles(request.user)
+    roles = selectors.request_roles(request)
     if not roles.editor_of and not request.user.is_superuser:
         raise PermissionDenied(_("เฉพาะเจ้าหน้าที่ผู้จัดทำของหน่วยงานเท่านั้นที่นำเข้าคะแนนได้"))
     allowed = None if request.user.is_superuser else roles.editor_of
@@ -60,7 +60,7 @@ def _exportable_orgs(user, roles):
 
 @login_required
 def scores_export(request):
-    roles = selectors.user_roles(request.user)
+    roles = selectors.request_roles(request)
     form = ScoreExportForm(request.GET, orgs=_exportable_orgs(request.user, roles))
     if not form.is_valid():
         raise Http404(_("ไม่พบหน่วยงาน"))

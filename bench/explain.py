@@ -60,6 +60,8 @@ def pages():
     plan = f"/app/orgs/{progress_round.plan.org.slug}/{progress_round.plan.fiscal_year}"
     return [
         ("home search", None, "/?q=หนอง&province=" + str(korat.pk)),
+        ("home search, a name", None, "/?q=" + org.name),
+        ("home search, อบต.", None, "/?q=อบต." + org.name[-6:]),
         ("public body page", None, f"/orgs/{org.slug}/"),
         ("public year page", None, f"/orgs/{org.slug}/{document.fiscal_year - 1}/"),
         ("PDF download", None, f"/orgs/{org.slug}/{document.fiscal_year}/{document.doc}.pdf"),

@@ -1,8 +1,8 @@
 from django.utils.functional import SimpleLazyObject
 
-from assessments.selectors import user_roles
+from assessments.selectors import request_roles
 
 
 def roles(request):
     """The signed-in user's roles, queried only if a template asks."""
-    return {"my_roles": SimpleLazyObject(lambda: user_roles(request.user))}
+    return {"my_roles": SimpleLazyObject(lambda: request_roles(request))}

@@ -1,9 +1,9 @@
 """Caching of anonymous public pages and downloads, invalidated per body.
 
 Every audited write for a body (score import, publishing, …) bumps that body's version,
-so its public pages and files are rebuilt on the next request; a timeout bounds the rest
-(e.g. an admin renaming a body). Use a shared cache (REDIS_URL) with several processes:
-a per-process cache would only see its own bumps."""
+so its public pages and files are rebuilt on the next request. An admin change (a body
+renamed, a framework corrected) bumps one version shared by every page. Use a shared cache
+(REDIS_URL) with several processes: a per-process cache would only see its own bumps."""
 
 import re
 import time
@@ -47,6 +47,9 @@ class _Local:
 _local = _Local(LOCAL_ENTRIES)
 
 
+ALL = "pubver:all"  # bumped by admin changes: every public page and dashboard is stale
+
+
 def _version_key(slug: str) -> str:
     return f"pubver:{slug}"
 
@@ -65,15 +68,21 @@ def bump(slug: str, province_id: int | None = None) -> None:
         _incr(f"provver:{province_id}")
 
 
+def bump_all() -> None:
+    """Anything may have changed (an admin edit): every public page and dashboard is stale."""
+    _incr(ALL)
+
+
 def area_version(province_ids, slugs) -> str:
     """One string that changes whenever any body of these provinces (or these bodies) changes."""
-    keys = [f"provver:{p}" for p in sorted(province_ids)] + [_version_key(s) for s in sorted(slugs)]
+    keys = [ALL] + [f"provver:{p}" for p in sorted(province_ids)] + [_version_key(s) for s in sorted(slugs)]
     versions = cache.get_many(keys)
     return ".".join(str(versions.get(k, 0)) for k in keys)
 
 
 def _key(request, slug: str) -> str:
-    version = cache.get(_version_key(slug), 0)
+    versions = cache.get_many([ALL, _version_key(slug)])  # one round trip
+    version = f"{versions.get(ALL, 0)}.{versions.get(_version_key(slug), 0)}"
     return f"pub:{version}:{request.scheme}:{request.get_host()}:{request.path}"
 
 

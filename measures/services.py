@@ -220,6 +220,7 @@ ENTRY_FIELDS = ["state", "percent", "done_text", "output", "outcome", "problems"
 
 @transaction.atomic
 def entry_save(*, progress_round, measure, actor, data: dict, expected_version=None) -> ProgressEntry:
+    org = progress_round.plan.org  # a round's body never changes; the views pass it loaded
     progress_round = _locked(ProgressRound, progress_round.pk)
     _require_editable(progress_round.status)
     if measure.plan_id != progress_round.plan_id:
@@ -238,9 +239,10 @@ def entry_save(*, progress_round, measure, actor, data: dict, expected_version=N
     if entry.state == ProgressEntry.State.DONE and "percent" not in data:
         entry.percent = 100
     entry._history_user = actor
-    entry.full_clean(exclude=["round", "measure"])
+    # Field validators cover the percent range; its CHECK constraint stays in the database.
+    entry.full_clean(exclude=["round", "measure"], validate_constraints=False)
     entry.save()
-    audit(actor=actor, action="entry.save", org=progress_round.plan.org,
+    audit(actor=actor, action="entry.save", org=org,
           summary=f"บันทึกผลรอบ {progress_round.months} เดือน: “{measure.title[:100]}”",
           detail={"round": progress_round.pk, "entry": entry.pk})
     return entry

@@ -37,7 +37,7 @@ class Access:
     def __init__(self, request, slug):
         self.user = request.user
         self.org = get_object_or_404(Organization.objects.select_related("province"), slug=slug)
-        self.roles = assessment_selectors.user_roles(request.user)
+        self.roles = assessment_selectors.request_roles(request)
         self.can_view = (request.user.is_superuser or self.roles.member_of(self.org.pk)
                          or self.roles.supervises(self.org))
         if not self.can_view:
@@ -59,11 +59,15 @@ def _plan_or_404(access, fy):
 
 
 def _round_or_404(plan, months):
-    return get_object_or_404(ProgressRound, plan=plan, months=months)
+    progress_round = get_object_or_404(ProgressRound, plan=plan, months=months)
+    progress_round.plan = plan  # already loaded, with its body
+    return progress_round
 
 
 def _measure_or_404(plan, pk):
-    return get_object_or_404(Measure, plan=plan, pk=pk)
+    measure = get_object_or_404(Measure, plan=plan, pk=pk)
+    measure.plan = plan
+    return measure
 
 
 def _plan_url(plan):
@@ -84,7 +88,7 @@ def _service_errors(request, error):
 
 @login_required
 def app_home(request):
-    roles = assessment_selectors.user_roles(request.user)
+    roles = assessment_selectors.request_roles(request)
     today = timezone.localdate()
     context = {"roles": roles, "memberships": list(assessment_selectors.user_memberships(request.user)),
                "current_fy": fiscal_year_of(today)}
@@ -102,7 +106,7 @@ def _latest_plan_year(orgs):
 
 @login_required
 def dashboard(request):
-    roles = assessment_selectors.user_roles(request.user)
+    roles = assessment_selectors.request_roles(request)
     if not (roles.scopes or roles.approver_of or request.user.is_superuser):
         raise PermissionDenied(_("หน้านี้สำหรับผู้กำกับดูแลพื้นที่และผู้บริหารของหน่วยงาน"))
     # The page is kept per person and session until any body of their area changes
@@ -145,7 +149,7 @@ def _dashboard(request, roles):
     if status in Status.values:
         rows = [r for r in rows if status in (r.plan_status, r.round_status(6), r.round_status(12))]
     elif status == "none":
-        rows = [r for r in rows if r.plan is None]
+        rows = [r for r in rows if not r.plan_status]
     elif status == "late":
         rows = [r for r in rows if r.days_late]
     sort = request.GET.get("sort", "name")
@@ -441,7 +445,7 @@ def entry_edit(request, slug, fy, months, pk):
     plan = _plan_or_404(access, fy)
     progress_round = _round_or_404(plan, months)
     measure = _measure_or_404(plan, pk)
-    entry = progress_round.entries.filter(measure=measure).prefetch_related("evidence").first()
+    entry = progress_round.entries.filter(measure=measure).first()
     editable = access.can_edit and progress_round.is_editable
     status = 200
     if request.method == "POST":

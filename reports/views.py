@@ -271,7 +271,7 @@ def report_settings(request, slug):
 
 
 def _republish_access(request, province):
-    roles = assessment_selectors.user_roles(request.user)
+    roles = assessment_selectors.request_roles(request)
     if not (request.user.is_superuser or any(p == province.pk for p, _d in roles.scopes)):
         raise PermissionDenied(_("เฉพาะผู้กำกับดูแลจังหวัดนี้หรือผู้ดูแลระบบ"))
 

@@ -51,14 +51,16 @@ def test_a_fault_during_a_transition_keeps_the_status_and_writes_no_step(db, mon
 
 def test_a_fault_while_adding_evidence_leaves_no_row_and_no_file(db, monkeypatch, settings):
     plan = MeasurePlan.objects.get(org__slug="thesaban-mueang-ang-thong", fiscal_year=2569)
+    evidence_dir = settings.MEDIA_ROOT / "evidence"
+    before = set(evidence_dir.rglob("*")) if evidence_dir.exists() else set()  # other tests' files
     monkeypatch.setattr(services, "audit", fail)
     with pytest.raises(RuntimeError):
         services.evidence_add(progress_round=plan.rounds.get(months=6), measure=plan.measures.first(),
                               actor=user("angthong_editor"),
                               upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4 test"))
     assert not Evidence.objects.exists()
-    evidence_dir = settings.MEDIA_ROOT / "evidence"
-    assert not evidence_dir.exists() or not any(evidence_dir.iterdir())
+    after = set(evidence_dir.rglob("*")) if evidence_dir.exists() else set()
+    assert not {path for path in after - before if path.is_file()}
 
 
 def test_another_bodys_measure_cannot_be_reached_by_changing_the_id(client, db):

@@ -68,3 +68,24 @@ def test_a_supervisors_dashboard_is_kept_until_their_area_changes(client, db, se
     login(client, "sup_kalasin")
     other, page = queries(client, "/app/dashboard/?fy=2568")
     assert "abt-dong-khwang" not in page.content.decode()  # never another person's page
+
+
+def test_an_admin_rename_refreshes_the_cached_public_pages_at_once(client, db, django_capture_on_commit_callbacks):
+    from django.test import Client
+
+    from assessments.models import Organization
+
+    org = Organization.objects.get(slug="abt-cho-ho")
+    client.get(f"/orgs/{org.slug}/")
+    assert queries(client, f"/orgs/{org.slug}/")[0] == 0  # cached
+    admin = Client()
+    login(admin, "admin")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin.post(f"/admin/assessments/organization/{org.pk}/change/", {
+            "name": "องค์การบริหารส่วนตำบลจอหอ (ชื่อใหม่)", "kind": org.kind, "province": org.province_id,
+            "district": org.district, "dla_code": org.dla_code or "", "itas_code": org.itas_code or "", "slug": org.slug,
+            "thai_numerals": "on", "units-TOTAL_FORMS": "0", "units-INITIAL_FORMS": "0",
+            "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0"})
+    assert response.status_code == 302
+    count, page = queries(client, f"/orgs/{org.slug}/")
+    assert count > 0 and "(ชื่อใหม่)" in page.content.decode()

@@ -67,6 +67,8 @@ def found_slugs(client, params):
 @pytest.mark.parametrize("params, expected", [
     ({"q": "อ่างทอง"}, {ANGTHONG}),
     ({"q": "อบต.ดงขวาง"}, {"abt-dong-khwang"}),
+    ({"q": "องค์การบริหารส่วนตำบลดงขวาง"}, {"abt-dong-khwang"}),
+    ({"q": "อบต. ดงขวาง"}, {"abt-dong-khwang"}),
     ({"q": "ทต.พอกน้อย"}, {"thesaban-tambon-phok-noi"}),
     ({"q": "  เทศบาล   "}, {ANGTHONG, "thesaban-tambon-phok-noi"}),
     ({"district": "นาคู"}, {"abt-bo-kaeo"}),
@@ -120,3 +122,16 @@ def test_home_search_runs_the_same_number_of_queries_whatever_the_number_of_bodi
     for n in range(30):
         make_body(f"test-search-{n}")
     assert count_queries(client, url) == before
+
+
+@pytest.mark.parametrize("typed, words", [
+    ("อบต.บ้านนา", "องค์การบริหารส่วนตำบล บ้านนา"),
+    ("องค์การบริหารส่วนตำบลบ้านนา", "องค์การบริหารส่วนตำบล บ้านนา"),
+    ("  ทต.พอกน้อย ", "เทศบาลตำบล พอกน้อย"),
+    ("อ.เมือง", "เมือง"),
+    ("หนอง  บัว", "หนอง บัว"),
+])
+def test_search_splits_the_kind_from_the_name_so_the_index_finds_the_distinctive_word(typed, words):
+    from assessments.selectors import normalise_query
+
+    assert normalise_query(typed) == words
