@@ -125,31 +125,39 @@ def indicator_trend(cards: list[Scorecard]) -> tuple[list[int], list[IndicatorTr
     return [card.fiscal_year for card in cards], rows
 
 
+KINDS = tuple(full for full in ABBREVIATIONS.values() if full)
+
+
 def normalise_query(text: str) -> str:
+    """Spaces squeezed and a leading abbreviation written out, glued to the name as bodies are
+    named: "อบต. บ้านนา" -> "องค์การบริหารส่วนตำบลบ้านนา"."""
     text = " ".join(text.split())
     for short, full in ABBREVIATIONS.items():
-        # The kind becomes a word of its own: "อบต.บ้านนา" and "องค์การบริหารส่วนตำบลบ้านนา" look
-        # for both "องค์การบริหารส่วนตำบล" and "บ้านนา", so the index finds the distinctive part
-        # (the long kind matches thousands of bodies).
         if text.startswith(short):
-            text = full + " " + text[len(short):]
+            text = full + text[len(short):].lstrip()
             break
-        if full and text.startswith(full):
-            text = full + " " + text[len(full):]
-            break
-    return " ".join(text.split())
+    else:
+        for full in KINDS:
+            if text.startswith(full + " "):
+                text = full + text[len(full) + 1:]
+                break
+    return text.strip()
 
 
 def search_organizations(*, q: str = "", province_id: int | None = None, district: str = ""):
-    """Bodies matching a name (Thai abbreviations like อบต. expanded), province and district."""
+    """Bodies matching a name (Thai abbreviations like อบต. expanded), province and district.
+
+    Each condition has an index on PostgreSQL: a name that starts with its kind is a prefix of
+    the name (btree); other words are looked for inside the name (trigram), at the start of the
+    district (btree) or in the province's name (ids worked out from the 77 provinces)."""
     bodies = Organization.objects.select_related("province")
-    q = normalise_query(q)
-    if q:
+    words = normalise_query(q).split()
+    if words:
         condition = Q()
-        provinces = list(Province.objects.values_list("pk", "name"))  # 77 rows
-        for word in q.split():
-            # Province ids as a list (not a join), so PostgreSQL combines the name trigram index,
-            # the district prefix index and the province index instead of scanning every body.
+        if words[0].startswith(KINDS):
+            condition &= Q(name__istartswith=words.pop(0))
+        provinces = list(Province.objects.values_list("pk", "name")) if words else []
+        for word in words:
             in_provinces = [pk for pk, name in provinces if word.casefold() in name.casefold()]
             condition &= Q(name__icontains=word) | Q(district__istartswith=word) | Q(province_id__in=in_provinces)
         bodies = bodies.filter(condition)

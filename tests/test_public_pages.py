@@ -124,14 +124,22 @@ def test_home_search_runs_the_same_number_of_queries_whatever_the_number_of_bodi
     assert count_queries(client, url) == before
 
 
-@pytest.mark.parametrize("typed, words", [
-    ("อบต.บ้านนา", "องค์การบริหารส่วนตำบล บ้านนา"),
-    ("องค์การบริหารส่วนตำบลบ้านนา", "องค์การบริหารส่วนตำบล บ้านนา"),
-    ("  ทต.พอกน้อย ", "เทศบาลตำบล พอกน้อย"),
+@pytest.mark.parametrize("typed, normalised", [
+    ("อบต.บ้านนา", "องค์การบริหารส่วนตำบลบ้านนา"),
+    ("อบต. บ้านนา", "องค์การบริหารส่วนตำบลบ้านนา"),
+    ("องค์การบริหารส่วนตำบล บ้านนา", "องค์การบริหารส่วนตำบลบ้านนา"),
+    ("  ทต.พอกน้อย ", "เทศบาลตำบลพอกน้อย"),
     ("อ.เมือง", "เมือง"),
     ("หนอง  บัว", "หนอง บัว"),
 ])
-def test_search_splits_the_kind_from_the_name_so_the_index_finds_the_distinctive_word(typed, words):
+def test_search_writes_out_the_abbreviation_and_glues_it_to_the_name(typed, normalised):
     from assessments.selectors import normalise_query
 
-    assert normalise_query(typed) == words
+    assert normalise_query(typed) == normalised
+
+
+def test_a_name_typed_with_its_kind_is_matched_from_the_start_of_the_name(client, db):
+    make_body("abt-ban-na", name="องค์การบริหารส่วนตำบลบ้านนา")
+    make_body("abt-na-ban", name="องค์การบริหารส่วนตำบลนาบ้าน")
+    html = client.get("/", {"q": "อบต.บ้าน"}).content.decode()
+    assert 'href="/orgs/abt-ban-na/"' in html and 'href="/orgs/abt-na-ban/"' not in html

@@ -1,6 +1,7 @@
-"""District search matches from the start of the name (people type a district from its start):
-a btree on UPPER(district) serves Django's istartswith (UPPER(col) LIKE UPPER('…%')), where the
-trigram index on such short, repeated names cost more than scanning every body."""
+"""Prefix indexes for the body search (Django's istartswith is UPPER(col) LIKE UPPER('…%')):
+a name typed with its kind ("อบต.บ้านนา") is a prefix of the name, and a district is typed from
+its start. On short, repeated district names the trigram index cost more than scanning every
+body, so it goes."""
 
 from django.db import migrations
 
@@ -8,9 +9,11 @@ CREATE = [
     "DROP INDEX IF EXISTS org_district_trgm",
     "CREATE INDEX IF NOT EXISTS org_district_prefix ON assessments_organization "
     "(UPPER(district::text) text_pattern_ops)",
+    "CREATE INDEX IF NOT EXISTS org_name_prefix ON assessments_organization (UPPER(name::text) text_pattern_ops)",
 ]
 DROP = [
     "DROP INDEX IF EXISTS org_district_prefix",
+    "DROP INDEX IF EXISTS org_name_prefix",
     "CREATE INDEX IF NOT EXISTS org_district_trgm ON assessments_organization "
     "USING gin (UPPER(district::text) gin_trgm_ops)",
 ]
