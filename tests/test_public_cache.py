@@ -83,8 +83,8 @@ def test_an_admin_rename_refreshes_the_cached_public_pages_at_once(client, db, d
     with django_capture_on_commit_callbacks(execute=True):
         response = admin.post(f"/admin/assessments/organization/{org.pk}/change/", {
             "name": "องค์การบริหารส่วนตำบลจอหอ (ชื่อใหม่)", "kind": org.kind, "province": org.province_id,
-            "district": org.district, "dla_code": org.dla_code or "", "itas_code": org.itas_code or "", "slug": org.slug,
-            "thai_numerals": "on", "units-TOTAL_FORMS": "0", "units-INITIAL_FORMS": "0",
+            "district": org.district, "dla_code": org.dla_code or "", "itas_code": org.itas_code or "",
+            "slug": org.slug, "thai_numerals": "on", "units-TOTAL_FORMS": "0", "units-INITIAL_FORMS": "0",
             "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0"})
     assert response.status_code == 302
     count, page = queries(client, f"/orgs/{org.slug}/")
