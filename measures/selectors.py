@@ -126,14 +126,21 @@ def dashboard_rows(orgs, fiscal_year: int, today: datetime.date) -> list[Dashboa
     return list(rows.values())
 
 
+def sort_rows(rows: list[DashboardRow], sort: str) -> None:
+    """By the chosen column ("-late": descending), then by name A–Z within equal values."""
+    rows.sort(key=SORT_KEYS["name"])
+    key = SORT_KEYS.get(sort.lstrip("-"), SORT_KEYS["name"])
+    rows.sort(key=key, reverse=sort.startswith("-"))  # stable: names stay A–Z among equals
+
+
 SORT_KEYS = {
     "name": lambda r: r.name,
-    "district": lambda r: (r.district, r.name),
-    "plan": lambda r: (r.plan_status, r.name),
-    "r6": lambda r: (r.round_status(6), r.name),
-    "r12": lambda r: (r.round_status(12), r.name),
-    "done": lambda r: (r.percent_done, r.name),
-    "late": lambda r: (r.days_late, r.name),
+    "district": lambda r: r.district,
+    "plan": lambda r: r.plan_status,
+    "r6": lambda r: r.round_status(6),
+    "r12": lambda r: r.round_status(12),
+    "done": lambda r: r.percent_done,
+    "late": lambda r: r.days_late,
 }
 
 

@@ -153,8 +153,7 @@ def _dashboard(request, roles):
     elif status == "late":
         rows = [r for r in rows if r.days_late]
     sort = request.GET.get("sort", "name")
-    key = selectors.SORT_KEYS.get(sort.lstrip("-"), selectors.SORT_KEYS["name"])
-    rows.sort(key=key, reverse=sort.startswith("-"))
+    selectors.sort_rows(rows, sort)
     page = Paginator(rows, DASHBOARD_PAGE).get_page(request.GET.get("page"))
     districts = sorted({d for d in selectors.dashboard_orgs(request.user, roles).values_list("district", flat=True)
                         if d})

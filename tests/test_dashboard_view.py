@@ -50,6 +50,14 @@ def test_sorting_and_filtering(client, db):
     assert "abt-cho-ho" not in rows(html)
 
 
+def test_a_descending_sort_keeps_names_a_to_z_among_equal_values(client, db):
+    for n in (2, 0, 1):
+        make_body(f"test-d{n}", district="ปักธงชัย", name=f"องค์การบริหารส่วนตำบลทดสอบ{n}")
+    login(client, "sup_nakhonratchasima")
+    html = client.get(URL, {"sort": "-district", "district": "ปักธงชัย"}).content.decode()
+    assert rows(html) == ["test-d0", "test-d1", "test-d2"]
+
+
 def test_the_dashboard_runs_the_same_queries_for_3_or_40_bodies(client, db):
     login(client, "sup_nakhonratchasima")
     for n in range(2):
