@@ -133,6 +133,7 @@ class EvidenceForm(forms.Form):
 
 class DueDateForm(forms.Form):
     due_date = forms.DateField(label=_("กำหนดส่ง"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
 
 class TransitionForm(forms.Form):

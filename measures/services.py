@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from assessments.models import Assessment, Membership, OrgUnit
 from assessments.services import audit
+from ita_portal.thai import format_date
 
 from . import checks
 from .models import (
@@ -205,10 +206,19 @@ def measure_move(*, measure, actor, direction: str) -> None:
 
 
 @transaction.atomic
-def round_set_due(*, progress_round, due_date: datetime.date, actor) -> ProgressRound:
+def round_set_due(*, progress_round, due_date: datetime.date, actor, expected_version=None) -> ProgressRound:
+    """A new due date, refused if the round changed since the form was shown (another person
+    set a date, or the report moved on)."""
     progress_round = _locked(ProgressRound, progress_round.pk)
+    if expected_version is not None and int(expected_version) != progress_round.version:
+        raise ConcurrentEdit(_("กำหนดส่งหรือสถานะของรอบนี้ถูกเปลี่ยนโดยผู้อื่นระหว่างที่คุณแก้ไข "
+                               "(ขณะนี้กำหนดส่งคือ %(due)s) วันที่ที่คุณเลือก %(mine)s ยังไม่ได้บันทึก")
+                             % {"due": format_date(progress_round.due_date, thai_digits=False),
+                                "mine": format_date(due_date, thai_digits=False)})
+    _require_editable(progress_round.status)
     progress_round.due_date = due_date
-    progress_round.save(update_fields=["due_date", "updated_at"])
+    progress_round.version += 1
+    progress_round.save(update_fields=["due_date", "version", "updated_at"])
     audit(actor=actor, action="round.due", org=progress_round.plan.org,
           summary=f"กำหนดวันส่งรายงานรอบ {progress_round.months} เดือน เป็น {due_date.isoformat()}",
           detail={"round": progress_round.pk})

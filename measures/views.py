@@ -404,7 +404,7 @@ def round_detail(request, slug, fy, months):
         "returned": selectors.latest_return(plan, progress_round)
         if progress_round.status == Status.RETURNED else None,
         "actions": services.allowed_actions(progress_round.status, access.roles, access.org.pk),
-        "due_form": DueDateForm(initial={"due_date": progress_round.due_date}),
+        "due_form": DueDateForm(initial={"due_date": progress_round.due_date, "version": progress_round.version}),
         "comments": list(progress_round.comments.select_related("author")),
         "comment_form": CommentForm(initial={"round": months}),
         "done_count": sum(1 for _m, e in rows if e and e.state == "done"),
@@ -421,9 +421,13 @@ def round_due(request, slug, fy, months):
     progress_round = _round_or_404(plan, months)
     form = DueDateForm(request.POST)
     if form.is_valid():
-        services.round_set_due(progress_round=progress_round, due_date=form.cleaned_data["due_date"],
-                               actor=request.user)
-        messages.success(request, _("บันทึกกำหนดส่งแล้ว"))
+        try:
+            services.round_set_due(progress_round=progress_round, due_date=form.cleaned_data["due_date"],
+                                   actor=request.user, expected_version=form.cleaned_data["version"])
+        except services.ServiceError as error:
+            _service_errors(request, error)
+        else:
+            messages.success(request, _("บันทึกกำหนดส่งแล้ว"))
     else:
         messages.error(request, _("วันที่ไม่ถูกต้อง"))
     return redirect(_round_url(plan, months))

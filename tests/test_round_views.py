@@ -77,6 +77,29 @@ def test_the_due_date_is_editable_per_plan(client, plan):
     assert str(plan.rounds.get(months=6).due_date) == "2027-05-15"
 
 
+def test_a_due_date_set_by_someone_else_meanwhile_is_not_overwritten(client, plan):
+    login(client, "angthong_editor")
+    page = client.get(url(plan)).content.decode()
+    assert 'name="version" value="' in page
+    version = page.split('name="version" value="')[1].split('"')[0]
+    progress_round = plan.rounds.get(months=6)
+    services.round_set_due(progress_round=progress_round, due_date=progress_round.due_date.replace(day=20),
+                           actor=user("angthong_editor"), expected_version=version)  # the other person
+    response = client.post(url(plan, "due/"), {"due_date": "2027-05-15", "version": version}, follow=True)
+    assert plan.rounds.get(months=6).due_date.day == 20
+    html = response.content.decode()
+    assert "ถูกเปลี่ยนโดยผู้อื่น" in html and "15 พฤษภาคม 2570" in html
+
+
+def test_the_due_date_of_a_round_in_review_cannot_be_changed(client, plan):
+    progress_round = plan.rounds.get(months=6)
+    progress_round.status = "submitted"
+    progress_round.save()
+    with pytest.raises(services.ServiceError):
+        services.round_set_due(progress_round=progress_round, due_date=progress_round.due_date.replace(day=1),
+                               actor=user("angthong_editor"))
+
+
 def test_the_round_page_runs_the_same_queries_with_5_or_50_measures(client, plan):
     login(client, "angthong_editor")
     editor = user("angthong_editor")
