@@ -1,8 +1,9 @@
 """HTML templates -> PDF with WeasyPrint, with a URL fetcher that can only read the portal's
-own static files (fonts, stylesheet) and body logos: text people typed can never make the
-renderer fetch anything else."""
+own static files (fonts, stylesheet) and the body's logo, handed over as bytes: text people
+typed can never make the renderer fetch anything else."""
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -12,42 +13,45 @@ from django.template.loader import render_to_string
 LANDSCAPE = {"measures", "results-6m", "results-12m"}
 TEMPLATES = {"analysis": "reports/analysis.html", "measures": "reports/measures.html",
              "results-6m": "reports/results.html", "results-12m": "reports/results.html"}
+LOGO_URL = "file:///ita-portal/logo"  # answered from the bytes given to render_pdf, never read from disk
+IMAGE_TYPES = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 
 
 class BlockedFetch(ValueError):
     pass
 
 
-def _allowed_roots() -> list[Path]:
-    return [(Path(settings.BASE_DIR) / "static").resolve(), (Path(settings.MEDIA_ROOT) / "logos").resolve()]
+def _static_root() -> Path:
+    return (Path(settings.BASE_DIR) / "static").resolve()
 
 
-def url_fetcher(url: str, timeout=10, ssl_context=None):
+def url_fetcher(url: str, timeout=10, ssl_context=None, *, logo: bytes | None = None):
     from weasyprint import default_url_fetcher
 
+    if url == LOGO_URL and logo:
+        mime = next((t for magic, t in IMAGE_TYPES.items() if logo.startswith(magic)), None)
+        if mime:
+            return {"string": logo, "mime_type": mime}
     parsed = urlparse(url)
     if parsed.scheme != "file":
         raise BlockedFetch(f"blocked: {url[:80]}")
     path = Path(unquote(parsed.path)).resolve()
-    if not any(path.is_relative_to(root) for root in _allowed_roots()):
+    if not path.is_relative_to(_static_root()):
         raise BlockedFetch(f"blocked: {url[:80]}")
     return default_url_fetcher(path.as_uri(), timeout=timeout, ssl_context=ssl_context)
 
 
 def asset_base(for_pdf: bool) -> str:
     if for_pdf:
-        return (Path(settings.BASE_DIR) / "static").resolve().as_uri() + "/"
+        return _static_root().as_uri() + "/"
     return settings.STATIC_URL
 
 
-def render_html(context: dict, *, draft: bool, for_pdf: bool, logo_path: str | None = None) -> str:
+def render_html(context: dict, *, draft: bool, for_pdf: bool, has_logo: bool = False) -> str:
     doc = context["doc"]
-    logo = None
-    if logo_path:
-        logo = Path(logo_path).resolve().as_uri() if for_pdf else None
     return render_to_string(TEMPLATES[doc], {
         **context, "draft": draft, "landscape": doc in LANDSCAPE, "asset": asset_base(for_pdf),
-        "for_pdf": for_pdf, "logo": logo,
+        "for_pdf": for_pdf, "logo": LOGO_URL if for_pdf and has_logo else None,
     })
 
 
@@ -57,9 +61,11 @@ class RenderedPdf:
     pages: int
 
 
-def render_pdf(context: dict, *, draft: bool, logo_path: str | None = None) -> RenderedPdf:
+def render_pdf(context: dict, *, draft: bool, logo: bytes | None = None) -> RenderedPdf:
+    """``logo``: the body's logo file, read through the storage API (local disk or S3 alike)."""
     from weasyprint import HTML
 
-    html = render_html(context, draft=draft, for_pdf=True, logo_path=logo_path)
-    document = HTML(string=html, base_url=asset_base(True), url_fetcher=url_fetcher).render()
+    html = render_html(context, draft=draft, for_pdf=True, has_logo=bool(logo))
+    fetcher = partial(url_fetcher, logo=logo)
+    document = HTML(string=html, base_url=asset_base(True), url_fetcher=fetcher).render()
     return RenderedPdf(document.write_pdf(), len(document.pages))

@@ -19,14 +19,22 @@ def document_context(plan, doc, progress_round=None) -> dict:
     return builders.build(plan, doc, progress_round)
 
 
-def logo_path(org) -> str | None:
+def logo_bytes(org) -> bytes | None:
+    """The body's logo, read through the storage API (MEDIA_ROOT or S3 alike); None if missing."""
     settings_ = ReportSettings.objects.filter(org=org).exclude(logo="").first()
-    return settings_.logo.path if settings_ else None
+    if settings_ is None:
+        return None
+    try:
+        with settings_.logo.open("rb") as handle:
+            return handle.read()
+    except (FileNotFoundError, OSError):
+        log.warning("logo of %s is missing from storage: %s", org.slug, settings_.logo.name)
+        return None
 
 
 def render_document(plan, doc, progress_round=None, *, draft: bool):
     context = document_context(plan, doc, progress_round)
-    return context, render.render_pdf(context, draft=draft, logo_path=logo_path(plan.org))
+    return context, render.render_pdf(context, draft=draft, logo=logo_bytes(plan.org))
 
 
 def report_publish(*, plan, doc: str, actor, progress_round=None) -> PublishedDocument:

@@ -46,7 +46,7 @@ def test_a_logo_is_drawn_in_the_pdf(client, db):
     from measures.models import MeasurePlan
 
     plan = MeasurePlan.objects.get(org__slug="abt-dong-khwang", fiscal_year=2568)
-    assert services.logo_path(plan.org)
+    assert services.logo_bytes(plan.org) == PNG
     _context, pdf = services.render_document(plan, "measures", draft=False)
     assert b"/Subtype /Image" in pdf.data or b"/Image" in pdf.data
 

@@ -181,3 +181,12 @@ def test_rendering_errors_roll_back_the_publish_transition(db, monkeypatch):
         measure_services.document_transition(plan=plan, actor=approver, action="publish")
     plan.refresh_from_db()
     assert plan.status == "approved"
+
+
+def test_the_logo_address_answers_only_with_the_image_bytes_handed_to_the_renderer():
+    png = b"\x89PNG\r\n\x1a\n" + b"0" * 20
+    assert render.url_fetcher(render.LOGO_URL, logo=png) == {"string": png, "mime_type": "image/png"}
+    with pytest.raises(render.BlockedFetch):
+        render.url_fetcher(render.LOGO_URL)  # no logo given: nothing is read from disk
+    with pytest.raises(render.BlockedFetch):
+        render.url_fetcher(render.LOGO_URL, logo=b"<svg onload=alert(1)>")
