@@ -94,6 +94,8 @@ if not DATABASE_URL:
     VAR_DIR.mkdir(exist_ok=True)  # the default SQLite file lives here; git ignores it
     DATABASE_URL = f"sqlite:///{VAR_DIR / 'ita_portal.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+# Behind PgBouncer in transaction mode (docs/DEPLOYMENT.md): no server-side cursors.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DB_PGBOUNCER", False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

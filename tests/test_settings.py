@@ -50,3 +50,14 @@ def test_database_url_default_is_a_sqlite_file_under_var():
     result = manage("shell", "-c", "from django.conf import settings; print(settings.DATABASES['default']['NAME'])",
                     DEBUG="1")
     assert result.stdout.strip().endswith("var/ita_portal.sqlite3")
+
+
+def test_behind_pgbouncer_server_side_cursors_are_turned_off():
+    code = "from django.conf import settings; d = settings.DATABASES['default']; " \
+           "print(d['CONN_MAX_AGE'], d['DISABLE_SERVER_SIDE_CURSORS'])"
+
+    def printed(**env):
+        return manage("shell", "-c", code, DEBUG="1", **env).stdout.strip().splitlines()[-1].split()
+
+    assert printed() == ["60", "False"]
+    assert printed(DB_CONN_MAX_AGE="0", DB_PGBOUNCER="1") == ["0", "True"]
