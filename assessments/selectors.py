@@ -1,5 +1,6 @@
 """Reads for pages: every function runs a fixed number of queries, whatever the data size."""
 
+import unicodedata
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q
@@ -129,35 +130,43 @@ KINDS = tuple(full for full in ABBREVIATIONS.values() if full)
 
 
 def normalise_query(text: str) -> str:
-    """Spaces squeezed and a leading abbreviation written out, glued to the name as bodies are
-    named: "อบต. บ้านนา" -> "องค์การบริหารส่วนตำบลบ้านนา"."""
-    text = " ".join(text.split())
-    for short, full in ABBREVIATIONS.items():
-        if text.startswith(short):
-            text = full + text[len(short):].lstrip()
-            break
-    else:
-        for full in KINDS:
-            if text.startswith(full + " "):
-                text = full + text[len(full) + 1:]
+    """Spaces squeezed, ํ + า written as ำ, and each abbreviation written out where a word
+    starts with it: "อบต.บ้านนา อ.เมือง" -> "องค์การบริหารส่วนตำบลบ้านนา เมือง"."""
+    text = unicodedata.normalize("NFC", text).replace("\u0e4d\u0e32", "\u0e33")
+    words = []
+    for word in text.split():
+        for short, full in ABBREVIATIONS.items():
+            if word.startswith(short):
+                word = full + word[len(short):]
                 break
-    return text.strip()
+        if word:
+            words.append(word)
+    return " ".join(words)
 
 
 def search_organizations(*, q: str = "", province_id: int | None = None, district: str = ""):
     """Bodies matching a name (Thai abbreviations like อบต. expanded), province and district.
 
-    Each condition has an index on PostgreSQL: a name that starts with its kind is a prefix of
-    the name (btree); other words are looked for inside the name (trigram), at the start of the
-    district (btree) or in the province's name (ids worked out from the 77 provinces)."""
+    Every word must match, each through an index on PostgreSQL: a word that starts with a kind
+    ("องค์การบริหารส่วนตำบลบ้านนา", or the kind alone) is the start of the name (btree); a
+    province's whole name picks its bodies; any other word is looked for inside the name
+    (trigram), at the start of the district (btree) or in the province's name (ids worked out
+    from the 77 provinces, so no join)."""
     bodies = Organization.objects.select_related("province")
     words = normalise_query(q).split()
     if words:
         condition = Q()
-        if words[0].startswith(KINDS):
-            condition &= Q(name__istartswith=words.pop(0))
-        provinces = list(Province.objects.values_list("pk", "name")) if words else []
+        provinces = None
         for word in words:
+            if word.startswith(KINDS):
+                condition &= Q(name__istartswith=word)
+                continue
+            if provinces is None:
+                provinces = list(Province.objects.values_list("pk", "name"))
+            exact = [pk for pk, name in provinces if word == name]
+            if exact:  # a province's whole name: its bodies (a body named after it is in it)
+                condition &= Q(province_id=exact[0])
+                continue
             in_provinces = [pk for pk, name in provinces if word.casefold() in name.casefold()]
             condition &= Q(name__icontains=word) | Q(district__istartswith=word) | Q(province_id__in=in_provinces)
         bodies = bodies.filter(condition)
@@ -198,9 +207,10 @@ def user_roles(user) -> UserRoles:
 
 def request_roles(request) -> UserRoles:
     """The roles of the request's user, queried once per request (views and templates share it)."""
-    if not hasattr(request, "_ita_roles"):
-        request._ita_roles = user_roles(request.user)
-    return request._ita_roles
+    cached = getattr(request, "_ita_roles", None)
+    if cached is None or cached[0] != request.user.pk:
+        cached = request._ita_roles = (request.user.pk, user_roles(request.user))
+    return cached[1]
 
 
 def user_memberships(user):

@@ -70,6 +70,7 @@ def framework_load(data: dict) -> Framework:
             order += 1
             _item_load(framework, indicator, None, item, order)
     framework.full_clean()
+    transaction.on_commit(public_cache.bump_all)  # every page shows the framework's names
     return framework
 
 

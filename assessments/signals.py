@@ -14,15 +14,23 @@ from .models import AuditEvent
 ACTIONS = {ADDITION: "admin.add", CHANGE: "admin.change", DELETION: "admin.delete"}
 
 
+def record_admin_entries(entries) -> None:
+    """The portal's audit rows for admin LogEntry rows; every cached page becomes stale."""
+    AuditEvent.objects.bulk_create([
+        AuditEvent(
+            actor_id=entry.user_id, action=ACTIONS.get(entry.action_flag, "admin.other"),
+            summary=f"ผู้ดูแลระบบ: {entry.get_action_flag_display()} {entry.content_type} “{entry.object_repr}”"[:300],
+            detail={"content_type": entry.content_type_id, "object_id": entry.object_id,
+                    "change": entry.get_change_message()},
+        )
+        for entry in entries
+    ])
+    transaction.on_commit(public_cache.bump_all)
+
+
 @receiver(post_save, sender=LogEntry)
 def audit_admin_action(sender, instance, created, raw=False, **kwargs):
+    """One admin action at a time (several deletions at once: see ita_portal.admin)."""
     if not created or raw:  # raw: loaddata (restore) brings its own audit rows
         return
-    what = f"{instance.get_action_flag_display()} {instance.content_type} “{instance.object_repr}”"
-    AuditEvent.objects.create(
-        actor_id=instance.user_id, action=ACTIONS.get(instance.action_flag, "admin.other"),
-        summary=f"ผู้ดูแลระบบ: {what}"[:300],
-        detail={"content_type": instance.content_type_id, "object_id": instance.object_id,
-                "change": instance.get_change_message()},
-    )
-    transaction.on_commit(public_cache.bump_all)
+    record_admin_entries([instance])

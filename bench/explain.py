@@ -61,7 +61,8 @@ def pages():
     return [
         ("home search", None, "/?q=หนอง&province=" + str(korat.pk)),
         ("home search, a name", None, "/?q=" + org.name),
-        ("home search, อบต.", None, "/?q=อบต." + org.name[-6:]),
+        ("home search, อบต.", None, "/?q=อบต." + org.name.removeprefix("องค์การบริหารส่วนตำบล")[:4]),
+        ("home search, อบต. + จ.", None, "/?q=อบต. จ." + korat.name),
         ("public body page", None, f"/orgs/{org.slug}/"),
         ("public year page", None, f"/orgs/{org.slug}/{document.fiscal_year - 1}/"),
         ("PDF download", None, f"/orgs/{org.slug}/{document.fiscal_year}/{document.doc}.pdf"),

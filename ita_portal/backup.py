@@ -14,6 +14,8 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from . import public_cache
+
 EXCLUDE = ["contenttypes", "auth.permission", "sessions", "axes"]
 FORMAT = 1
 
@@ -82,4 +84,5 @@ def restore(source: Path, *, force: bool = False) -> dict:
                 mismatched.append(document.file.name)
     if mismatched:
         raise RestoreError(f"ไฟล์เอกสารที่เผยแพร่ไม่ตรงกับ SHA-256: {', '.join(mismatched)}")
+    public_cache.bump_all()  # a cache that outlived the old database must not answer for the new one
     return manifest

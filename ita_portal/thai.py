@@ -106,3 +106,11 @@ def parse_decimal(text) -> Decimal | None:
     if not value.is_finite():
         raise ValueError(raw)
     return value
+
+
+def collation_keys(words) -> dict[str, int]:
+    """Each distinct word's place in Thai dictionary order (pythainlp's collate: a leading
+    เ แ โ ใ ไ does not decide the order, tone marks count last), for sorting in Python."""
+    from pythainlp.util import collate
+
+    return {word: place for place, word in enumerate(collate(set(words)))}

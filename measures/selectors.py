@@ -7,6 +7,7 @@ from django.db.models import Count, Q
 
 from assessments import selectors as assessment_selectors
 from assessments.models import Framework, Organization
+from ita_portal import thai
 
 from .models import EDITABLE_STATUSES, Measure, MeasurePlan, ProgressEntry, ProgressRound, Status, Transition
 
@@ -104,7 +105,7 @@ def dashboard_rows(orgs, fiscal_year: int, today: datetime.date) -> list[Dashboa
     """One row per body: three queries of plain values whatever the number of bodies."""
     patterns = _url_patterns(fiscal_year)
     rows = {}
-    for pk, name, slug, district in orgs.order_by("name").values_list("pk", "name", "slug", "district"):
+    for pk, name, slug, district in orgs.order_by().values_list("pk", "name", "slug", "district"):
         rows[pk] = DashboardRow(name, slug, district,
                                 urls={key: pattern.replace("SLUG", slug) for key, pattern in patterns.items()})
     # Id lists rather than subqueries: PostgreSQL then walks the (org, year) and plan indexes.
@@ -127,15 +128,21 @@ def dashboard_rows(orgs, fiscal_year: int, today: datetime.date) -> list[Dashboa
 
 
 def sort_rows(rows: list[DashboardRow], sort: str) -> None:
-    """By the chosen column ("-late": descending), then by name A–Z within equal values."""
-    rows.sort(key=SORT_KEYS["name"])
-    key = SORT_KEYS.get(sort.lstrip("-"), SORT_KEYS["name"])
-    rows.sort(key=key, reverse=sort.startswith("-"))  # stable: names stay A–Z among equals
+    """By the chosen column ("-late": descending), then by name in Thai dictionary order
+    within equal values."""
+    column, descending = sort.lstrip("-"), sort.startswith("-")
+    names = thai.collation_keys(r.name for r in rows)
+    rows.sort(key=lambda r: names[r.name])
+    if column == "district":
+        districts = thai.collation_keys(r.district for r in rows)
+        rows.sort(key=lambda r: districts[r.district], reverse=descending)  # stable: names stay in order
+    elif column in SORT_KEYS:
+        rows.sort(key=SORT_KEYS[column], reverse=descending)
+    elif descending and column == "name":
+        rows.reverse()
 
 
-SORT_KEYS = {
-    "name": lambda r: r.name,
-    "district": lambda r: r.district,
+SORT_KEYS = {  # the columns besides name and district, which sort in Thai order
     "plan": lambda r: r.plan_status,
     "r6": lambda r: r.round_status(6),
     "r12": lambda r: r.round_status(12),

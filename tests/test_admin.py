@@ -43,3 +43,23 @@ def test_admin_lists_run_the_same_queries_with_more_bodies(client, db, path):
     for n in range(30):
         add_indicator_year(make_body(f"test-admin-{n}"), 2567)
     assert count() == before
+
+
+@pytest.mark.parametrize("how_many", [1, 2])
+def test_deleting_through_the_admin_action_is_audited_and_refreshes_public_pages(
+        client, db, settings, django_capture_on_commit_callbacks, how_many):
+    from django.core.cache import cache
+
+    from assessments.models import AuditEvent, SupervisorScope
+
+    settings.PUBLIC_CACHE_SECONDS = 300
+    before = cache.get("pubver:all", 0)
+    scopes = list(SupervisorScope.objects.order_by("pk").values_list("pk", flat=True)[:how_many])
+    login(client, "admin")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/admin/assessments/supervisorscope/", {
+            "action": "delete_selected", "_selected_action": scopes, "post": "yes"})
+    assert response.status_code == 302
+    assert not SupervisorScope.objects.filter(pk__in=scopes).exists()
+    assert AuditEvent.objects.filter(action="admin.delete", actor__username="admin").count() == how_many
+    assert cache.get("pubver:all", 0) > before

@@ -6,6 +6,7 @@ import shutil
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management import CommandError, call_command
 
 from assessments.models import Assessment, Organization
@@ -36,8 +37,10 @@ def test_a_backup_restores_into_an_empty_database_with_identical_documents(tmp_p
     assert not PublishedDocument.objects.exists()
 
     out = io.StringIO()
+    cached_pages = cache.get("pubver:all", 0)
     call_command("restore", str(archive), stdout=out)
     assert "ตรงกับ SHA-256 ทุกฉบับ" in out.getvalue()
+    assert cache.get("pubver:all", 0) > cached_pages  # pages cached before the restore are stale
     assert hashes() == before and len(before) >= 8
     assert (Organization.objects.count(), Assessment.objects.count(), Measure.objects.count()) == counts
     with pytest.raises(CommandError, match="ฐานข้อมูลไม่ว่าง"):

@@ -95,3 +95,11 @@ def test_a_supervisor_leaves_a_comment_the_editor_can_read(client, db):
 def test_odd_parameters_are_not_errors(client, db, fy):
     login(client, "sup_angthong")
     assert client.get(URL, {"fy": fy, "sort": "nonsense", "status": "x"}).status_code == 200
+
+
+def test_names_sort_in_thai_dictionary_order_not_by_code_point(client, db):
+    make_body("test-kha", district="ปักธงชัย", name="องค์การบริหารส่วนตำบลขาม")
+    make_body("test-kai", district="ปักธงชัย", name="องค์การบริหารส่วนตำบลไก่ป่า")  # ไ comes after ข in Unicode
+    login(client, "sup_nakhonratchasima")
+    assert rows(client.get(URL, {"district": "ปักธงชัย"}).content.decode()) == ["test-kai", "test-kha"]
+    assert rows(client.get(URL, {"district": "ปักธงชัย", "sort": "-name"}).content.decode()) == ["test-kha", "test-kai"]

@@ -69,6 +69,10 @@ def found_slugs(client, params):
     ({"q": "อบต.ดงขวาง"}, {"abt-dong-khwang"}),
     ({"q": "องค์การบริหารส่วนตำบลดงขวาง"}, {"abt-dong-khwang"}),
     ({"q": "อบต. ดงขวาง"}, {"abt-dong-khwang"}),
+    ({"q": "อบต. นครราชสีมา"}, {"abt-cho-ho"}),
+    ({"q": "องค์การบริหารส่วนตำบล นครราชสีมา"}, {"abt-cho-ho"}),
+    ({"q": "อบต.จอหอ จ.นครราชสีมา"}, {"abt-cho-ho"}),
+    ({"q": "อบต."}, {"abt-dong-khwang", "abt-bo-kaeo", "abt-cho-ho"}),
     ({"q": "ทต.พอกน้อย"}, {"thesaban-tambon-phok-noi"}),
     ({"q": "  เทศบาล   "}, {ANGTHONG, "thesaban-tambon-phok-noi"}),
     ({"district": "นาคู"}, {"abt-bo-kaeo"}),
@@ -126,13 +130,14 @@ def test_home_search_runs_the_same_number_of_queries_whatever_the_number_of_bodi
 
 @pytest.mark.parametrize("typed, normalised", [
     ("อบต.บ้านนา", "องค์การบริหารส่วนตำบลบ้านนา"),
-    ("อบต. บ้านนา", "องค์การบริหารส่วนตำบลบ้านนา"),
-    ("องค์การบริหารส่วนตำบล บ้านนา", "องค์การบริหารส่วนตำบลบ้านนา"),
+    ("อบต. บ้านนา", "องค์การบริหารส่วนตำบล บ้านนา"),
     ("  ทต.พอกน้อย ", "เทศบาลตำบลพอกน้อย"),
+    ("อบต.จอหอ อ.เมือง จ.นครราชสีมา", "องค์การบริหารส่วนตำบลจอหอ เมือง นครราชสีมา"),
     ("อ.เมือง", "เมือง"),
     ("หนอง  บัว", "หนอง บัว"),
+    ("ตํ\u0e32บล", "ตำบล"),
 ])
-def test_search_writes_out_the_abbreviation_and_glues_it_to_the_name(typed, normalised):
+def test_search_writes_out_abbreviations_word_by_word(typed, normalised):
     from assessments.selectors import normalise_query
 
     assert normalise_query(typed) == normalised

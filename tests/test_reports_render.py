@@ -185,8 +185,12 @@ def test_rendering_errors_roll_back_the_publish_transition(db, monkeypatch):
 
 def test_the_logo_address_answers_only_with_the_image_bytes_handed_to_the_renderer():
     png = b"\x89PNG\r\n\x1a\n" + b"0" * 20
-    assert render.url_fetcher(render.LOGO_URL, logo=png) == {"string": png, "mime_type": "image/png"}
+    url = render.logo_url(png)
+    assert render.url_fetcher(url, logo=png) == {"string": png, "mime_type": "image/png"}
     with pytest.raises(render.BlockedFetch):
-        render.url_fetcher(render.LOGO_URL)  # no logo given: nothing is read from disk
+        render.url_fetcher(url)  # no logo given: nothing is read from disk
     with pytest.raises(render.BlockedFetch):
-        render.url_fetcher(render.LOGO_URL, logo=b"<svg onload=alert(1)>")
+        render.url_fetcher(render.logo_url(png + b"x"), logo=png)  # another logo's address
+    svg = b"<svg onload=alert(1)>"
+    with pytest.raises(render.BlockedFetch):
+        render.url_fetcher(render.logo_url(svg), logo=svg)

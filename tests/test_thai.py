@@ -45,3 +45,10 @@ def test_the_template_filters_use_the_same_module():
         Context({"s": Decimal("92.875"), "y": 2569, "d": datetime.date(2025, 10, 1)})
     )
     assert out == "92.88 พ.ศ. ๒๕๖๙ ๑ ตุลาคม ๒๕๖๘"
+
+
+def test_collation_keys_follow_thai_dictionary_order():
+    from ita_portal.thai import collation_keys
+
+    keys = collation_keys(["ขาม", "ไก่ป่า", "กาล", "เกิด"])
+    assert sorted(keys, key=keys.get) == ["กาล", "เกิด", "ไก่ป่า", "ขาม"]
