@@ -172,8 +172,9 @@ def search_organizations(*, q: str = "", province_id: int | None = None, distric
         bodies = bodies.filter(condition)
     if province_id:
         bodies = bodies.filter(province_id=province_id)
+    district = normalise_query(district.strip().removeprefix("อำเภอ"))  # "อ.เมือง", "อำเภอเมือง" -> "เมือง"
     if district:
-        bodies = bodies.filter(district__istartswith=district.strip())
+        bodies = bodies.filter(district__istartswith=district)
     return bodies.order_by("province__name", "district", "name")
 
 

@@ -76,6 +76,8 @@ def found_slugs(client, params):
     ({"q": "ทต.พอกน้อย"}, {"thesaban-tambon-phok-noi"}),
     ({"q": "  เทศบาล   "}, {ANGTHONG, "thesaban-tambon-phok-noi"}),
     ({"district": "นาคู"}, {"abt-bo-kaeo"}),
+    ({"district": "อ.นาคู"}, {"abt-bo-kaeo"}),
+    ({"district": " อำเภอนาคู "}, {"abt-bo-kaeo"}),
     ({"q": "นครราชสีมา"}, {"abt-cho-ho"}),
 ])
 def test_home_search_finds_bodies_by_name_abbreviation_district_and_province(client, db, params, expected):
