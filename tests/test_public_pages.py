@@ -122,8 +122,9 @@ def test_the_year_page_runs_the_same_number_of_queries_whatever_else_is_stored(c
     assert count_queries(client, url) == before
 
 
-def test_home_search_runs_the_same_number_of_queries_whatever_the_number_of_bodies(client, db):
-    url = "/?q=อบต."
+@pytest.mark.parametrize("url", ["/?q=อบต.", "/?q=อบต. นครราชสีมา", "/?q=หนอง บัว", "/?q=อบต.จอหอ อ.เมือง",
+                                 "/?district=อ.เมืองนครราชสีมา"])
+def test_home_search_runs_the_same_number_of_queries_whatever_the_number_of_bodies(client, db, url):
     before = count_queries(client, url)
     for n in range(30):
         make_body(f"test-search-{n}")

@@ -131,3 +131,24 @@ def test_the_workflow_buttons_follow_the_role(client, plan):
     login(client, "sup_angthong")
     html = client.get(url(plan)).content.decode()
     assert 'name="action"' not in html
+
+
+def test_saving_a_progress_entry_runs_the_same_queries_with_5_or_50_measures(client, plan):
+    login(client, "angthong_editor")
+    editor = user("angthong_editor")
+    round6 = plan.rounds.get(months=6)
+    measure = plan.measures.first()
+
+    def count():
+        version = ProgressEntry.objects.filter(round=round6, measure=measure).values_list("version", flat=True).first()
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.post(url(plan, f"measures/{measure.pk}/"), {
+                "state": "in_progress", "percent": "40", "done_text": "ประชุมแล้ว", "version": version or ""})
+        assert response.status_code == 302
+        return len(ctx.captured_queries)
+
+    count()  # the first save creates the entry
+    five = count()
+    for n in range(45):
+        services.measure_save(plan=plan, actor=editor, data={"title": f"ม{n}", "steps": "ก"})
+    assert count() == five <= 20  # 17 outside a test; the test transaction adds savepoints
