@@ -3,7 +3,9 @@
 import unicodedata
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Prefetch, Q
+from django.db.models.functions import Collate
 
 from . import scoring
 from .models import (
@@ -175,7 +177,15 @@ def search_organizations(*, q: str = "", province_id: int | None = None, distric
     district = normalise_query(district.strip().removeprefix("อำเภอ"))  # "อ.เมือง", "อำเภอเมือง" -> "เมือง"
     if district:
         bodies = bodies.filter(district__istartswith=district)
-    return bodies.order_by("province__name", "district", "name")
+    return bodies.order_by(*thai_order("province__name", "district", "name"))
+
+
+def thai_order(*fields):
+    """Order by these text fields in Thai dictionary order on PostgreSQL (its ICU collation);
+    SQLite, for development, orders by code point."""
+    if connection.vendor != "postgresql":
+        return fields
+    return [Collate(field, "th-TH-x-icu") for field in fields]
 
 
 @dataclass

@@ -151,3 +151,15 @@ def test_a_name_typed_with_its_kind_is_matched_from_the_start_of_the_name(client
     make_body("abt-na-ban", name="องค์การบริหารส่วนตำบลนาบ้าน")
     html = client.get("/", {"q": "อบต.บ้าน"}).content.decode()
     assert 'href="/orgs/abt-ban-na/"' in html and 'href="/orgs/abt-na-ban/"' not in html
+
+
+def test_search_results_are_in_thai_dictionary_order_on_postgresql(client, db):
+    from django.db import connection
+
+    make_body("test-kha", name="องค์การบริหารส่วนตำบลขาม")
+    make_body("test-kai", name="องค์การบริหารส่วนตำบลไก่ป่า")  # ไ comes after ข in Unicode
+    html = client.get("/", {"q": "อบต.", "district": "เมืองนครราชสีมา"}).content.decode()
+    order = [slug for slug in ("test-kai", "test-kha") if f'href="/orgs/{slug}/"' in html]
+    order.sort(key=lambda slug: html.index(f'href="/orgs/{slug}/"'))
+    expected = ["test-kai", "test-kha"] if connection.vendor == "postgresql" else ["test-kha", "test-kai"]
+    assert order == expected
