@@ -155,8 +155,7 @@ def _dashboard(request, roles):
     sort = request.GET.get("sort", "name")
     selectors.sort_rows(rows, sort)
     page = Paginator(rows, DASHBOARD_PAGE).get_page(request.GET.get("page"))
-    districts = sorted({d for d in selectors.dashboard_orgs(request.user, roles).values_list("district", flat=True)
-                        if d})
+    districts = selectors.area_districts(request.user, roles)
     context = {"rows": page.object_list, "page": page, "total": len(rows), "years": years,
                "fiscal_year": fiscal_year, "district": district, "status": status,
                "sort": sort, "districts": districts, "statuses": Status.choices, "roles": roles,

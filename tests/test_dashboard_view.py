@@ -103,3 +103,11 @@ def test_names_sort_in_thai_dictionary_order_not_by_code_point(client, db):
     login(client, "sup_nakhonratchasima")
     assert rows(client.get(URL, {"district": "ปักธงชัย"}).content.decode()) == ["test-kai", "test-kha"]
     assert rows(client.get(URL, {"district": "ปักธงชัย", "sort": "-name"}).content.decode()) == ["test-kha", "test-kai"]
+
+
+def test_the_district_filter_lists_districts_in_thai_dictionary_order(client, db):
+    make_body("test-d-kham", district="ขามสะแกแสง")
+    make_body("test-d-kaeng", district="แก้งสนามนาง")  # แ comes after ข in Unicode
+    login(client, "sup_nakhonratchasima")
+    html = client.get(URL).content.decode()
+    assert html.index(">แก้งสนามนาง<") < html.index(">ขามสะแกแสง<")
