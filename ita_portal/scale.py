@@ -253,11 +253,10 @@ def _publish_some(orgs, plan_year, by_name) -> int:
     first = plans[orgs[0].pk]
     context, pdf = report_services.render_document(first, "measures", draft=False)
     digest = hashlib.sha256(pdf.data).hexdigest()
-    snapshot = {"doc": "measures", "doc_title": context["doc_title"], "rows": context["rows"][:3]}
     count = 0
     for org in orgs:
         document = PublishedDocument(org=org, fiscal_year=plan_year, doc="measures", version=1, sha256=digest,
-                                     size=len(pdf.data), pages=pdf.pages, snapshot=snapshot,
+                                     size=len(pdf.data), pages=pdf.pages, snapshot=context,
                                      published_by_id=by_name[f"{org.slug}-approver"])
         document.file.save("document.pdf", ContentFile(pdf.data), save=False)
         document.save()

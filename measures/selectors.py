@@ -34,6 +34,36 @@ def plan_measures(plan) -> list[Measure]:
     return list(plan.measures.prefetch_related("responsible_units", "indicators").order_by("order", "pk"))
 
 
+@dataclass(frozen=True)
+class MeasureText:
+    """The words of one measure as a results report prints them."""
+
+    pk: int
+    title: str
+    step_list: list[str]
+    unit_names: list[str]
+    period_text: str = ""
+    period_start: datetime.date | None = None
+    period_end: datetime.date | None = None
+
+
+def _day(value):
+    return datetime.date.fromisoformat(value) if value else None
+
+
+def report_measures(plan) -> list[MeasureText]:
+    """The measures a results report lists: as the plan was last approved (a revision in
+    progress is not what the executive approved), or the live rows of a plan never approved."""
+    approval = (Transition.objects.filter(plan=plan, round=None, action="approve").order_by("-created_at", "-pk")
+                .values_list("snapshot", flat=True).first())
+    approved = (approval or {}).get("measures")
+    if approved and all("period_start" in m for m in approved):
+        return [MeasureText(m["id"], m["title"], list(m["steps"]), list(m["units"]), m["period_text"],
+                            _day(m["period_start"]), _day(m["period_end"])) for m in approved]
+    return [MeasureText(m.pk, m.title, m.step_list, [u.name for u in m.responsible_units.all()], m.period_text,
+                        m.period_start, m.period_end) for m in plan_measures(plan)]
+
+
 def load_plan(org, fiscal_year) -> MeasurePlan | None:
     return MeasurePlan.objects.select_related("org", "org__province", "based_on", "based_on__framework").filter(
         org=org, fiscal_year=fiscal_year).first()
@@ -185,6 +215,62 @@ def editor_tasks(roles, today: datetime.date):
 
 def plan_rounds(plan):
     return list(plan.rounds.annotate(entry_count=Count("entries")).order_by("months"))
+
+
+@dataclass
+class Change:
+    when: object
+    who: object
+    kind: str  # +, ~, -
+    fields: list[tuple[str, object, object]]
+
+
+def history_changes(records) -> list[Change]:
+    """Records newest first -> what changed in each save (each record is compared with the
+    previous record of the same object, both already loaded). Values are shown as people
+    read them: choices by their label, related rows by their name, lists joined."""
+    changes, deltas = [], []
+    for index, record in enumerate(records):
+        previous = next((r for r in records[index + 1:] if r.id == record.id), None)
+        delta = record.diff_against(previous) if previous is not None and record.history_type == "~" else None
+        if delta is not None and not delta.changes:
+            continue
+        deltas.append((record, delta))
+    names = _related_names(deltas)
+    for record, delta in deltas:
+        fields = []
+        for change in delta.changes if delta else []:
+            model_field = record.instance_type._meta.get_field(change.field)
+            fields.append((str(model_field.verbose_name), _shown(model_field, change.old, names),
+                           _shown(model_field, change.new, names)))
+        changes.append(Change(record.history_date, record.history_user, record.history_type, fields))
+    return changes
+
+
+def _related_names(deltas) -> dict:
+    """{(model, pk): name} for every related row the changes mention (one query per model)."""
+    wanted: dict = {}
+    for record, delta in deltas:
+        for change in delta.changes if delta else []:
+            model_field = record.instance_type._meta.get_field(change.field)
+            if model_field.many_to_many:
+                target = model_field.related_model
+                column = model_field.m2m_reverse_field_name()
+                for rows in (change.old, change.new):
+                    wanted.setdefault(target, set()).update(row[column] for row in rows or [])
+    return {(model, obj.pk): str(obj) for model, pks in wanted.items()
+            for obj in model.objects.filter(pk__in=pks)}
+
+
+def _shown(model_field, value, names):
+    if model_field.many_to_many:
+        column = model_field.m2m_reverse_field_name()
+        return ", ".join(names.get((model_field.related_model, row[column]), str(row[column])) for row in value or [])
+    if model_field.choices and value is not None:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return value
 
 
 def measure_with_history(measure):

@@ -61,6 +61,25 @@ def _require_editable(status):
         raise ServiceError(_("เอกสารนี้อยู่ระหว่างการพิจารณาหรือได้รับความเห็นชอบแล้ว จึงแก้ไขไม่ได้"))
 
 
+IN_REVIEW = {Status.SUBMITTED, Status.APPROVED}
+
+
+def require_measures_open(plan):
+    """A plan's measures change only while the plan is a draft and none of its progress
+    reports is submitted or approved-but-unpublished: what a round's approver approved
+    stays as approved until it is published (docs/ARCHITECTURE.md, "Published = approved")."""
+    _require_editable(plan.status)
+    _require_no_round_in_review(plan)
+
+
+def _require_no_round_in_review(plan):
+    busy = sorted(plan.rounds.filter(status__in=IN_REVIEW).values_list("months", flat=True))
+    if busy:
+        raise ServiceError(_("รายงานผลรอบ %(rounds)s เดือน อยู่ระหว่างการพิจารณาหรือได้รับความเห็นชอบแล้วแต่ยังไม่เผยแพร่ "
+                             "จึงยังแก้ไขมาตรการไม่ได้ กรุณาเผยแพร่หรือส่งกลับรายงานนั้นก่อน")
+                           % {"rounds": ", ".join(str(m) for m in busy)})
+
+
 # ---------------------------------------------------------------- plans
 
 
@@ -97,7 +116,7 @@ def plan_update_analysis(*, plan, actor, summary: str, recommendations: str, not
 def plan_duplicate_previous(*, plan, actor) -> int:
     """Copy last year's measures into this (empty or not) plan, dates moved one year on."""
     plan = _locked(MeasurePlan, plan.pk)
-    _require_editable(plan.status)
+    require_measures_open(plan)
     previous = MeasurePlan.objects.filter(org=plan.org, fiscal_year=plan.fiscal_year - 1).first()
     if previous is None:
         raise ServiceError(_("ไม่พบแผนของปีงบประมาณ %(fy)s ที่จะคัดลอก") % {"fy": plan.fiscal_year - 1})
@@ -144,7 +163,7 @@ MEASURE_FIELDS = ["title", "guideline", "analysis", "steps", "period_start", "pe
 def measure_save(*, plan, actor, data: dict, measure=None, expected_version=None) -> Measure:
     """Create (measure=None) or update a measure from cleaned form data."""
     plan = _locked(MeasurePlan, plan.pk)
-    _require_editable(plan.status)
+    require_measures_open(plan)
     if measure is None:
         measure = Measure(plan=plan, order=_next_order(plan))
         action = "measure.create"
@@ -177,7 +196,7 @@ def measure_save(*, plan, actor, data: dict, measure=None, expected_version=None
 @transaction.atomic
 def measure_delete(*, measure, actor) -> None:
     plan = _locked(MeasurePlan, measure.plan_id)
-    _require_editable(plan.status)
+    require_measures_open(plan)
     title = measure.title
     measure._history_user = actor
     measure.delete()
@@ -189,7 +208,7 @@ def measure_delete(*, measure, actor) -> None:
 def measure_move(*, measure, actor, direction: str) -> None:
     """Swap a measure with its neighbour ("up" or "down"); the order is renumbered 1..n."""
     plan = _locked(MeasurePlan, measure.plan_id)
-    _require_editable(plan.status)
+    require_measures_open(plan)
     ordered = list(plan.measures.order_by("order", "pk"))
     index = next(i for i, m in enumerate(ordered) if m.pk == measure.pk)
     other = index - 1 if direction == "up" else index + 1
@@ -343,6 +362,9 @@ ACTION_LABELS = {"submit": _("ส่งให้ผู้บริหารพ�
                  "approve": _("เห็นชอบ"), "publish": _("เผยแพร่"), "revise": _("จัดทำฉบับแก้ไข")}
 # Called after a document is published (the reports app renders and stores the PDF).
 publish_hooks: list = []
+# Called when a document is approved; each returns data kept in the approval's snapshot
+# (the reports app adds the document contexts that publishing will render).
+approval_hooks: list = []
 
 
 def allowed_actions(status: str, roles, org_id: int) -> list[str]:
@@ -381,6 +403,8 @@ def document_transition(*, plan, actor, action: str, comment: str = "", progress
         blocking = [f.message for f in findings_for(plan, progress_round, today) if f.blocks]
         if blocking:
             raise ServiceError(*blocking)
+    if action == "revise" and progress_round is None:
+        _require_no_round_in_review(plan)
     snapshot = document_snapshot(plan, progress_round) if action == "approve" else None
     transition = Transition.objects.create(
         plan=plan, round=progress_round, action=action, from_status=document.status, to_status=target,
@@ -389,6 +413,10 @@ def document_transition(*, plan, actor, action: str, comment: str = "", progress
     document.status = target
     document.version += 1
     document.save(update_fields=["status", "version"])
+    if action == "approve":
+        for hook in approval_hooks:
+            snapshot.update(hook(plan=plan, progress_round=progress_round, approval=transition))
+        transition.save(update_fields=["snapshot"])
     what = f"รายงานผลรอบ {progress_round.months} เดือน" if progress_round else "มาตรการ"
     audit(actor=actor, action=f"document.{action}", org=plan.org,
           summary=f"{ACTION_LABELS[action]} {what} ปี {plan.fiscal_year}" + (f": {comment[:100]}" if comment else ""),
@@ -414,18 +442,22 @@ def document_snapshot(plan, progress_round=None) -> dict:
     """What was approved, as plain data (kept with the approval transition)."""
     from . import selectors
 
-    measures = selectors.plan_measures(plan)
+    if progress_round is not None:
+        return {"plan": plan.pk, "fiscal_year": plan.fiscal_year, "round": progress_round.months,
+                "measures": [{"id": m.pk, "title": m.title} for m in selectors.report_measures(plan)],
+                "entries": [{"measure": e.measure_id, **{f: getattr(e, f) for f in ENTRY_FIELDS}}
+                            for e in progress_round.entries.all()]}
     data = {"plan": plan.pk, "fiscal_year": plan.fiscal_year, "measures": [
         {"id": m.pk, "title": m.title, "steps": m.step_list, "units": [u.name for u in m.responsible_units.all()],
-         "indicators": [i.number for i in m.indicators.all()], "period_text": m.period_text}
-        for m in measures
+         "indicators": [i.number for i in m.indicators.all()], "period_text": m.period_text,
+         "period_start": _iso(m.period_start), "period_end": _iso(m.period_end), "guideline": m.guideline,
+         "analysis": m.analysis, "target": m.target, "monitoring_rounds": m.monitoring_rounds,
+         "budget": str(m.budget) if m.budget is not None else None}
+        for m in selectors.plan_measures(plan)
     ]}
-    if progress_round is not None:
-        data["round"] = progress_round.months
-        data["entries"] = [
-            {"measure": e.measure_id, "state": e.state, "percent": e.percent, "output": e.output,
-             "outcome": e.outcome} for e in progress_round.entries.all()
-        ]
-    else:
-        data["analysis_summary"] = plan.analysis_summary
+    data["analysis_summary"] = plan.analysis_summary
     return data
+
+
+def _iso(day):
+    return day.isoformat() if day else None

@@ -74,35 +74,3 @@ def analysis_points(org, scorecard) -> AnalysisPoints:
     for d in result.discrepancies:
         points.discrepancies.append(f"{d.label}: {d.published} / {d.other}")
     return points
-
-
-@dataclass
-class Change:
-    when: object
-    who: object
-    kind: str  # +, ~, -
-    fields: list[tuple[str, object, object]]
-
-
-def history_changes(records) -> list[Change]:
-    """Records newest first -> what changed in each save (each record is compared with the
-    previous record of the same object, both already loaded)."""
-    changes = []
-    for index, record in enumerate(records):
-        previous = next((r for r in records[index + 1:] if r.id == record.id), None)
-        fields = []
-        if previous is not None and record.history_type == "~":
-            delta = record.diff_against(previous)
-            for change in delta.changes:
-                label = record.instance_type._meta.get_field(change.field).verbose_name
-                fields.append((str(label), _plain(change.old), _plain(change.new)))
-            if not fields:
-                continue
-        changes.append(Change(record.history_date, record.history_user, record.history_type, fields))
-    return changes
-
-
-def _plain(value):
-    if isinstance(value, list):  # m2m: list of through-row dicts
-        return ", ".join(str(v) for item in value for k, v in item.items() if k not in ("id", "measure"))
-    return value

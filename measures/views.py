@@ -180,9 +180,12 @@ def plan_detail(request, slug, fy):
     measures = selectors.plan_measures(plan)
     scorecard = selectors.plan_scorecard(plan)
     findings = checks.plan_findings(plan, measures, scorecard)
+    rounds = selectors.plan_rounds(plan)
+    rounds_in_review = [r.months for r in rounds if r.status in services.IN_REVIEW]
     return render(request, "measures/plan_detail.html", {
         "access": access, "org": access.org, "plan": plan, "measures": measures, "scorecard": scorecard,
-        "findings": findings, "rounds": selectors.plan_rounds(plan),
+        "findings": findings, "rounds": rounds, "rounds_in_review": rounds_in_review,
+        "measures_open": access.can_edit and plan.is_editable and not rounds_in_review,
         "history": selectors.document_history(plan),
         "returned": selectors.latest_return(plan) if plan.status == Status.RETURNED else None,
         "actions": services.allowed_actions(plan.status, access.roles, access.org.pk),
@@ -309,8 +312,10 @@ def measure_edit(request, slug, fy, pk=None):
     access.require_edit()
     plan = _plan_or_404(access, fy)
     measure = _measure_or_404(plan, pk) if pk else None
-    if not plan.is_editable:
-        messages.error(request, _("เอกสารนี้อยู่ระหว่างการพิจารณาหรือได้รับความเห็นชอบแล้ว จึงแก้ไขไม่ได้"))
+    try:
+        services.require_measures_open(plan)
+    except services.ServiceError as error:
+        _service_errors(request, error)
         return redirect(_plan_url(plan))
     framework = selectors.plan_framework(plan)
     scorecard = selectors.plan_scorecard(plan)
@@ -376,8 +381,8 @@ def measure_history(request, slug, fy, pk):
     access = Access(request, slug)
     plan = _plan_or_404(access, fy)
     measure = _measure_or_404(plan, pk)
-    changes = suggestions.history_changes(selectors.measure_with_history(measure))
-    entry_changes = suggestions.history_changes(selectors.entry_history(measure))
+    changes = selectors.history_changes(selectors.measure_with_history(measure))
+    entry_changes = selectors.history_changes(selectors.entry_history(measure))
     return render(request, "measures/measure_history.html", {
         "access": access, "org": access.org, "plan": plan, "measure": measure, "changes": changes,
         "entry_changes": entry_changes,

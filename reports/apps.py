@@ -8,7 +8,10 @@ class ReportsConfig(AppConfig):
     def ready(self):
         from measures import services as measure_services
 
+        from .builders import approval_documents
         from .services import publish_from_workflow
 
         if publish_from_workflow not in measure_services.publish_hooks:
             measure_services.publish_hooks.append(publish_from_workflow)
+        if approval_documents not in measure_services.approval_hooks:
+            measure_services.approval_hooks.append(approval_documents)

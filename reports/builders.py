@@ -156,12 +156,12 @@ def build_results(progress_round) -> dict:
     context["period_text"] = f"{numbers.date(progress_round.period_start)} – {numbers.date(progress_round.period_end)}"
     entries = {e.measure_id: e for e in progress_round.entries.all()}
     rows, done = [], 0
-    for measure in measure_selectors.plan_measures(plan):
+    for measure in measure_selectors.report_measures(plan):
         entry = entries.get(measure.pk)
         done += bool(entry and entry.state == ProgressEntry.State.DONE)
         rows.append({
             "no": numbers.text(len(rows) + 1), "title": measure.title, "steps": measure.step_list,
-            "responsible": [u.name for u in measure.responsible_units.all()], "period": _period(measure, numbers),
+            "responsible": measure.unit_names, "period": _period(measure, numbers),
             "done": entry.done_text if entry else "", "output": entry.output if entry else "",
             "outcome": entry.outcome if entry else "", "problems": entry.problems if entry else "",
             "remarks": entry.remarks if entry else "",
@@ -260,6 +260,20 @@ def _item_tables(framework, result, numbers):
             tables.append({"code": tool.code, "name": tool.name, "part_labels": tool.part_labels or [_("คะแนน")],
                            "blocks": blocks})
     return tables
+
+
+def workflow_docs(plan, progress_round=None) -> list[str]:
+    """The documents one step of the workflow approves and publishes: a plan its measures
+    and (when it is based on a result) the analysis; a 6- or 12-month round its results report."""
+    if progress_round is None:
+        return [Doc.MEASURES, Doc.ANALYSIS] if plan.based_on_id else [Doc.MEASURES]
+    return [ROUND_DOCS[progress_round.months]] if progress_round.months in ROUND_DOCS else []
+
+
+def approval_documents(*, plan, progress_round, approval) -> dict:
+    """The measures workflow's approval hook: the contexts of the documents as approved,
+    kept in the approval's snapshot; publishing renders exactly these."""
+    return {"documents": {doc: build(plan, doc, progress_round) for doc in workflow_docs(plan, progress_round)}}
 
 
 def build(plan, doc, progress_round=None) -> dict:

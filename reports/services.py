@@ -5,17 +5,37 @@ import logging
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
+from django.utils import timezone
 
 from assessments.services import audit
+from measures.models import Transition
 
 from . import builders, render
-from .models import ROUND_DOCS, Doc, PublishedDocument, ReportSettings
+from .models import Doc, PublishedDocument, ReportSettings, RepublishJob
 
 log = logging.getLogger(__name__)
 
 
+APPROVED_STATES = ("approved", "published")
+
+
+def approved_context(plan, doc, progress_round=None) -> dict | None:
+    """The document as its approver approved it (kept with the approval), or None."""
+    snapshot = (Transition.objects.filter(plan=plan, round=progress_round, action="approve")
+                .order_by("-created_at", "-pk").values_list("snapshot", flat=True).first())
+    return ((snapshot or {}).get("documents") or {}).get(doc)
+
+
 def document_context(plan, doc, progress_round=None) -> dict:
+    """What a document prints: once approved, exactly what was approved (never the live rows,
+    which a revision may have changed since); before that, the current data."""
+    if (progress_round or plan).status in APPROVED_STATES:
+        context = approved_context(plan, doc, progress_round)
+        if context is not None:
+            return context
+        log.warning("no approved context for %s %s %s; building from the current data", plan.pk, doc,
+                    getattr(progress_round, "pk", None))
     return builders.build(plan, doc, progress_round)
 
 
@@ -38,13 +58,25 @@ def render_document(plan, doc, progress_round=None, *, draft: bool):
 
 
 def report_publish(*, plan, doc: str, actor, progress_round=None) -> PublishedDocument:
-    """Render the document as it stands and store it as the next version."""
-    context, pdf = render_document(plan, doc, progress_round, draft=False)
+    """Render the document as approved and store it as the next version."""
+    context = document_context(plan, doc, progress_round)
+    return _store(org=plan.org, fiscal_year=plan.fiscal_year, doc=doc, context=context, actor=actor)
+
+
+def report_republish(*, document: PublishedDocument, actor) -> PublishedDocument:
+    """The same published content rendered again (today's templates, fonts and logo) as the
+    next version; the words come from the stored snapshot, never from the live rows."""
+    return _store(org=document.org, fiscal_year=document.fiscal_year, doc=document.doc, context=document.snapshot,
+                  actor=actor)
+
+
+def _store(*, org, fiscal_year, doc, context, actor) -> PublishedDocument:
+    pdf = render.render_pdf(context, draft=False, logo=logo_bytes(org))
     digest = hashlib.sha256(pdf.data).hexdigest()
     with transaction.atomic():
-        last = (PublishedDocument.objects.select_for_update().filter(org=plan.org, fiscal_year=plan.fiscal_year,
+        last = (PublishedDocument.objects.select_for_update().filter(org=org, fiscal_year=fiscal_year,
                                                                      doc=doc).aggregate(top=Max("version"))["top"])
-        document = PublishedDocument(org=plan.org, fiscal_year=plan.fiscal_year, doc=doc, version=(last or 0) + 1,
+        document = PublishedDocument(org=org, fiscal_year=fiscal_year, doc=doc, version=(last or 0) + 1,
                                      sha256=digest, size=len(pdf.data), pages=pdf.pages, snapshot=context,
                                      published_by=actor)
         document.file.save("document.pdf", ContentFile(pdf.data), save=False)
@@ -54,8 +86,8 @@ def report_publish(*, plan, doc: str, actor, progress_round=None) -> PublishedDo
         except Exception:
             document.file.storage.delete(stored)
             raise
-        audit(actor=actor, action="report.publish", org=plan.org,
-              summary=f"เผยแพร่ {Doc(doc).label} ปี {plan.fiscal_year} ฉบับที่ {document.version}",
+        audit(actor=actor, action="report.publish", org=org,
+              summary=f"เผยแพร่ {Doc(doc).label} ปี {fiscal_year} ฉบับที่ {document.version}",
               detail={"doc": doc, "version": document.version, "sha256": digest})
     return document
 
@@ -63,12 +95,8 @@ def report_publish(*, plan, doc: str, actor, progress_round=None) -> PublishedDo
 def publish_from_workflow(*, plan, progress_round, actor):
     """The measures workflow's publish hook: the plan publishes its measures and analysis,
     a 6- or 12-month round its results report."""
-    if progress_round is None:
-        report_publish(plan=plan, doc=Doc.MEASURES, actor=actor)
-        if plan.based_on_id:
-            report_publish(plan=plan, doc=Doc.ANALYSIS, actor=actor)
-    elif progress_round.months in ROUND_DOCS:
-        report_publish(plan=plan, doc=ROUND_DOCS[progress_round.months], actor=actor, progress_round=progress_round)
+    for doc in builders.workflow_docs(plan, progress_round):
+        report_publish(plan=plan, doc=doc, actor=actor, progress_round=progress_round)
 
 
 class ConcurrentEdit(Exception):
@@ -96,7 +124,6 @@ def report_settings_save(*, form, actor) -> ReportSettings:
 
 def republish_request(*, province, actor):
     """Queue the re-rendering of a province's published documents (runs in a worker)."""
-    from .models import RepublishJob
     from .tasks import republish_province
 
     with transaction.atomic():
@@ -105,3 +132,21 @@ def republish_request(*, province, actor):
               detail={"job": job.pk})
     transaction.on_commit(lambda: republish_province.enqueue(job_id=job.pk))
     return job
+
+
+def republish_run(*, job_id: int) -> None:
+    """Re-render the newest version of every published document of the job's province."""
+    job = RepublishJob.objects.select_related("requested_by").get(pk=job_id)
+    latest = {}
+    for document in PublishedDocument.objects.filter(org__province=job.province).select_related("org").order_by(
+            "org_id", "fiscal_year", "doc", "-version"):
+        latest.setdefault((document.org_id, document.fiscal_year, document.doc), document)
+    RepublishJob.objects.filter(pk=job.pk).update(state=RepublishJob.State.RUNNING, total=len(latest))
+    for key, document in sorted(latest.items()):
+        try:
+            report_republish(document=document, actor=job.requested_by)
+            RepublishJob.objects.filter(pk=job.pk).update(done=F("done") + 1)
+        except Exception:  # one broken document must not stop the province
+            log.exception("republishing %s %s %s failed", *key)
+            RepublishJob.objects.filter(pk=job.pk).update(failed=F("failed") + 1)
+    RepublishJob.objects.filter(pk=job.pk).update(state=RepublishJob.State.FINISHED, finished_at=timezone.now())
