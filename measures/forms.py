@@ -4,9 +4,29 @@ from django.utils.translation import gettext_lazy as _
 from assessments.models import Indicator
 from ita_portal.thai import format_score
 
-from .models import ROUND_CHOICES, Measure, ProgressEntry
+from .models import (
+    COMMENT_LIMITS,
+    NOTE_LIMITS,
+    PLAN_LIMITS,
+    ROUND_CHOICES,
+    TRANSITION_LIMITS,
+    Measure,
+    ProgressEntry,
+)
 
 TEXTAREA = {"rows": 3, "class": "autogrow"}
+TOO_LONG = _("ข้อความยาว %(show_value)s ตัวอักษร เกินกำหนด %(limit_value)s ตัวอักษร กรุณาย่อให้สั้นลง")
+
+
+def thai_limits(form):
+    """Each limited field says its limit and the current length in Thai. No maxlength
+    attribute: a browser would cut a long paste silently; the server answers and the text
+    stays in the form. ``data-maxlength`` drives the counter under the field."""
+    for field in form.fields.values():
+        if getattr(field, "max_length", None):
+            field.error_messages["max_length"] = TOO_LONG
+            field.widget.attrs.pop("maxlength", None)
+            field.widget.attrs["data-maxlength"] = field.max_length
 
 
 class VersionedForm(forms.Form):
@@ -42,6 +62,7 @@ class MeasureForm(forms.ModelForm):
 
     def __init__(self, *args, plan, framework, scorecard=None, **kwargs):
         super().__init__(*args, **kwargs)
+        thai_limits(self)
         self.fields["responsible_units"].queryset = plan.org.units.all()
         self.fields["indicators"].queryset = framework.indicators.all() if framework else Indicator.objects.none()
 
@@ -80,15 +101,18 @@ class MeasureForm(forms.ModelForm):
 
 class AnalysisForm(VersionedForm):
     analysis_summary = forms.CharField(label=_("สรุปผลการวิเคราะห์ภาพรวม"), required=False,
+                                       max_length=PLAN_LIMITS["analysis_summary"],
                                        widget=forms.Textarea(attrs={"rows": 4, "class": "autogrow"}))
-    recommendations = forms.CharField(label=_("ข้อเสนอแนะ"), required=False,
+    recommendations = forms.CharField(label=_("ข้อเสนอแนะ"), required=False, max_length=PLAN_LIMITS["recommendations"],
                                       widget=forms.Textarea(attrs={"rows": 4, "class": "autogrow"}))
 
     def __init__(self, *args, note_keys=(), **kwargs):
         super().__init__(*args, **kwargs)
         for key, label in note_keys:
             self.fields[f"note_{key}"] = forms.CharField(
-                label=label, required=False, widget=forms.Textarea(attrs={"rows": 2, "class": "autogrow"}))
+                label=label, required=False, max_length=NOTE_LIMITS["text"],
+                widget=forms.Textarea(attrs={"rows": 2, "class": "autogrow"}))
+        thai_limits(self)
 
     def notes(self) -> dict[str, str]:
         return {name[5:]: value.strip() for name, value in self.cleaned_data.items() if name.startswith("note_")}
@@ -106,6 +130,7 @@ class EntryForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        thai_limits(self)
         self.fields["version"].initial = self.instance.version if self.instance.pk else 0
 
     def clean(self):
@@ -138,11 +163,20 @@ class DueDateForm(forms.Form):
 
 class TransitionForm(forms.Form):
     action = forms.ChoiceField(choices=[(a, a) for a in ("submit", "return", "approve", "publish", "revise")])
-    comment = forms.CharField(label=_("ความเห็น / เหตุผล"), required=False, max_length=5000,
+    comment = forms.CharField(label=_("ความเห็น / เหตุผล"), required=False, max_length=TRANSITION_LIMITS["comment"],
                               widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        thai_limits(self)
 
 
 class CommentForm(forms.Form):
-    text = forms.CharField(label=_("ความเห็น"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+    text = forms.CharField(label=_("ความเห็น"), max_length=COMMENT_LIMITS["text"],
+                           widget=forms.Textarea(attrs={"rows": 2}))
     round = forms.TypedChoiceField(choices=[("", "")] + [(m, m) for m, _label in ROUND_CHOICES], coerce=int,
                                    required=False, empty_value=None, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        thai_limits(self)

@@ -13,6 +13,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -30,17 +32,48 @@ class Status(models.TextChoices):
 
 
 EDITABLE_STATUSES = {Status.DRAFT, Status.RETURNED}
+
+# The longest text a document needs, per field (characters). The longest values in the five
+# real seed reports are far below (a measure's steps 713, its analysis 544, an output 500, a
+# plan's summary 3,968): each limit leaves room for the longest real document, while one
+# measure stays a few printed pages at most (docs/ARCHITECTURE.md, "Text limits").
+PLAN_LIMITS = {"analysis_summary": 10_000, "recommendations": 5_000}
+NOTE_LIMITS = {"text": 5_000}
+MEASURE_LIMITS = {"title": 500, "guideline": 2_000, "analysis": 2_000, "steps": 3_000, "period_text": 300,
+                  "target": 1_000}
+ENTRY_LIMITS = {"done_text": 3_000, "output": 2_000, "outcome": 2_000, "problems": 2_000, "remarks": 1_000}
+TRANSITION_LIMITS = {"comment": 2_000}
+COMMENT_LIMITS = {"text": 5_000}
+
+
+def length_checks(model: str, limits: dict[str, int]) -> list[models.CheckConstraint]:
+    """The same limits in the database (SQLite does not enforce a column's length)."""
+    return [models.CheckConstraint(condition=LessThanOrEqual(Length(name), limit), name=f"{model}_{name}_length")
+            for name, limit in limits.items()]
+
+
+class LengthChecked(models.Model):
+    """Model validation skips the length constraints: forms and services check the same
+    limits in Python (with a Thai message); validating them again would cost a query each."""
+
+    class Meta:
+        abstract = True
+
+    def get_constraints(self):
+        return [(model, [c for c in constraints if not c.name.endswith("_length")])
+                for model, constraints in super().get_constraints()]
 ROUND_CHOICES = [(1, _("รอบ 1 เดือน")), (3, _("รอบ 3 เดือน")), (6, _("รอบ 6 เดือน")), (9, _("รอบ 9 เดือน")),
                  (12, _("รอบ 12 เดือน"))]
 
 
-class MeasurePlan(models.Model):
+class MeasurePlan(LengthChecked):
     org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="plans", verbose_name=_("หน่วยงาน"))
     fiscal_year = models.PositiveSmallIntegerField(_("ปีงบประมาณ (พ.ศ.)"))
     based_on = models.ForeignKey(Assessment, on_delete=models.SET_NULL, null=True, blank=True, related_name="plans",
                                  verbose_name=_("ผลการประเมินที่ใช้วิเคราะห์"))
-    analysis_summary = models.TextField(_("สรุปผลการวิเคราะห์"), blank=True)
-    recommendations = models.TextField(_("ข้อเสนอแนะ"), blank=True)
+    analysis_summary = models.TextField(_("สรุปผลการวิเคราะห์"), blank=True,
+                                        max_length=PLAN_LIMITS["analysis_summary"])
+    recommendations = models.TextField(_("ข้อเสนอแนะ"), blank=True, max_length=PLAN_LIMITS["recommendations"])
     status = models.CharField(_("สถานะ"), max_length=16, choices=Status.choices, default=Status.DRAFT)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -49,7 +82,8 @@ class MeasurePlan(models.Model):
     class Meta:
         verbose_name = _("มาตรการส่งเสริมคุณธรรมและความโปร่งใส")
         verbose_name_plural = _("มาตรการส่งเสริมคุณธรรมและความโปร่งใส")
-        constraints = [models.UniqueConstraint(fields=["org", "fiscal_year"], name="plan_unique_org_year")]
+        constraints = [models.UniqueConstraint(fields=["org", "fiscal_year"], name="plan_unique_org_year"),
+                       *length_checks("plan", PLAN_LIMITS)]
         indexes = [models.Index(fields=["fiscal_year", "status"])]
 
     def __str__(self):
@@ -60,35 +94,37 @@ class MeasurePlan(models.Model):
         return self.status in EDITABLE_STATUSES
 
 
-class AnalysisNote(models.Model):
+class AnalysisNote(LengthChecked):
     """The editor's words on one tool or indicator of the year-N result."""
 
     plan = models.ForeignKey(MeasurePlan, on_delete=models.CASCADE, related_name="notes")
     key = models.CharField(max_length=16, help_text="IIT / EIT / OIT, or an indicator number")
-    text = models.TextField(_("ผลการวิเคราะห์"), blank=True)
+    text = models.TextField(_("ผลการวิเคราะห์"), blank=True, max_length=NOTE_LIMITS["text"])
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["plan", "key"], name="analysisnote_unique_key")]
+        constraints = [models.UniqueConstraint(fields=["plan", "key"], name="analysisnote_unique_key"),
+                       *length_checks("analysisnote", NOTE_LIMITS)]
 
     def __str__(self):
         return f"{self.plan} {self.key}"
 
 
-class Measure(models.Model):
+class Measure(LengthChecked):
     plan = models.ForeignKey(MeasurePlan, on_delete=models.CASCADE, related_name="measures")
     order = models.PositiveSmallIntegerField(_("ลำดับ"), default=0)
     indicators = models.ManyToManyField(Indicator, blank=True, related_name="+", verbose_name=_("ตัวชี้วัดที่เกี่ยวข้อง"))
-    title = models.CharField(_("มาตรการ / โครงการ / กิจกรรม"), max_length=500)
-    guideline = models.TextField(_("แนวทางปฏิบัติ"), blank=True)
-    analysis = models.TextField(_("ผลการวิเคราะห์"), blank=True)
-    steps = models.TextField(_("ขั้นตอนหรือวิธีการปฏิบัติ (บรรทัดละหนึ่งขั้นตอน)"), blank=True)
+    title = models.CharField(_("มาตรการ / โครงการ / กิจกรรม"), max_length=MEASURE_LIMITS["title"])
+    guideline = models.TextField(_("แนวทางปฏิบัติ"), blank=True, max_length=MEASURE_LIMITS["guideline"])
+    analysis = models.TextField(_("ผลการวิเคราะห์"), blank=True, max_length=MEASURE_LIMITS["analysis"])
+    steps = models.TextField(_("ขั้นตอนหรือวิธีการปฏิบัติ (บรรทัดละหนึ่งขั้นตอน)"), blank=True,
+                             max_length=MEASURE_LIMITS["steps"])
     period_start = models.DateField(_("วันเริ่ม"), null=True, blank=True)
     period_end = models.DateField(_("วันสิ้นสุด"), null=True, blank=True)
-    period_text = models.CharField(_("ช่วงระยะเวลา (ข้อความ)"), max_length=300, blank=True)
+    period_text = models.CharField(_("ช่วงระยะเวลา (ข้อความ)"), max_length=MEASURE_LIMITS["period_text"], blank=True)
     responsible_units = models.ManyToManyField(OrgUnit, blank=True, related_name="measures",
                                                verbose_name=_("ผู้รับผิดชอบ"))
     monitoring_rounds = models.JSONField(_("การกำกับติดตาม (รอบ)"), default=list, blank=True)
-    target = models.TextField(_("เป้าหมาย / ตัวชี้วัดความสำเร็จ"), blank=True)
+    target = models.TextField(_("เป้าหมาย / ตัวชี้วัดความสำเร็จ"), blank=True, max_length=MEASURE_LIMITS["target"])
     budget = models.DecimalField(_("งบประมาณ (บาท)"), max_digits=14, decimal_places=2, null=True, blank=True,
                                  validators=[MinValueValidator(0)])
     version = models.PositiveIntegerField(default=1)
@@ -102,6 +138,7 @@ class Measure(models.Model):
             models.CheckConstraint(condition=Q(period_end__isnull=True) | Q(period_start__isnull=True)
                                    | Q(period_end__gte=models.F("period_start")), name="measure_period_order"),
             models.CheckConstraint(condition=Q(budget__isnull=True) | Q(budget__gte=0), name="measure_budget_positive"),
+            *length_checks("measure", MEASURE_LIMITS),
         ]
 
     def __str__(self):
@@ -151,7 +188,7 @@ class ProgressRound(models.Model):
         return self.status in EDITABLE_STATUSES
 
 
-class ProgressEntry(models.Model):
+class ProgressEntry(LengthChecked):
     class State(models.TextChoices):
         NOT_STARTED = "not_started", _("ยังไม่เริ่ม")
         IN_PROGRESS = "in_progress", _("กำลังดำเนินการ")
@@ -163,11 +200,11 @@ class ProgressEntry(models.Model):
     state = models.CharField(_("สถานะการดำเนินงาน"), max_length=16, choices=State.choices, default=State.NOT_STARTED)
     percent = models.PositiveSmallIntegerField(_("ร้อยละความคืบหน้า"), default=0,
                                                validators=[MinValueValidator(0), MaxValueValidator(100)])
-    done_text = models.TextField(_("ผลการดำเนินงาน"), blank=True)
-    output = models.TextField(_("ผลผลิต (output)"), blank=True)
-    outcome = models.TextField(_("ผลลัพธ์ (outcome)"), blank=True)
-    problems = models.TextField(_("ปัญหา / อุปสรรค"), blank=True)
-    remarks = models.TextField(_("หมายเหตุ"), blank=True)
+    done_text = models.TextField(_("ผลการดำเนินงาน"), blank=True, max_length=ENTRY_LIMITS["done_text"])
+    output = models.TextField(_("ผลผลิต (output)"), blank=True, max_length=ENTRY_LIMITS["output"])
+    outcome = models.TextField(_("ผลลัพธ์ (outcome)"), blank=True, max_length=ENTRY_LIMITS["outcome"])
+    problems = models.TextField(_("ปัญหา / อุปสรรค"), blank=True, max_length=ENTRY_LIMITS["problems"])
+    remarks = models.TextField(_("หมายเหตุ"), blank=True, max_length=ENTRY_LIMITS["remarks"])
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -178,6 +215,7 @@ class ProgressEntry(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["round", "measure"], name="entry_unique_round_measure"),
             models.CheckConstraint(condition=Q(percent__lte=100), name="entry_percent_range"),
+            *length_checks("entry", ENTRY_LIMITS),
         ]
 
     def __str__(self):
@@ -217,7 +255,7 @@ class Evidence(models.Model):
         return self.original_name or self.url
 
 
-class Transition(models.Model):
+class Transition(LengthChecked):
     """One step of a document's review: who, when, from what to what, and why."""
 
     plan = models.ForeignKey(MeasurePlan, on_delete=models.CASCADE, related_name="transitions")
@@ -227,29 +265,31 @@ class Transition(models.Model):
     from_status = models.CharField(max_length=16, choices=Status.choices)
     to_status = models.CharField(max_length=16, choices=Status.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    comment = models.TextField(blank=True)
+    comment = models.TextField(_("ความเห็น / เหตุผล"), blank=True, max_length=TRANSITION_LIMITS["comment"])
     snapshot = models.JSONField(null=True, blank=True)  # what was approved
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
         indexes = [models.Index(fields=["plan", "round", "created_at"])]
+        constraints = length_checks("transition", TRANSITION_LIMITS)
 
     def __str__(self):
         return f"{self.action} {self.from_status}→{self.to_status}"
 
 
-class Comment(models.Model):
+class Comment(LengthChecked):
     """A supervisor's (or approver's) remark on a plan or a round."""
 
     plan = models.ForeignKey(MeasurePlan, on_delete=models.CASCADE, related_name="comments")
     round = models.ForeignKey(ProgressRound, on_delete=models.CASCADE, null=True, blank=True, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    text = models.TextField(_("ความเห็น"), max_length=5000)
+    text = models.TextField(_("ความเห็น"), max_length=COMMENT_LIMITS["text"])
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["created_at"]
+        constraints = length_checks("comment", COMMENT_LIMITS)
 
     def __str__(self):
         return self.text[:50]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from assessments.models import Assessment, Membership, OrgUnit
 from assessments.services import audit
+from ita_portal.text import clean_fields, clean_text, length_errors
 from ita_portal.thai import format_date
 
 from . import checks
@@ -102,7 +103,12 @@ def plan_update_analysis(*, plan, actor, summary: str, recommendations: str, not
     plan = _locked(MeasurePlan, plan.pk)
     _require_editable(plan.status)
     _check_version(plan, expected_version)
-    plan.analysis_summary, plan.recommendations = summary, recommendations
+    plan.analysis_summary, plan.recommendations = clean_text(summary), clean_text(recommendations)
+    notes = {key: clean_text(text) for key, text in notes.items()}
+    errors = length_errors(plan)
+    errors += [error for text in notes.values() for error in length_errors(AnalysisNote(text=text))]
+    if errors:
+        raise ServiceError(*errors)
     plan.version += 1
     plan.save()
     for key, text in notes.items():
@@ -175,14 +181,17 @@ def measure_save(*, plan, actor, data: dict, measure=None, expected_version=None
     for field in MEASURE_FIELDS:
         if field in data:
             setattr(measure, field, data[field])
+    clean_fields(measure)
     measure.steps = "\n".join(line.strip() for line in measure.steps.splitlines() if line.strip())
+    if errors := length_errors(measure):
+        raise ServiceError(*errors)
     measure._history_user = actor
     measure.full_clean()
     measure.save()
     if "responsible_units" in data or data.get("new_units"):
         units = list(data.get("responsible_units", measure.responsible_units.all()))
         last = plan.org.units.aggregate(top=Max("order"))["top"] or 0
-        for offset, name in enumerate(data.get("new_units", []), start=1):
+        for offset, name in enumerate((clean_text(n) for n in data.get("new_units", [])), start=1):
             unit, _created = OrgUnit.objects.get_or_create(org=plan.org, name=name, defaults={"order": last + offset})
             units.append(unit)
         measure.responsible_units.set(units)
@@ -267,6 +276,9 @@ def entry_save(*, progress_round, measure, actor, data: dict, expected_version=N
             setattr(entry, field, data[field])
     if entry.state == ProgressEntry.State.DONE and "percent" not in data:
         entry.percent = 100
+    clean_fields(entry)
+    if errors := length_errors(entry):
+        raise ServiceError(*errors)
     entry._history_user = actor
     # Field validators cover the percent range; its CHECK constraint stays in the database.
     entry.full_clean(exclude=["round", "measure"], validate_constraints=False)
@@ -339,10 +351,13 @@ def evidence_delete(*, evidence, actor) -> None:
 
 @transaction.atomic
 def comment_add(*, plan, actor, text: str, progress_round=None) -> Comment:
-    text = text.strip()
-    if not text:
+    comment = Comment(plan=plan, round=progress_round, author=actor, text=clean_text(text).strip())
+    if not comment.text:
         raise ServiceError(_("กรุณาพิมพ์ความเห็น"))
-    comment = Comment.objects.create(plan=plan, round=progress_round, author=actor, text=text[:5000])
+    if errors := length_errors(comment):
+        raise ServiceError(*errors)
+    comment.save()
+    text = comment.text
     audit(actor=actor, action="comment.add", org=plan.org, summary=f"แสดงความเห็น: {text[:100]}",
           detail={"plan": plan.pk, "round": getattr(progress_round, "pk", None)})
     return comment
@@ -392,7 +407,9 @@ def document_transition(*, plan, actor, action: str, comment: str = "", progress
                            % {"s": Status(document.status).label, "a": ACTION_LABELS[action]})
     if not Membership.objects.filter(user=actor, org=plan.org, role=role).exists():
         raise ServiceError(_("คุณไม่มีสิทธิ์%(a)sเอกสารของหน่วยงานนี้") % {"a": ACTION_LABELS[action]})
-    comment = comment.strip()
+    comment = clean_text(comment).strip()
+    if errors := length_errors(Transition(comment=comment)):
+        raise ServiceError(*errors)
     if action == "return" and not comment:
         raise ServiceError(_("กรุณาระบุเหตุผลที่ส่งกลับให้แก้ไข"))
     if action in ("return", "approve"):

@@ -7,6 +7,23 @@
     grow(el);
     el.addEventListener("input", function () { grow(el); });
   });
+  // A limited text field shows its length against the limit once it is near (the server
+  // checks the limit and keeps the text; nothing is cut in the browser).
+  document.querySelectorAll("[data-maxlength]").forEach(function (el) {
+    var limit = parseInt(el.getAttribute("data-maxlength"), 10);
+    var counter = document.createElement("div");
+    counter.className = "form-text text-end";
+    counter.setAttribute("aria-live", "polite");
+    el.insertAdjacentElement("afterend", counter);
+    function count() {
+      var length = el.value.length;
+      counter.hidden = length < limit * 0.8;
+      counter.textContent = length.toLocaleString("th-TH") + " / " + limit.toLocaleString("th-TH");
+      counter.classList.toggle("text-danger", length > limit);
+    }
+    count();
+    el.addEventListener("input", count);
+  });
   // Warn before leaving a form with unsaved typing.
   document.querySelectorAll("form[data-warn-unsaved]").forEach(function (form) {
     var dirty = false;
@@ -27,6 +44,12 @@
         window.prompt("คัดลอกลิงก์นี้", text);
       }
     });
+  });
+  // "Back" on the error pages: shown only when the browser has a page to go back to.
+  document.querySelectorAll("[data-history-back]").forEach(function (link) {
+    if (window.history.length < 2) { return; }
+    link.hidden = false;
+    link.addEventListener("click", function (event) { event.preventDefault(); window.history.back(); });
   });
   // Ask before destructive or irreversible actions.
   document.querySelectorAll("[data-confirm]").forEach(function (el) {
