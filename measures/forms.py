@@ -1,4 +1,5 @@
 from django import forms
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Indicator
@@ -12,6 +13,7 @@ from .models import (
     TRANSITION_LIMITS,
     Measure,
     ProgressEntry,
+    new_token,
 )
 
 TEXTAREA = {"rows": 3, "class": "autogrow"}
@@ -35,8 +37,17 @@ class VersionedForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
+class CreateTokenField(forms.CharField):
+    """A one-time token given with a new-thing form: the same form sent twice makes one thing."""
+
+    def __init__(self):
+        super().__init__(required=False, widget=forms.HiddenInput, validators=[
+            RegexValidator(r"^[0-9a-f]{32}$", _("แบบฟอร์มนี้ใช้ไม่ได้แล้ว กรุณาเปิดหน้าใหม่อีกครั้ง"))])
+
+
 class MeasureForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    create_token = CreateTokenField()
     monitoring_rounds = forms.TypedMultipleChoiceField(
         label=_("การกำกับติดตาม"), choices=ROUND_CHOICES, coerce=int, initial=[6, 12],
         widget=forms.CheckboxSelectMultiple, required=False)
@@ -77,6 +88,8 @@ class MeasureForm(forms.ModelForm):
         self.fields["indicators"].label_from_instance = label
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+        else:
+            self.fields["create_token"].initial = new_token()
 
     def clean_title(self):
         title = " ".join(self.cleaned_data["title"].split())
@@ -148,6 +161,11 @@ class EvidenceForm(forms.Form):
                          assume_scheme="https")
     file = forms.FileField(label=_("หรือไฟล์ (PDF, JPEG, PNG ไม่เกิน 10 MB)"), required=False,
                            widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
+    create_token = CreateTokenField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["create_token"].initial = new_token()
 
     def clean(self):
         data = super().clean()

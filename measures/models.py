@@ -128,6 +128,9 @@ class Measure(LengthChecked):
     budget = models.DecimalField(_("งบประมาณ (บาท)"), max_digits=14, decimal_places=2, null=True, blank=True,
                                  validators=[MinValueValidator(0)])
     version = models.PositiveIntegerField(default=1)
+    # The one-time token of the form that created it: a second POST of the same form (a
+    # double click, a resent request) finds this measure instead of creating another.
+    create_token = models.CharField(max_length=32, null=True, blank=True, unique=True, editable=False)
     history = HistoricalRecords(m2m_fields=[responsible_units, indicators])
 
     class Meta:
@@ -242,6 +245,7 @@ class Evidence(models.Model):
     size = models.PositiveIntegerField(default=0)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    create_token = models.CharField(max_length=32, null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["created_at"]

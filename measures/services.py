@@ -146,6 +146,17 @@ def plan_duplicate_previous(*, plan, actor) -> int:
     return copied
 
 
+def _created_with(model, token, **owner):
+    """The row an earlier POST of the same one-time form token created (callers hold the lock
+    of its plan or round, so a concurrent twin waits and then finds it)."""
+    if not token:
+        return None
+    row = model.objects.filter(create_token=token).first()
+    if row is not None and any(getattr(row, key) != value for key, value in owner.items()):
+        raise ServiceError(_("แบบฟอร์มนี้ใช้ไม่ได้แล้ว กรุณาเปิดหน้าใหม่อีกครั้ง"))
+    return row
+
+
 def _one_year_on(day):
     if day is None:
         return None
@@ -166,12 +177,15 @@ MEASURE_FIELDS = ["title", "guideline", "analysis", "steps", "period_start", "pe
 
 
 @transaction.atomic
-def measure_save(*, plan, actor, data: dict, measure=None, expected_version=None) -> Measure:
-    """Create (measure=None) or update a measure from cleaned form data."""
+def measure_save(*, plan, actor, data: dict, measure=None, expected_version=None, create_token=None) -> Measure:
+    """Create (measure=None) or update a measure from cleaned form data. A create with the
+    ``create_token`` of a form already saved returns that measure (a double click makes one)."""
     plan = _locked(MeasurePlan, plan.pk)
     require_measures_open(plan)
+    if measure is None and (created := _created_with(Measure, create_token, plan_id=plan.pk)):
+        return created
     if measure is None:
-        measure = Measure(plan=plan, order=_next_order(plan))
+        measure = Measure(plan=plan, order=_next_order(plan), create_token=create_token or None)
         action = "measure.create"
     else:
         measure = _locked(Measure, measure.pk)
@@ -305,11 +319,13 @@ def clean_filename(name: str) -> str:
 
 
 @transaction.atomic
-def evidence_add(*, progress_round, measure, actor, url: str = "", upload=None) -> Evidence:
+def evidence_add(*, progress_round, measure, actor, url: str = "", upload=None, create_token=None) -> Evidence:
     progress_round = _locked(ProgressRound, progress_round.pk)
     _require_editable(progress_round.status)
     entry, _created = ProgressEntry.objects.get_or_create(round=progress_round, measure=measure)
-    evidence = Evidence(entry=entry, url=url.strip(), uploaded_by=actor)
+    if created := _created_with(Evidence, create_token, entry_id=entry.pk):
+        return created
+    evidence = Evidence(entry=entry, url=url.strip(), uploaded_by=actor, create_token=create_token or None)
     if upload is not None:
         if upload.size > EVIDENCE_MAX_BYTES:
             raise ServiceError(_("ไฟล์หลักฐานมีขนาดเกิน 10 MB"))
