@@ -14,6 +14,8 @@ also read) or XLSX (first sheet). Columns, in any order (Thai header names work 
                  scope=level the level's name                  คะแนน
 
 ``indicator_alt`` is a second figure a document prints for the same indicator.
+Text a spreadsheet would run as a formula (= + - @ …) is written with a leading ' and read
+back without it (ita_portal/spreadsheet.py).
 Parsing here reads and checks; writing is services.scores_import.
 """
 
@@ -25,6 +27,7 @@ from decimal import Decimal
 
 from django.conf import settings
 
+from ita_portal.spreadsheet import spreadsheet_row, spreadsheet_unquote, xlsx_row
 from ita_portal.thai import parse_decimal, to_arabic_digits
 
 from .models import Assessment, Framework, Organization
@@ -97,12 +100,13 @@ def _csv_rows(data: bytes):
             continue
     else:
         raise ImportRejected(["อ่านไฟล์ CSV ไม่ได้ กรุณาบันทึกเป็น UTF-8"])
+    # The delimiter is the one the header row uses most; the quote is always " (as Excel writes it).
+    # csv.Sniffer is not used: cells that start with ' (the export's guard against formulas) make it
+    # take ' for the quote character.
+    header = next((line for line in text.splitlines() if line.strip(" ,;\t")), "")
+    delimiter = max(",;\t", key=header.count)  # "," when the counts tie
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        return list(enumerate(csv.reader(io.StringIO(text), dialect), start=1))
+        return list(enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1))
     except csv.Error as exc:
         raise ImportRejected([f"รูปแบบไฟล์ CSV ไม่ถูกต้อง: {exc}"]) from None
 
@@ -138,7 +142,9 @@ def _cell_text(value) -> str:
 
 
 def _with_header(rows):
-    rows = [(n, [c.strip() for c in cells]) for n, cells in rows if any(c.strip() for c in cells)]
+    # A cell the export guarded against formulas (it starts with ' then = + - @ …) loses the ' again.
+    rows = [(n, [spreadsheet_unquote(c.strip()).strip() for c in cells]) for n, cells in rows
+            if any(c.strip() for c in cells)]
     if not rows:
         raise ImportRejected(["ไฟล์ว่างเปล่า ไม่มีข้อมูลคะแนน"])
     header_line, header = rows[0]
@@ -341,7 +347,7 @@ def _sort_key(key):
 
 def rows_to_csv(rows) -> bytes:
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    csv.writer(buffer, lineterminator="\r\n").writerows(spreadsheet_row(row) for row in rows)
     return buffer.getvalue().encode("utf-8-sig")  # the BOM lets Excel open Thai text
 
 
@@ -351,7 +357,7 @@ def rows_to_xlsx(rows) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("scores")
     for row in rows:
-        sheet.append(row)
+        sheet.append(xlsx_row(sheet, row))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -16,3 +16,6 @@ urlpatterns = [
     path("", include("measures.urls")),
     path("", include("reports.urls")),
 ]
+
+# Error pages in Thai (templates/400.html, 403.html, 404.html, 500.html); 404 filters its message.
+handler404 = "ita_portal.views.page_not_found"

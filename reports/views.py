@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from assessments import selectors as assessment_selectors
 from assessments.models import Organization, Province
 from ita_portal.public_cache import cached_public
+from ita_portal.spreadsheet import spreadsheet_row
 from measures import selectors as measure_selectors
 from measures.models import ProgressRound
 from measures.views import Access
@@ -205,9 +206,11 @@ def open_data_csv(request, slug, fy):
     rows = [("measures", row) for row in data["measures"]]
     rows += [(doc, row) for doc, doc_rows in data["results"].items() for row in doc_rows]
     for doc, row in rows:
-        writer.writerow([slug, fy, doc, row.get("no", ""), row["title"], " | ".join(row.get("steps", [])),
-                         " | ".join(row.get("responsible", [])), row.get("period", ""), row.get("output", ""),
-                         row.get("outcome", ""), row.get("status", ""), row.get("percent", "")])
+        # Titles and texts are typed by staff: a leading = + - @ must not run as a formula in Excel.
+        writer.writerow(spreadsheet_row([
+            slug, fy, doc, row.get("no", ""), row["title"], " | ".join(row.get("steps", [])),
+            " | ".join(row.get("responsible", [])), row.get("period", ""), row.get("output", ""),
+            row.get("outcome", ""), row.get("status", ""), row.get("percent", "")]))
     response = HttpResponse(buffer.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{slug}-{fy}.csv"'
     return response

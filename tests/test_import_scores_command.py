@@ -1,11 +1,12 @@
 """`manage.py import_scores FILE`: all or nothing, with row-numbered Thai errors."""
 
+import csv
 import io
 from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from assessments import score_io
 from assessments.models import AuditEvent, IndicatorScore, ItemScore, ToolScore
@@ -193,3 +194,50 @@ def test_an_xlsx_zip_bomb_is_refused_before_it_is_unpacked(db, tmp_path):
     assert path.stat().st_size < 1024 * 1024
     _, err = rejected(path)
     assert "ใหญ่เกินกำหนด" in err
+
+
+DANGEROUS_STARTS = ["=", "+", "-", "@", "\t", "\r", "\n"]
+
+
+@pytest.mark.parametrize("start", DANGEROUS_STARTS)
+def test_the_csv_export_quotes_text_a_spreadsheet_would_run_and_import_reads_it_back(start):
+    text = f"{start}HYPERLINK(\"https://evil.example\")"
+    rows = [list(score_io.COLUMNS), [text, "2568", "level", "", "0", text], ["x", "2568", "overall", "", "0", "-1.5"]]
+    data = score_io.rows_to_csv(rows)
+    cells = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    assert cells[1][0] == cells[1][5] == "'" + text
+    assert cells[2][5] == "-1.5"  # a number stays a number
+    assert [r for _, r in score_io.read_table(data)] == [
+        {"org": text.strip(), "fiscal_year": "2568", "scope": "level", "code": "", "part": "0", "value": text.strip()},
+        {"org": "x", "fiscal_year": "2568", "scope": "overall", "code": "", "part": "0", "value": "-1.5"},
+    ]
+
+
+@pytest.mark.parametrize("start", DANGEROUS_STARTS)
+def test_the_xlsx_export_writes_such_text_as_text_never_as_a_formula(start):
+    text = f"{start}SUM(1+1)*cmd|' /C calc'!A0"
+    rows = [list(score_io.COLUMNS), [text, "2568", "level", "", "0", text], ["x", "2568", "overall", "", "0", -1.5]]
+    data = score_io.rows_to_xlsx(rows)
+    sheet = load_workbook(io.BytesIO(data)).worksheets[0]
+    guarded, plain, number = sheet["A2"], sheet["C2"], sheet["F3"]
+    assert (guarded.data_type, guarded.quotePrefix) == ("s", True)
+    assert guarded.value == text.replace("\r", "\n")  # XML reads a carriage return back as a line feed
+    assert (plain.data_type, plain.quotePrefix, plain.value) == ("s", False, "level")
+    assert (number.data_type, number.value) == ("n", -1.5)
+    assert [r["org"] for _, r in score_io.read_table(data)] == [text.strip(), "x"]
+
+
+def test_export_then_import_round_trips_a_body_whose_slug_starts_with_a_minus(db, tmp_path):
+    body = make_body("-test-minus")
+    add_indicator_year(body, 2567, "88.50")
+    before = snapshot()[:3]
+    for ending in ("csv", "xlsx"):
+        out, again = tmp_path / f"minus.{ending}", tmp_path / f"again.{ending}"
+        call_command("export_scores", "-o", str(out), f"--org={body.slug}", stdout=io.StringIO())
+        records = score_io.read_table(out.read_bytes())
+        assert {r["org"] for _, r in records} == {"-test-minus"} and len(records) == 10
+        run(out)
+        assert snapshot()[:3] == before
+        call_command("export_scores", "-o", str(again), f"--org={body.slug}", stdout=io.StringIO())
+        assert score_io.read_table(again.read_bytes()) == records
+    assert b"'-test-minus," in (tmp_path / "minus.csv").read_bytes()

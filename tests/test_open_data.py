@@ -3,7 +3,11 @@
 import csv
 import io
 
-from .conftest import login
+from assessments.models import Organization
+from ita_portal.thai import to_thai_digits
+from measures import services as measure_services
+
+from .conftest import ANGTHONG, build_plan, login, user
 
 
 def test_the_json_has_scores_documents_and_published_measures_and_results(client, db):
@@ -35,3 +39,30 @@ def test_the_csv_lists_published_measures_and_results(client, db):
     assert {r["doc"] for r in rows} == {"measures", "results-6m"}
     assert len([r for r in rows if r["doc"] == "measures"]) == 11
     assert rows[0]["title"] == "ยกระดับผลการประเมิน ITA ๒๕๖๘"
+
+
+DANGEROUS_TITLES = ['=HYPERLINK("https://evil.example","คลิก")', "+1+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0",
+                    "@SUM(1+1)*cmd|' /C calc'!A0", "\t=1+1 มาตรการที่เริ่มด้วยแท็บ", "\r=1+1 มาตรการที่เริ่มด้วย CR",
+                    "\n=1+1 มาตรการที่เริ่มด้วยการขึ้นบรรทัด"]
+
+
+def test_it_neutralises_cells_that_a_spreadsheet_would_run_as_formulas(client, db):
+    org = Organization.objects.get(slug=ANGTHONG)
+    plan = build_plan(org, 2570, measures=0)
+    editor, approver = user("angthong_editor"), user("angthong_approver")
+    for title in DANGEROUS_TITLES:
+        measure_services.measure_save(plan=plan, actor=editor, data={
+            "title": title, "steps": "=1+1\nขั้นที่สอง", "monitoring_rounds": [6, 12], "responsible_units": [],
+            "new_units": ["-กองคลัง"]})
+    for action, actor in (("submit", editor), ("approve", approver), ("publish", approver)):
+        measure_services.document_transition(plan=plan, actor=actor, action=action)
+    response = client.get(f"/data/orgs/{ANGTHONG}/2570.csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"), newline="")))
+    stored = [m.title for m in plan.measures.order_by("order")]  # a typed CR may be stored as a line feed
+    assert [t[1:] for t in stored] == [t[1:] for t in DANGEROUS_TITLES]
+    assert [r["title"] for r in rows] == ["'" + title for title in stored]
+    assert {r["steps"] for r in rows} == {"'=1+1 | ขั้นที่สอง"}
+    assert {r["responsible"] for r in rows} == {"'-กองคลัง"}
+    assert [r["no"] for r in rows] == [to_thai_digits(n) for n in range(1, len(DANGEROUS_TITLES) + 1)]
+    assert {r["fiscal_year"] for r in rows} == {"2570"}  # numbers are not quoted
+    assert client.get(f"/data/orgs/{ANGTHONG}/2570.json").json()["measures"][0]["title"] == stored[0]  # JSON as typed

@@ -35,3 +35,15 @@ def test_erasing_removes_what_identifies_the_person_and_keeps_published_document
     assert hashlib.sha256(response.content).hexdigest() == document.sha256
     response = client.post("/accounts/login/", {"username": "bokaeo_approver", "password": DEMO_PASSWORD})
     assert response.status_code == 200 and "_auth_user_id" not in client.session
+
+
+def test_the_export_is_json_so_a_name_that_looks_like_a_formula_is_kept_exactly_as_typed(client, db):
+    """JSON is never run as a spreadsheet; a guard quote here would change the person's data."""
+    login(client, "admin")
+    target = get_user_model().objects.get(username="bokaeo_approver")
+    target.first_name = '=HYPERLINK("https://evil.example","คลิก")'
+    target.save()
+    response = client.post("/admin/auth/user/", {"action": "export_personal_data", "_selected_action": [target.pk]})
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="personal-data.json"'
+    assert json.loads(response.content)[0]["user"]["first_name"] == target.first_name
