@@ -3,7 +3,7 @@
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from assessments.models import Organization
-from reports import services
+from reports import builders, services
 from reports.models import ReportSettings
 
 from .conftest import login
@@ -24,11 +24,13 @@ def test_an_editor_chooses_columns_and_signature_names(client, db):
     assert Organization.objects.get(slug="abt-dong-khwang").thai_numerals is False
     from measures.models import MeasurePlan
 
-    context = services.document_context(MeasurePlan.objects.get(org__slug="abt-dong-khwang", fiscal_year=2568),
-                                        "measures")
+    plan = MeasurePlan.objects.get(org__slug="abt-dong-khwang", fiscal_year=2568)
+    context = builders.build(plan, "measures")  # the next document built (a draft, a correction)
     assert context["columns"] == ["indicator", "budget"]
     assert context["signature"]["preparer"]["name"] == "นางสาวสมใจ ใจดี"
     assert context["fiscal_year_text"] == "2568"
+    # The published plan keeps the look and names it was approved with (published = approved).
+    assert services.document_context(plan, "measures")["columns"] != ["indicator", "budget"]
 
 
 def test_a_logo_must_really_be_an_image(client, db):

@@ -6,7 +6,7 @@ from django.db import transaction
 from assessments.models import Organization
 from measures import services as measure_services
 from measures.models import MeasurePlan
-from reports import render, services
+from reports import builders, render, services
 from reports.models import ReportSettings
 
 from .conftest import build_plan, user
@@ -19,10 +19,15 @@ SEED_DOCUMENTS = [
 ]
 
 
-def render_seed(slug, fy, doc):
+def render_seed(slug, fy, doc, *, as_built=False):
+    """A seed document as published (from its approval), or ``as_built`` from today's data and
+    settings, as the next version (a correction) would be."""
     plan = MeasurePlan.objects.select_related("org", "org__province").get(org__slug=slug, fiscal_year=fy)
     months = {"results-6m": 6, "results-12m": 12}.get(doc)
     progress_round = plan.rounds.get(months=months) if months else None
+    if as_built:
+        context = builders.build(plan, doc, progress_round)
+        return plan, context, render.render_pdf(context, draft=False)
     context, pdf = services.render_document(plan, doc, progress_round, draft=False)
     return plan, context, pdf
 
@@ -64,7 +69,7 @@ def test_thai_numerals_by_default_and_arabic_when_the_body_turns_them_off(db):
     text = pdf_text(pdf.data)
     assert "พ.ศ. ๒๕๖๘" in text and "หน้า ๑/" in text
     Organization.objects.filter(slug="abt-dong-khwang").update(thai_numerals=False)
-    _plan, _context, pdf = render_seed("abt-dong-khwang", 2568, "measures")
+    _plan, _context, pdf = render_seed("abt-dong-khwang", 2568, "measures", as_built=True)
     text = pdf_text(pdf.data)
     assert "พ.ศ. 2568" in text and "หน้า 1/" in text
 
@@ -80,7 +85,7 @@ def test_a_draft_is_watermarked(db):
 def test_the_body_chooses_the_optional_columns(db):
     org = Organization.objects.get(slug="abt-dong-khwang")
     ReportSettings.objects.filter(org=org).update(measure_columns=["budget"])
-    _plan, context, pdf = render_seed("abt-dong-khwang", 2568, "measures")
+    _plan, context, pdf = render_seed("abt-dong-khwang", 2568, "measures", as_built=True)
     text = pdf_text(pdf.data)
     assert "งบประมาณ" in text and "แนวทางปฏิบัติ" not in text and "การกำกับติดตาม" not in text
 
