@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test serve-prod worker lint lock audit check-system backup restore clean
+.PHONY: run test serve-prod worker lint lock audit check-system backup restore clean messages
 
 # Installs exactly the versions in requirements.lock (regenerate it with `make lock`).
 $(STAMP): pyproject.toml requirements.lock
@@ -51,6 +51,11 @@ worker: $(STAMP)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
+
+# Thai for Django's own messages: run after editing locale/th/LC_MESSAGES/django.po (needs
+# msgfmt, Debian package gettext) and commit the .mo with it; tests/test_locale.py checks the pair.
+messages:
+	msgfmt --check -o locale/th/LC_MESSAGES/django.mo locale/th/LC_MESSAGES/django.po
 
 # Database (as fixtures; SQLite or PostgreSQL) + media in one file under var/backups/.
 backup: $(STAMP)

@@ -6,6 +6,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from ita_portal import params
+
 from . import score_io, selectors, services
 from .forms import OrganizationSearchForm, ScoreExportForm, ScoreImportForm
 from .models import Organization
@@ -21,7 +23,7 @@ def home(request):
             q=form.cleaned_data["q"], province_id=getattr(form.cleaned_data["province"], "pk", None),
             district=form.cleaned_data["district"],
         )
-        page = Paginator(bodies, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = Paginator(bodies, PAGE_SIZE).get_page(params.text(request.GET, "page"))
     return render(request, "assessments/home.html", {"form": form, "page": page})
 
 

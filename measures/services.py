@@ -2,6 +2,7 @@
 checked, and audited in the same transaction. Views call these and nothing else writes."""
 
 import datetime
+import os
 import unicodedata
 from pathlib import PurePosixPath, PureWindowsPath
 
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from assessments.models import Assessment, Membership, OrgUnit
 from assessments.services import audit
+from ita_portal import fiscal_years
 from ita_portal.text import clean_fields, clean_text, length_errors
 from ita_portal.thai import format_date
 
@@ -86,6 +88,8 @@ def _require_no_round_in_review(plan):
 
 @transaction.atomic
 def plan_create(*, org, fiscal_year: int, actor) -> MeasurePlan:
+    if fiscal_year not in fiscal_years.plan_years():
+        raise ServiceError(_("ปีงบประมาณ %(fy)s ไม่มีเกณฑ์การประเมินที่ใช้จัดทำแผนได้") % {"fy": fiscal_year})
     if MeasurePlan.objects.filter(org=org, fiscal_year=fiscal_year).exists():
         raise ServiceError(_("มีแผนของปีงบประมาณนี้อยู่แล้ว"))
     based_on = Assessment.objects.filter(org=org, framework__fiscal_year=fiscal_year - 1).first()
@@ -315,7 +319,11 @@ def clean_filename(name: str) -> str:
     base = PureWindowsPath(PurePosixPath(name or "").name).name
     base = unicodedata.normalize("NFC", base)
     base = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C").strip(" .")
-    return base[:200] or "file"
+    if len(base) > 200:  # shortened before its extension, which stays
+        stem, suffix = os.path.splitext(base)
+        suffix = suffix[:9]
+        base = stem[:200 - len(suffix)].rstrip(" .") + suffix
+    return base or "file"
 
 
 @transaction.atomic

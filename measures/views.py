@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assessments import selectors as assessment_selectors
-from assessments.models import Framework, Organization, Province
-from ita_portal import public_cache
+from assessments.models import Organization, Province
+from ita_portal import fiscal_years, params, public_cache
 from ita_portal.thai import fiscal_year_of
 
 from . import checks, selectors, services, suggestions
@@ -109,6 +109,7 @@ def dashboard(request):
     roles = assessment_selectors.request_roles(request)
     if not (roles.scopes or roles.approver_of or request.user.is_superuser):
         raise PermissionDenied(_("หน้านี้สำหรับผู้กำกับดูแลพื้นที่และผู้บริหารของหน่วยงาน"))
+    filters = _dashboard_filters(request)  # a bad value is a 400 before anything is looked up
     # The page is kept per person and session until any body of their area changes
     # (every audited write bumps its province's version); the superuser's is not cached.
     key = None
@@ -119,7 +120,7 @@ def dashboard(request):
         html = cache.get(key)
         if html is not None:
             return HttpResponse(html)
-    response = _dashboard(request, roles)
+    response = _dashboard(request, roles, **filters)
     if key is not None and response.status_code == 200:
         cache.set(key, response.content, settings.DASHBOARD_CACHE_SECONDS)
     return response
@@ -129,20 +130,23 @@ def _has_messages(request) -> bool:
     return "messages" in request.COOKIES or "_messages" in request.session
 
 
-def _dashboard(request, roles):
+def _dashboard_filters(request):
+    """The filters as given. An odd value (a year without plans, an unknown sort) falls back to
+    the default; a NUL byte or an overlong value is a 400 (ita_portal/params.py)."""
+    fiscal_year = params.text(request.GET, "fy").strip()
+    return {"fiscal_year": int(fiscal_year) if fiscal_year.isascii() and fiscal_year.isdigit() else None,
+            "district": params.text(request.GET, "district"), "status": params.text(request.GET, "status"),
+            "sort": params.text(request.GET, "sort", "name"), "page": params.text(request.GET, "page")}
+
+
+def _dashboard(request, roles, *, fiscal_year, district, status, sort, page):
     today = timezone.localdate()
     orgs = selectors.dashboard_orgs(request.user, roles)
     # Plan years follow the frameworks on record (a plan for N+1 answers year N's result).
-    years = sorted({fy + 1 for fy in Framework.objects.values_list("fiscal_year", flat=True)}
-                   | {fiscal_year_of(today)}, reverse=True)
-    try:
-        fiscal_year = int(request.GET.get("fy") or 0)
-    except ValueError:
-        fiscal_year = 0
+    years = sorted({fy + 1 for fy in fiscal_years.framework_years()} | {fiscal_year_of(today)}, reverse=True)
     if fiscal_year not in years:
         fiscal_year = _latest_plan_year(orgs) or fiscal_year_of(today)
-    district = request.GET.get("district", "").strip()
-    status = request.GET.get("status", "")
+    district = district.strip()
     if district:
         orgs = orgs.filter(district=district)
     rows = selectors.dashboard_rows(orgs, fiscal_year, today)
@@ -152,9 +156,8 @@ def _dashboard(request, roles):
         rows = [r for r in rows if not r.plan_status]
     elif status == "late":
         rows = [r for r in rows if r.days_late]
-    sort = request.GET.get("sort", "name")
     selectors.sort_rows(rows, sort)
-    page = Paginator(rows, DASHBOARD_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(rows, DASHBOARD_PAGE).get_page(page)
     districts = selectors.area_districts(request.user, roles)
     context = {"rows": page.object_list, "page": page, "total": len(rows), "years": years,
                "fiscal_year": fiscal_year, "district": district, "status": status,
@@ -311,7 +314,7 @@ def measure_edit(request, slug, fy, pk=None):
     access = Access(request, slug)
     access.require_edit()
     plan = _plan_or_404(access, fy)
-    measure = _measure_or_404(plan, pk) if pk else None
+    measure = _measure_or_404(plan, pk) if pk is not None else None  # measures/0/ is a 404, not a new one
     try:
         services.require_measures_open(plan)
     except services.ServiceError as error:
@@ -327,7 +330,8 @@ def measure_edit(request, slug, fy, pk=None):
             data = dict(form.cleaned_data)
             try:
                 saved = services.measure_save(plan=plan, actor=request.user, data=data, measure=measure,
-                                              expected_version=data.pop("version"))
+                                              expected_version=data.pop("version"),
+                                              create_token=data.pop("create_token"))
             except services.ServiceError as error:
                 form.add_error(None, " ".join(error.messages))
                 status = 409 if isinstance(error, services.ConcurrentEdit) else 400
@@ -492,7 +496,8 @@ def evidence_add(request, slug, fy, months, pk):
     if form.is_valid():
         try:
             services.evidence_add(progress_round=progress_round, measure=measure, actor=request.user,
-                                  url=form.cleaned_data.get("url") or "", upload=form.cleaned_data.get("file"))
+                                  url=form.cleaned_data.get("url") or "", upload=form.cleaned_data.get("file"),
+                                  create_token=form.cleaned_data["create_token"])
         except services.ServiceError as error:
             _service_errors(request, error)
         else:

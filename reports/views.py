@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from assessments import selectors as assessment_selectors
 from assessments.models import Organization, Province
+from ita_portal import params
 from ita_portal.public_cache import cached_public
 from ita_portal.spreadsheet import spreadsheet_row
 from measures import selectors as measure_selectors
@@ -282,7 +283,7 @@ def _republish_access(request, province):
 @login_required
 @require_POST
 def republish(request):
-    province = get_object_or_404(Province, pk=request.POST.get("province") or 0)
+    province = get_object_or_404(Province, pk=params.integer(request.POST, "province", 0))
     _republish_access(request, province)
     job = services.republish_request(province=province, actor=request.user)
     return redirect("republish-job", job.pk)

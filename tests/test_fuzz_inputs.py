@@ -1,6 +1,10 @@
-"""Property-based tests (hypothesis): every form and the score import, driven with random
-and hostile values, answer with a clear message or a correct save, never a 500, and never
-leave anything half-saved. Run with --hypothesis-show-statistics to see the case counts."""
+"""Property-based tests (hypothesis): every form, every query string a page reads, and the
+score import, driven with random and hostile values, answer with a clear message (a Thai 4xx
+page) or a correct save, never a 500, and never leave anything half-saved. Run with
+--hypothesis-show-statistics to see the case counts."""
+
+import re
+from urllib.parse import urlsplit
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -10,7 +14,7 @@ from assessments import score_io, services
 from assessments.models import Assessment, IndicatorScore
 from measures.models import Comment, Measure, MeasurePlan, ProgressEntry
 
-from .conftest import login
+from .conftest import ANGTHONG, login
 
 HOSTILE = [
     "\u0e31\u0e48\u0e49\u0e4c",  # Thai combining marks with nothing to sit on
@@ -25,6 +29,26 @@ SETTINGS = settings(max_examples=60, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 OK = {200, 302, 400, 409}
 PLAN = "/app/orgs/thesaban-mueang-ang-thong/2569"
+# Query-string values: hostile text, numbers of any size and sign, and values the pages use.
+query_value = st.one_of(hostile, st.integers(min_value=-10**30, max_value=10**30).map(str), st.sampled_from([
+    "last", "0", "-1", "1.5", "1e3", "2569", "2570", "2500", "2569\x00", "๒๕๖๙", "เมืองอ่างทอง", "draft", "approved",
+    "late", "none", "name", "-name", "district", "-late", "r6", "--", ANGTHONG, "csv", "xlsx"]))
+GET_OK = {200, 302, 400, 404}
+THAI = re.compile("[\u0e00-\u0e7f]")
+
+
+def assert_answered(response, allowed=frozenset(GET_OK)):
+    """An allowed status; an error page is the portal's Thai one, not Django's bare English page."""
+    assert response.status_code in allowed
+    if 400 <= response.status_code < 500:
+        assert THAI.search(response.content.decode()), response.content[:200]
+
+
+def as_user(client, username):
+    if username is None:
+        client.logout()
+    else:
+        login(client, username)
 
 
 @pytest.fixture
@@ -81,6 +105,60 @@ def test_the_analysis_form(editor, summary, recommendations, note, version):
 def test_the_public_search(client, db, q, province, district, page):
     response = client.get("/", {"q": q, "province": province, "district": district, "page": page})
     assert response.status_code in {200, 400}
+
+
+@SETTINGS
+@given(username=st.sampled_from([None, "angthong_editor"]),
+       query=st.dictionaries(st.sampled_from(["q", "province", "district", "page"]), query_value, max_size=4))
+def test_the_home_search_query_string(client, db, username, query):
+    as_user(client, username)
+    assert_answered(client.get("/", query), {200, 400})
+
+
+@SETTINGS
+@given(username=st.sampled_from(["sup_angthong", "sup_nakhonratchasima", "angthong_approver", "admin"]),
+       query=st.dictionaries(st.sampled_from(["fy", "district", "status", "sort", "page"]), query_value, max_size=5))
+def test_the_dashboard_query_string(client, db, username, query):
+    as_user(client, username)
+    assert_answered(client.get("/app/dashboard/", query), {200, 400})
+
+
+@SETTINGS
+@given(username=st.sampled_from(["angthong_editor", "angthong_approver", "sup_angthong", "admin"]),
+       query=st.dictionaries(st.sampled_from(["org", "format"]), query_value, max_size=2))
+def test_the_score_export_query_string(client, db, username, query):
+    as_user(client, username)
+    assert_answered(client.get("/app/scores/export/", query), {200, 400, 404})
+
+
+@SETTINGS
+@given(username=st.sampled_from([None, "angthong_editor"]), next_=query_value)
+def test_the_sign_in_page_next_parameter(client, db, username, next_):
+    as_user(client, username)
+    response = client.get("/accounts/login/", {"next": next_})
+    assert_answered(response, {200, 302, 400})
+    if response.status_code == 302:  # to this site only
+        location = response["Location"]
+        assert urlsplit(location).netloc in ("", "testserver") and not location.startswith(("//", "/\\"))
+
+
+PAGES = [(None, "/"), (None, f"/orgs/{ANGTHONG}/"), (None, f"/orgs/{ANGTHONG}/2568/"),
+         (None, "/data/orgs/abt-bo-kaeo/2568.json"), (None, "/orgs/abt-bo-kaeo/2568/measures.pdf"),
+         ("angthong_editor", "/app/"), ("angthong_editor", f"{PLAN}/plan/"), ("angthong_editor", f"{PLAN}/rounds/6/"),
+         ("sup_angthong", "/app/dashboard/")]
+
+
+@SETTINGS
+@given(page=st.sampled_from(PAGES),
+       query=st.dictionaries(st.one_of(st.sampled_from(HOSTILE), st.text(max_size=20)), query_value, max_size=4))
+def test_any_query_string_on_any_page(client, db, page, query):
+    """Pages ignore what they do not read, and a cached public page is not served for it."""
+    username, path = page
+    as_user(client, username)
+    response = client.get(path, query)
+    if response.streaming:
+        b"".join(response.streaming_content)  # consuming it closes the file
+    assert_answered(response, {200, 400})
 
 
 @SETTINGS

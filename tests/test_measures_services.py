@@ -183,3 +183,12 @@ def test_a_plan_for_a_body_without_results_still_works(db):
     plan = services.plan_create(org=body, fiscal_year=2570, actor=user("admin"))
     assert plan.based_on is None
     assert services.findings_for(plan)[0].message == "ยังไม่มีมาตรการในแผน"
+
+
+def test_it_refuses_a_plan_for_a_year_without_a_framework(db):
+    from assessments.models import Organization
+    from measures import services as measure_services
+
+    org = Organization.objects.get(slug="thesaban-mueang-ang-thong")
+    with pytest.raises(measure_services.ServiceError, match="ปีงบประมาณ 2500"):
+        measure_services.plan_create(org=org, fiscal_year=2500, actor=user("angthong_editor"))

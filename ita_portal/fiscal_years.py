@@ -1,0 +1,83 @@
+"""The fiscal years the portal has pages for: the year of every framework on record and the
+year after it (a plan for year N+1 answers year N's result), and the current fiscal year (the
+staff home links to its plans even before its framework is loaded). The <fy:...> URL
+converter answers 404 for any other year, so no page, plan or download exists for FY 2500.
+
+The years are kept in each process. A change to any framework (admin, loader, restore) stores
+a new token in the shared cache; a process that sees another token reads the years again.
+In the steady state a request costs one cache read and no query. A missing token (the cache
+was cleared or evicted it) keeps the years this process has and puts its token back."""
+
+import uuid
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
+
+from .thai import fiscal_year_of
+
+TOKEN_KEY = "fiscal-years:token"
+
+_known = None  # (token, framework years, plan years) of this process
+
+
+def framework_years() -> frozenset[int]:
+    """The fiscal years of the frameworks on record."""
+    return _current()[1]
+
+
+def plan_years() -> frozenset[int]:
+    """The fiscal years with pages: every framework year, the year after it, and this year."""
+    return _current()[2] | {fiscal_year_of(_today())}
+
+
+def _today():
+    return timezone.localdate()
+
+
+def _current():
+    global _known
+    token = cache.get(TOKEN_KEY)
+    known = _known
+    if known is not None and token in (None, known[0]):
+        if token is None:
+            cache.add(TOKEN_KEY, known[0], None)
+        return known
+    if token is None:
+        token = uuid.uuid4().hex
+        cache.add(TOKEN_KEY, token, None)
+        token = cache.get(TOKEN_KEY, token)  # another process may have stored one first
+    _known = _load(token)
+    return _known
+
+
+def _load(token):
+    from assessments.models import Framework
+
+    years = frozenset(Framework.objects.values_list("fiscal_year", flat=True))
+    return token, years, years | {year + 1 for year in years}
+
+
+def changed() -> None:
+    """A framework was added, changed or removed: every process reads the years again."""
+    global _known
+    _known = None
+    cache.set(TOKEN_KEY, uuid.uuid4().hex, None)
+
+
+def _committed() -> None:
+    changed()  # others may have read the years between the change and the commit
+    _current()  # this process reads them now rather than during its next request
+
+
+def _framework_changed(sender, **kwargs):
+    changed()  # at once: this transaction (and a test) sees its own change
+    transaction.on_commit(_committed)
+
+
+def connect() -> None:
+    from assessments.models import Framework
+
+    post_save.connect(_framework_changed, sender=Framework, dispatch_uid="fiscal-years-save")
+    post_delete.connect(_framework_changed, sender=Framework, dispatch_uid="fiscal-years-delete")
