@@ -214,3 +214,50 @@ def test_the_score_import_with_random_bytes(db, data):
         services.scores_import_file(data=data, filename="x.csv")
     except score_io.ImportRejected:
         pass
+
+
+# Every limited field of the documents' forms at and beyond its limit: at the limit the save
+# goes through; past it the form answers 400 with the Thai limit message and nothing changes.
+MEASURE_TEXT = ["title", "guideline", "analysis", "steps", "period_text", "target"]
+ENTRY_TEXT = ["done_text", "output", "outcome", "problems", "remarks"]
+around_the_limit = st.integers(min_value=-2, max_value=50)
+thai_letter = st.sampled_from(["ก", "ำ", "ไ", "x", "่"])
+
+
+@SETTINGS
+@given(field=st.sampled_from(MEASURE_TEXT), over=around_the_limit, letter=thai_letter)
+def test_the_measure_form_at_and_beyond_each_limit(editor, field, over, letter):
+    from measures.models import MEASURE_LIMITS
+
+    limit = MEASURE_LIMITS[field]
+    value = "ก" + letter * (limit + over - 1)
+    data = {"title": "มาตรการ", "steps": "ขั้นที่หนึ่ง", "new_units": "กองคลัง", "version": "", field: value}
+    before = Measure.objects.count()
+    response = editor.post(f"{PLAN}/measures/new/", data)
+    if len(value) > limit:
+        assert response.status_code == 400 and Measure.objects.count() == before
+        assert f"เกินกำหนด {limit} ตัวอักษร" in response.content.decode()
+    else:
+        assert response.status_code in (302, 400)  # 400 only for other reasons (e.g. blank steps)
+        assert "เกินกำหนด" not in response.content.decode()
+
+
+@SETTINGS
+@given(field=st.sampled_from(ENTRY_TEXT), over=around_the_limit, letter=thai_letter)
+def test_the_progress_entry_form_at_and_beyond_each_limit(editor, field, over, letter):
+    from measures.models import ENTRY_LIMITS
+
+    plan = MeasurePlan.objects.get(org__slug="thesaban-mueang-ang-thong", fiscal_year=2569)
+    measure = plan.measures.order_by("order").first()
+    limit = ENTRY_LIMITS[field]
+    value = "ก" + letter * (limit + over - 1)
+    entry = ProgressEntry.objects.filter(round__plan=plan, round__months=6, measure=measure).first()
+    response = editor.post(f"{PLAN}/rounds/6/measures/{measure.pk}/", {
+        "state": "in_progress", "percent": "10", field: value, "version": entry.version if entry else 0})
+    stored = ProgressEntry.objects.filter(round__plan=plan, round__months=6, measure=measure).first()
+    if len(value) > limit:
+        assert response.status_code == 400 and "เกินกำหนด" in response.content.decode()
+        assert getattr(stored, field, "") != value
+    else:
+        assert response.status_code in (302, 400)
+        assert "เกินกำหนด" not in response.content.decode()
