@@ -7,6 +7,8 @@ from django.db import connection
 from django.db.models import Prefetch, Q
 from django.db.models.functions import Collate
 
+from ita_portal import fiscal_years
+
 from . import scoring
 from .models import (
     Assessment,
@@ -33,13 +35,26 @@ ABBREVIATIONS = {
 }
 
 
+_catalogues: dict[int, tuple[str, Framework]] = {}  # framework id -> (frameworks' token, framework)
+
+
 def frameworks_with_catalogue(framework_ids) -> dict[int, Framework]:
-    """Frameworks with their tools, indicators, groups and items: five queries."""
-    indicators = Indicator.objects.prefetch_related("groups", "items")
-    frameworks = Framework.objects.filter(pk__in=set(framework_ids)).prefetch_related(
-        "tools", Prefetch("indicators", queryset=indicators)
-    )
-    return {fw.pk: fw for fw in frameworks}
+    """Frameworks with their tools, indicators, groups and items: five queries, or none when
+    this process holds them already (kept until any framework changes; read-only objects)."""
+    token = fiscal_years.token()
+    wanted = set(framework_ids)
+    found = {pk: kept[1] for pk in wanted if (kept := _catalogues.get(pk)) and kept[0] == token}
+    if missing := wanted - found.keys():
+        indicators = Indicator.objects.prefetch_related("groups", "items")
+        for fw in Framework.objects.filter(pk__in=missing).prefetch_related(
+                "tools", Prefetch("indicators", queryset=indicators)):
+            _catalogues[fw.pk] = (token, fw)
+            found[fw.pk] = fw
+    return found
+
+
+def forget_catalogues() -> None:
+    _catalogues.clear()
 
 
 def published_scores(assessments) -> dict[int, scoring.PublishedScores]:

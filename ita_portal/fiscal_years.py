@@ -1,9 +1,10 @@
-"""The fiscal years the portal has pages for: the year of every framework on record and the
+"""The frameworks' token, and the fiscal years the portal has pages for: the year of every framework on record and the
 year after it (a plan for year N+1 answers year N's result), and the current fiscal year (the
 staff home links to its plans even before its framework is loaded). The <fy:...> URL
 converter answers 404 for any other year, so no page, plan or download exists for FY 2500.
 
-The years are kept in each process. A change to any framework (admin, loader, restore) stores
+The years are kept in each process. A change to any framework or its catalogue (tools,
+indicators, groups, items; admin, loader, restore) stores
 a new token in the shared cache; a process that sees another token reads the years again.
 In the steady state a request costs one cache read and no query. A missing token (the cache
 was cleared or evicted it) keeps the years this process has and puts its token back."""
@@ -76,8 +77,21 @@ def _framework_changed(sender, **kwargs):
     transaction.on_commit(_committed)
 
 
-def connect() -> None:
-    from assessments.models import Framework
+def token() -> str:
+    """Changes whenever any framework, tool, indicator, group or item changes: a key for
+    whatever a process keeps of the frameworks (assessments.selectors keeps the catalogues)."""
+    return _current()[0]
 
-    post_save.connect(_framework_changed, sender=Framework, dispatch_uid="fiscal-years-save")
-    post_delete.connect(_framework_changed, sender=Framework, dispatch_uid="fiscal-years-delete")
+
+def forget() -> None:
+    """Drop what this process keeps (tests: a rolled-back change must not linger)."""
+    global _known
+    _known = None
+
+
+def connect() -> None:
+    from assessments.models import Framework, Indicator, Item, ItemGroup, Tool
+
+    for model in (Framework, Tool, Indicator, ItemGroup, Item):
+        post_save.connect(_framework_changed, sender=model, dispatch_uid=f"fiscal-years-save-{model.__name__}")
+        post_delete.connect(_framework_changed, sender=model, dispatch_uid=f"fiscal-years-delete-{model.__name__}")

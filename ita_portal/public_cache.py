@@ -13,6 +13,7 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.utils import timezone
 
 KEPT_HEADERS = ("Content-Disposition", "ETag", "Last-Modified", "Cache-Control", "Access-Control-Allow-Origin",
                 "X-Accel-Redirect", "X-Sendfile")
@@ -152,3 +153,23 @@ def cached_public(view):
         return response
 
     return wrapper
+
+
+def kept_for_person(request, build, *, seconds: int, slugs=(), province_ids=()):
+    """A signed-in person's page, kept per person and session until anything of the bodies
+    (``slugs``) or provinces it shows changes: every audited write bumps those versions, an
+    admin change bumps them all. Not kept for the superuser, for anything but GET, or while
+    a message waits to be shown. ``build()`` makes the response on a miss."""
+    if (not seconds or request.method != "GET" or request.user.is_superuser or "messages" in request.COOKIES
+            or "_messages" in request.session):
+        return build()
+    version = area_version(province_ids, slugs)
+    key = (f"person:{request.user.pk}:{request.session.session_key}:{version}:{timezone.localdate().isoformat()}:"
+           f"{request.get_full_path()}")
+    html = cache.get(key)
+    if html is not None:
+        return HttpResponse(html)
+    response = build()
+    if response.status_code == 200:
+        cache.set(key, response.content, seconds)
+    return response

@@ -160,6 +160,8 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", 
 PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 300)
 # A supervisor's dashboard page is kept until any body of their area changes (at most this).
 DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 600)
+# An editor's plan page likewise, until anything of the body changes (0: off).
+PLAN_PAGE_CACHE_SECONDS = env_int("PLAN_PAGE_CACHE_SECONDS", 600)
 
 # Background work (django-tasks; the same API as Django 6's django.tasks). The database
 # backend needs no other service: run workers with `manage.py db_worker` (make worker).

@@ -21,6 +21,7 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # the cache would never be invalidated); tests/test_public_cache.py turns it on.
 PUBLIC_CACHE_SECONDS = 0
 DASHBOARD_CACHE_SECONDS = 0
+PLAN_PAGE_CACHE_SECONDS = 0
 
 # On SQLite the test database is a file, as in `make run` (not shared-cache memory, whose
 # table locks behave differently): the concurrency tests use real threads against it.

@@ -7,10 +7,9 @@ bind a form -> call a service -> redirect.
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -112,22 +111,11 @@ def dashboard(request):
     filters = _dashboard_filters(request)  # a bad value is a 400 before anything is looked up
     # The page is kept per person and session until any body of their area changes
     # (every audited write bumps its province's version); the superuser's is not cached.
-    key = None
-    if settings.DASHBOARD_CACHE_SECONDS and not request.user.is_superuser and not _has_messages(request):
-        slugs = Organization.objects.filter(pk__in=roles.approver_of).values_list("slug", flat=True)
-        version = public_cache.area_version({p for p, _d in roles.scopes}, slugs)
-        key = f"dash:{request.user.pk}:{request.session.session_key}:{version}:{request.get_full_path()}"
-        html = cache.get(key)
-        if html is not None:
-            return HttpResponse(html)
-    response = _dashboard(request, roles, **filters)
-    if key is not None and response.status_code == 200:
-        cache.set(key, response.content, settings.DASHBOARD_CACHE_SECONDS)
-    return response
-
-
-def _has_messages(request) -> bool:
-    return "messages" in request.COOKIES or "_messages" in request.session
+    slugs = Organization.objects.filter(pk__in=roles.approver_of).values_list("slug", flat=True) \
+        if settings.DASHBOARD_CACHE_SECONDS else ()
+    return public_cache.kept_for_person(request, lambda: _dashboard(request, roles, **filters),
+                                        seconds=settings.DASHBOARD_CACHE_SECONDS, slugs=slugs,
+                                        province_ids={p for p, _d in roles.scopes})
 
 
 def _dashboard_filters(request):
@@ -174,6 +162,12 @@ def _dashboard(request, roles, *, fiscal_year, district, status, sort, page):
 @login_required
 def plan_detail(request, slug, fy):
     access = Access(request, slug)
+    # The editor's busiest page, kept per person until anything of the body changes.
+    return public_cache.kept_for_person(request, lambda: _plan_detail(request, access, fy),
+                                        seconds=settings.PLAN_PAGE_CACHE_SECONDS, slugs=[access.org.slug])
+
+
+def _plan_detail(request, access, fy):
     plan = selectors.load_plan(access.org, fy)
     if plan is None:
         return render(request, "measures/plan_missing.html", {

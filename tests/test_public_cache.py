@@ -57,6 +57,7 @@ def test_a_supervisors_dashboard_is_kept_until_their_area_changes(client, db, se
                                                                   django_capture_on_commit_callbacks):
     settings.DASHBOARD_CACHE_SECONDS = 600
     login(client, "sup_nakhonphanom")
+    queries(client, "/app/dashboard/?fy=2567")  # what each process keeps (fiscal years) is loaded
     first, page = queries(client, "/app/dashboard/?fy=2568")
     again, _ = queries(client, "/app/dashboard/?fy=2568")
     assert again < first and again <= 4  # session, user, roles: no dashboard queries
@@ -89,3 +90,36 @@ def test_an_admin_rename_refreshes_the_cached_public_pages_at_once(client, db, d
     assert response.status_code == 302
     count, page = queries(client, f"/orgs/{org.slug}/")
     assert count > 0 and "(ชื่อใหม่)" in page.content.decode()
+
+
+def test_it_keeps_an_editors_plan_page_until_the_body_changes(client, db, settings,
+                                                               django_capture_on_commit_callbacks):
+    from measures import services
+    from measures.models import MeasurePlan
+
+    from .conftest import user
+
+    settings.PLAN_PAGE_CACHE_SECONDS = 600
+    url = "/app/orgs/thesaban-mueang-ang-thong/2569/plan/"
+    login(client, "angthong_editor")
+    first, _ = queries(client, url)
+    again, page = queries(client, url)
+    assert again < first and again <= 8  # session, user, body, roles: not the plan
+    plan = MeasurePlan.objects.get(org__slug="thesaban-mueang-ang-thong", fiscal_year=2569)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.comment_add(plan=plan, actor=user("sup_angthong"), text="ความเห็นใหม่ของผู้กำกับ")
+    after, page = queries(client, url)
+    assert after > 8 and "ความเห็นใหม่ของผู้กำกับ" in page.content.decode()  # built again
+    login(client, "angthong_approver")
+    _count, theirs = queries(client, url)
+    assert 'name="action" value="submit"' not in theirs.content.decode()  # never another person's page
+
+
+def test_it_never_keeps_a_page_with_a_message_waiting(client, db, settings):
+    settings.PLAN_PAGE_CACHE_SECONDS = 600
+    login(client, "angthong_editor")
+    url = "/app/orgs/thesaban-mueang-ang-thong/2569/plan/"
+    client.post("/app/orgs/thesaban-mueang-ang-thong/2569/plan/duplicate/")  # leaves a message
+    shown = client.get(url).content.decode()
+    assert "alert" in shown
+    assert queries(client, url)[0] > 8  # built again, without the message
