@@ -6,6 +6,11 @@ Needs the demo data (`make run` or `manage.py setup_demo`). Builds the 30-measur
 transaction that is rolled back, so the database is left as it was. Prints the median
 seconds per document, pages, and seconds per page; also times a published PDF download
 through the Django test client (it must not render).
+
+Then one measure whose long cells each hold 1k, 4k or 16k characters of Thai sentences (the
+title 500; steps as one step), in the plan's measures document and the 12-month results, built
+as the builders build them (the forms no longer accept such text, older data may hold it):
+rendering time must grow linearly with the text, and the 16k measure must render in under 2 s.
 """
 
 import argparse
@@ -29,7 +34,11 @@ from django.test import Client  # noqa: E402
 
 from measures import services as measure_services  # noqa: E402
 from measures.models import MeasurePlan  # noqa: E402
-from reports import services  # noqa: E402
+from reports import builders, render, services  # noqa: E402
+
+SENTENCE = "องค์การบริหารส่วนตำบลดำเนินการตามมาตรการส่งเสริมคุณธรรมและความโปร่งใส "
+LONG_SIZES = [("1k", 1_000), ("4k", 4_000), ("16k", 16_000), ("16k (no spaces)", 16_000)]
+LONG_BUDGET_SECONDS = 2.0
 
 
 def timed(runs, plan, doc, progress_round=None):
@@ -58,6 +67,57 @@ def thirty_measure_plan():
     return plan, round12
 
 
+def thai_text(length, spaces=True):
+    sentence = SENTENCE if spaces else SENTENCE.replace(" ", "")
+    return (sentence * (length // len(sentence) + 1))[:length].strip()
+
+
+def long_measure_contexts(length, spaces=True):
+    """The Ang Thong plan's measures document and 12-month results with one measure, every long
+    cell of it ``length`` characters long."""
+    plan = MeasurePlan.objects.select_related("org", "org__province").get(
+        org__slug="thesaban-mueang-ang-thong", fiscal_year=2569)
+    text, title = thai_text(length, spaces), thai_text(min(length, 500), spaces)
+    measures = builders.build_measures(plan)
+    measures["rows"] = [{**measures["rows"][0], "title": title, "steps": [text], "guideline": text,
+                         "analysis": text, "target": text}]
+    results = builders.build_results(plan.rounds.get(months=12))
+    results["rows"] = [{**results["rows"][0], "title": title, "steps": [text], "done": text, "output": text,
+                        "outcome": text, "problems": text, "remarks": text}]
+    return measures, results
+
+
+def timed_context(runs, context):
+    seconds, pages = [], 0
+    for _ in range(runs):
+        started = time.perf_counter()
+        pages = render.render_pdf(context, draft=False).pages
+        seconds.append(time.perf_counter() - started)
+    return statistics.median(seconds), pages
+
+
+def long_text_rows(runs):
+    rows = []
+    for name, length in LONG_SIZES:
+        measures, results = long_measure_contexts(length, spaces="no spaces" not in name)
+        rows.append((name, *timed_context(runs, measures), *timed_context(runs, results)))
+    return rows
+
+
+def print_long_text(rows, runs):
+    print()
+    print(f"{'one measure, chars per long cell':<32} {'measures':>9} {'pages':>6}   {'results-12m':>11} {'pages':>6}"
+          f"   ({runs} runs each, median s)")
+    for name, m_seconds, m_pages, r_seconds, r_pages in rows:
+        print(f"{name:<32} {m_seconds:>9.3f} {m_pages:>6}   {r_seconds:>11.3f} {r_pages:>6}")
+    times = {name: (m, r) for name, m, _mp, r, _rp in rows}
+    growth = [times["16k"][k] / times["4k"][k] for k in (0, 1)]
+    print(f"4k -> 16k: x{growth[0]:.1f} (measures), x{growth[1]:.1f} (results); linear is about x4, quadratic x16")
+    worst = max(times["16k"][0], times["16k (no spaces)"][0])
+    verdict = "PASS" if worst < LONG_BUDGET_SECONDS else "FAIL"
+    print(f"16k measure: {worst:.3f} s (< {LONG_BUDGET_SECONDS:.0f} s) {verdict}")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
@@ -82,6 +142,7 @@ def main():
     for name, median, pages in rows:
         print(f"{name:<26} {median:>9.3f} {pages:>6} {median / pages:>7.3f}")
     print(f"{'published PDF download':<26} {statistics.median(downloads):>9.4f}   (median of 50, no rendering)")
+    print_long_text(long_text_rows(runs), runs)
 
 
 if __name__ == "__main__":

@@ -167,6 +167,10 @@ PLAN_PAGE_CACHE_SECONDS = env_int("PLAN_PAGE_CACHE_SECONDS", 600)
 # backend needs no other service: run workers with `manage.py db_worker` (make worker).
 TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
+# A PDF render that runs longer than this is stopped with reports.render.RenderTimeout (well
+# inside gunicorn's 60 s worker timeout); 0 turns the limit off. See reports/render.py.
+RENDER_TIMEOUT_SECONDS = env_int("RENDER_TIMEOUT_SECONDS", 20)
+
 # Score files larger than this are refused before they are parsed.
 SCORE_IMPORT_MAX_BYTES = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024

@@ -7,8 +7,10 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from assessments.services import audit
+from measures import services as measure_services
 from measures.models import Transition
 
 from . import builders, render
@@ -94,9 +96,17 @@ def _store(*, org, fiscal_year, doc, context, actor) -> PublishedDocument:
 
 def publish_from_workflow(*, plan, progress_round, actor):
     """The measures workflow's publish hook: the plan publishes its measures and analysis,
-    a 6- or 12-month round its results report."""
+    a 6- or 12-month round its results report. A render past its time budget undoes the whole
+    publish (the document stays approved) and tells the approver to try again."""
     for doc in builders.workflow_docs(plan, progress_round):
-        report_publish(plan=plan, doc=doc, actor=actor, progress_round=progress_round)
+        try:
+            report_publish(plan=plan, doc=doc, actor=actor, progress_round=progress_round)
+        except render.RenderTimeout:
+            log.error("publishing %s %s of plan %s ran past the render time budget", doc,
+                      getattr(progress_round, "months", ""), plan.pk)
+            raise measure_services.ServiceError(_(
+                "สร้างไฟล์ “%(doc)s” ไม่เสร็จภายในเวลาที่กำหนด จึงยังไม่ได้เผยแพร่ เอกสารยังอยู่ในสถานะเห็นชอบแล้ว "
+                "กรุณากดเผยแพร่อีกครั้งภายหลัง หากยังไม่สำเร็จ กรุณาแจ้งผู้ดูแลระบบ") % {"doc": Doc(doc).label}) from None
 
 
 class ConcurrentEdit(Exception):

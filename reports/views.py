@@ -246,7 +246,11 @@ def preview(request, slug, fy, doc):
 @login_required
 def preview_pdf(request, slug, fy, doc):
     access, plan, progress_round = _preview_objects(request, slug, fy, _doc_or_404(doc))
-    _context, pdf = services.render_document(plan, doc, progress_round, draft=_is_draft(plan, progress_round))
+    try:
+        _context, pdf = services.render_document(plan, doc, progress_round, draft=_is_draft(plan, progress_round))
+    except report_render.RenderTimeout:
+        return render(request, "reports/render_timeout.html", {"access": access, "org": access.org, "plan": plan,
+                                                               "doc_title": Doc(doc).label}, status=503)
     response = HttpResponse(pdf.data, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="draft-{doc}-{fy}.pdf"'
     return response

@@ -1,13 +1,20 @@
-"""The four documents as PDFs: content, fonts, Thai numerals, layout, sandboxing."""
+"""The four documents as PDFs: content, fonts, Thai numerals, layout, sandboxing, rendering time."""
+
+import signal
+import threading
+import time
+import unicodedata
 
 import pytest
 from django.db import transaction
+from pythainlp.tokenize import word_tokenize
 
 from assessments.models import Organization
 from measures import services as measure_services
 from measures.models import MeasurePlan
 from reports import builders, render, services
 from reports.models import ReportSettings
+from reports.templatetags.report_text import text_blocks
 
 from .conftest import build_plan, user
 from .pdfs import contains_in_order, pdf_fonts, pdf_text, skeleton
@@ -199,3 +206,108 @@ def test_the_logo_address_answers_only_with_the_image_bytes_handed_to_the_render
     svg = b"<svg onload=alert(1)>"
     with pytest.raises(render.BlockedFetch):
         render.url_fetcher(render.logo_url(svg), logo=svg)
+
+
+SENTENCE = "องค์การบริหารส่วนตำบลดำเนินการตามมาตรการส่งเสริมคุณธรรมและความโปร่งใส "
+
+
+def thai_text(length, spaces=True):
+    sentence = SENTENCE if spaces else SENTENCE.replace(" ", "")
+    return (sentence * (length // len(sentence) + 1))[:length].strip()
+
+
+def long_measure_context(length, spaces=True):
+    """The Ang Thong measures document with one measure whose long cells hold ``length``
+    characters each (older data may hold such text; the forms accept 2,000 at most)."""
+    plan = MeasurePlan.objects.select_related("org", "org__province").get(
+        org__slug="thesaban-mueang-ang-thong", fiscal_year=2569)
+    context = builders.build_measures(plan)
+    text = thai_text(length, spaces)
+    context["rows"] = [{**context["rows"][0], "title": thai_text(min(length, 500), spaces), "steps": [text],
+                        "guideline": text, "analysis": text, "target": text}]
+    return context
+
+
+def _splits_no_cluster(pieces):
+    for piece in pieces:
+        assert piece and unicodedata.category(piece[0])[0] != "M" and piece[0] not in render.NOT_FIRST, piece[:5]
+        assert piece[-1] not in render.NOT_LAST, piece[-5:]
+
+
+def test_it_cuts_only_long_text_and_only_where_a_line_can_end():
+    assert render.text_pieces("สั้น ๆ\nสองบรรทัด", 1000) == ["สั้น ๆ\nสองบรรทัด"]
+    sentences = thai_text(5000)
+    pieces = render.text_pieces(sentences, 1000)
+    assert all(len(p) <= 1000 for p in pieces) and len(pieces) >= 5
+    assert " ".join(pieces) == sentences  # cut at spaces, the space stands for the end of the block
+    lines = "\n".join(thai_text(180) + ("\n" if k % 3 == 2 else "") for k in range(20))
+    pieces = render.text_pieces(lines, 1000)
+    assert len(pieces) > 1 and "\n".join(pieces) == lines  # cut at line breaks, blank lines kept
+    assert not any(p.endswith("\n") for p in pieces)
+    run = thai_text(5000, spaces=False)
+    pieces = render.text_pieces(run, 1000)
+    assert all(len(p) <= 1000 for p in pieces) and "".join(pieces) == run
+    _splits_no_cluster(pieces)
+    ends, end = set(), 0
+    for word in word_tokenize(run, engine="newmm"):
+        end += len(word)
+        ends.add(end)
+    cuts = [sum(len(p) for p in pieces[:k]) for k in range(1, len(pieces))]
+    assert set(cuts) <= ends, [run[c - 6:c + 6] for c in cuts if c not in ends]  # between two words
+
+
+def test_it_keeps_the_typeset_html_of_text_that_fits_and_escapes_the_pieces_of_long_text(db):
+    assert text_blocks("<b>มาตรการ</b>") == "<b>มาตรการ</b>"  # as it was: the template escapes it
+    html = text_blocks("<b>" + thai_text(3000))
+    assert html.count('<span class="piece">') >= 3 and "&lt;b&gt;" in html and "<b>" not in html
+    for slug, fy, doc in SEED_DOCUMENTS:  # no seed text is that long: every seed prints as before
+        plan = MeasurePlan.objects.select_related("org", "org__province").get(org__slug=slug, fiscal_year=fy)
+        months = {"results-6m": 6, "results-12m": 12}.get(doc)
+        context = builders.build(plan, doc, plan.rounds.get(months=months) if months else None)
+        assert 'class="piece"' not in render.render_html(context, draft=False, for_pdf=True)
+
+
+def test_it_renders_a_measure_of_16000_characters_a_cell_in_seconds(db):
+    context = long_measure_context(16_000)
+    started = time.perf_counter()
+    pdf = render.render_pdf(context, draft=False)
+    elapsed = time.perf_counter() - started
+    # About 1 s; 7 to 8 s when the time grew with the square of a paragraph's length (the
+    # 12-month results with such a measure: over 60 s).
+    assert elapsed < 4, f"{elapsed:.1f} s"
+    text = skeleton(pdf_text(pdf.data))
+    assert pdf.pages > 20 and contains_in_order(skeleton(context["rows"][0]["analysis"][-300:]), text)
+
+
+def test_it_stops_a_render_that_runs_past_its_time_budget_and_restores_the_alarm(db, settings):
+    settings.RENDER_TIMEOUT_SECONDS = 0.05
+    context = long_measure_context(16_000)
+    handler = signal.getsignal(signal.SIGALRM)
+    started = time.perf_counter()
+    with pytest.raises(render.RenderTimeout):
+        render.render_pdf(context, draft=False)
+    assert time.perf_counter() - started < 1  # stopped, not left to run its second or so
+    assert signal.getsignal(signal.SIGALRM) is handler
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    settings.RENDER_TIMEOUT_SECONDS = 20
+    assert render.render_pdf(long_measure_context(1_000), draft=False).pages >= 1  # the renderer still works
+
+
+def test_it_reports_a_render_past_its_budget_outside_the_main_thread_once_it_ends(db, settings):
+    """Signals reach only the main thread: elsewhere (runserver) the render is not stopped, but
+    it does not return a PDF that took longer than allowed."""
+    settings.RENDER_TIMEOUT_SECONDS = 0.05
+    context = long_measure_context(2_000)
+    handler = signal.getsignal(signal.SIGALRM)
+    raised = []
+
+    def run():
+        try:
+            render.render_pdf(context, draft=False)
+        except render.RenderTimeout as exc:
+            raised.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(60)
+    assert raised and signal.getsignal(signal.SIGALRM) is handler

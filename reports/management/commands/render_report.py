@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from assessments.models import Organization
 from measures.models import MeasurePlan, ProgressRound
-from reports import services
+from reports import render, services
 from reports.models import ROUND_DOCS, Doc, PublishedDocument
 
 DOC_ROUNDS = {doc: months for months, doc in ROUND_DOCS.items()}
@@ -47,7 +47,10 @@ class Command(BaseCommand):
         document = progress_round or plan
         draft = document.status not in ("approved", "published")
         started = time.perf_counter()
-        _context, pdf = services.render_document(plan, doc, progress_round, draft=draft)
+        try:
+            _context, pdf = services.render_document(plan, doc, progress_round, draft=draft)
+        except render.RenderTimeout:
+            raise CommandError("สร้างเอกสารไม่เสร็จภายในเวลาที่กำหนด (RENDER_TIMEOUT_SECONDS)") from None
         path.write_bytes(pdf.data)
         state = "ร่าง" if draft else "ฉบับจริง"
         self.stdout.write(f"{path}: {pdf.pages} หน้า, {len(pdf.data):,} ไบต์, {state}, "
