@@ -1,8 +1,9 @@
-"""Measure plans (the o27 document), progress rounds (the o28 reports) and their review.
+"""Measure plans (the measures document), progress rounds (its 6- and 12-month results
+reports) and their review.
 
 A plan belongs to a body and fiscal year N+1 and is based on the body's year-N
 assessment. Each plan and each of its rounds is a document with its own review state;
-the allowed transitions live in measures/workflow.py.
+the allowed transitions are ``TRANSITIONS`` in measures/services.py.
 """
 
 import datetime
