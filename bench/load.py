@@ -120,7 +120,7 @@ def targets(base):
         ("PDF download", f"/orgs/{org.slug}/{document.fiscal_year}/{document.doc}.pdf", {}, ("ratio", 0.7)),
         (f"dashboard นครราชสีมา ({korat.organizations.count()} bodies)", "/app/dashboard/",
          {"WRK_COOKIE": boss.header}, ("p95", 300)),
-        ("editor plan page", f"{plan_url}/plan/", {"WRK_COOKIE": editor.header}, None),
+        ("editor plan page", f"{plan_url}/plan/", {"WRK_COOKIE": editor.header}, ("p95", 100)),
         ("progress save (POST)", f"{plan_url}/rounds/6/measures/{measure.pk}/",
          {"WRK_COOKIE": editor.header, "WRK_CSRF": editor.cookies["csrftoken"], "WRK_METHOD": "POST",
           "WRK_BODY": save}, ("p95", 200)),
