@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from ita_portal.admin_mixins import ReadOnlyAdminMixin
+from common.admin_mixins import ReadOnlyAdminMixin
 
 from .models import (
     Assessment,

@@ -6,4 +6,6 @@ class AssessmentsConfig(AppConfig):
     verbose_name = "การประเมิน ITA"
 
     def ready(self):
-        from . import signals  # noqa: F401  (admin actions -> audit log)
+        from . import fiscal_years  # signals: admin actions -> audit log
+
+        fiscal_years.connect()  # a framework change: every process reads the years again

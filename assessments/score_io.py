@@ -15,7 +15,7 @@ also read) or XLSX (first sheet). Columns, in any order (Thai header names work 
 
 ``indicator_alt`` is a second figure a document prints for the same indicator.
 Text a spreadsheet would run as a formula (= + - @ …) is written with a leading ' and read
-back without it (ita_portal/spreadsheet.py).
+back without it (common/spreadsheet.py).
 Parsing here reads and checks; writing is services.scores_import.
 """
 
@@ -27,8 +27,8 @@ from decimal import Decimal
 
 from django.conf import settings
 
-from ita_portal.spreadsheet import spreadsheet_row, spreadsheet_unquote, xlsx_row
-from ita_portal.thai import parse_decimal, to_arabic_digits
+from common.spreadsheet import spreadsheet_row, spreadsheet_unquote, xlsx_row
+from common.thai import parse_decimal, to_arabic_digits
 
 from .models import Assessment, Framework, Organization
 

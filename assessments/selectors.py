@@ -7,7 +7,7 @@ from django.db import connection
 from django.db.models import Prefetch, Q
 from django.db.models.functions import Collate
 
-from ita_portal import fiscal_years
+from assessments import fiscal_years
 
 from . import scoring
 from .models import (

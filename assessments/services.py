@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from ita_portal import public_cache
+from common import public_cache
 
 from . import score_io
 from .models import (

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from ita_portal import public_cache
+from common import public_cache
 
 from .models import AuditEvent
 
@@ -30,7 +30,7 @@ def record_admin_entries(entries) -> None:
 
 @receiver(post_save, sender=LogEntry)
 def audit_admin_action(sender, instance, created, raw=False, **kwargs):
-    """One admin action at a time (several deletions at once: see ita_portal.admin)."""
+    """One admin action at a time (several deletions at once: see ops.admin)."""
     if not created or raw:  # raw: loaddata (restore) brings its own audit rows
         return
     record_admin_entries([instance])

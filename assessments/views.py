@@ -6,7 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from ita_portal import params
+from common import params
 
 from . import score_io, selectors, services
 from .forms import OrganizationSearchForm, ScoreExportForm, ScoreImportForm

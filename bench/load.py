@@ -38,8 +38,8 @@ import django  # noqa: E402
 django.setup()
 
 from assessments.models import Province, SupervisorScope  # noqa: E402
-from ita_portal.scale import PASSWORD  # noqa: E402
 from measures.models import ProgressRound  # noqa: E402
+from ops.scale import PASSWORD  # noqa: E402
 from reports.models import PublishedDocument  # noqa: E402
 
 LUA = r"""

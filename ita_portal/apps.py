@@ -14,7 +14,4 @@ class ItaPortalConfig(AppConfig):
     def ready(self):
         from django.http import multipartparser
 
-        from . import fiscal_years
-
-        fiscal_years.connect()
         multipartparser.MAX_TOTAL_HEADER_SIZE = max(multipartparser.MAX_TOTAL_HEADER_SIZE, UPLOAD_PART_HEADER_BYTES)

@@ -1,10 +1,10 @@
 from django.urls import register_converter
 
-from . import fiscal_years
+from assessments import fiscal_years
 
 
 class FiscalYearConverter:
-    """A fiscal year in พ.ศ. that the portal has pages for (ita_portal/fiscal_years.py):
+    """A fiscal year in พ.ศ. that the portal has pages for (assessments/fiscal_years.py):
     any other year does not match, so the page is a 404."""
 
     regex = "2[56][0-9]{2}"

@@ -43,9 +43,11 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "simple_history",
     "ita_portal",
+    "common",
     "assessments",
     "measures",
     "reports",
+    "ops",
 ]
 
 MIDDLEWARE = [
@@ -53,7 +55,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     # Cached public pages for visitors without a session are answered here (public_cache.py).
-    "ita_portal.public_cache.PublicCacheMiddleware",
+    "common.public_cache.PublicCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -156,7 +158,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 REDIS_URL = env_str("REDIS_URL", "")
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
           if REDIS_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Anonymous public pages and downloads are cached this long at most (ita_portal/public_cache.py).
+# Anonymous public pages and downloads are cached this long at most (common/public_cache.py).
 PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 300)
 # A supervisor's dashboard page is kept until any body of their area changes (at most this).
 DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 600)

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from ita_portal.admin_mixins import ReadOnlyAdminMixin
+from common.admin_mixins import ReadOnlyAdminMixin
 
 from .models import Comment, Evidence, Measure, MeasurePlan, ProgressEntry, ProgressRound, Transition
 

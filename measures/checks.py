@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from ita_portal.thai import format_date
+from common.thai import format_date
 
 from .models import ProgressEntry
 

@@ -3,7 +3,7 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Indicator
-from ita_portal.thai import format_score
+from common.thai import format_score
 
 from .models import (
     COMMENT_LIMITS,

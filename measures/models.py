@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from assessments.models import Assessment, Indicator, Organization, OrgUnit
-from ita_portal.thai import ce_year, fiscal_month_end, fiscal_year_bounds
+from common.thai import ce_year, fiscal_month_end, fiscal_year_bounds
 
 
 class Status(models.TextChoices):

@@ -7,7 +7,7 @@ from django.db.models import Count, Q
 
 from assessments import selectors as assessment_selectors
 from assessments.models import Framework, Organization
-from ita_portal import thai
+from common import thai
 
 from .models import EDITABLE_STATUSES, Measure, MeasurePlan, ProgressEntry, ProgressRound, Status, Transition
 

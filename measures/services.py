@@ -11,11 +11,11 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessments import fiscal_years
 from assessments.models import Assessment, Membership, OrgUnit
 from assessments.services import audit
-from ita_portal import fiscal_years
-from ita_portal.text import clean_fields, clean_text, length_errors
-from ita_portal.thai import format_date
+from common.text import clean_fields, clean_text, length_errors
+from common.thai import format_date
 
 from . import checks
 from .models import (

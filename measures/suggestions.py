@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from assessments import selectors as assessment_selectors
-from ita_portal.thai import format_score
+from common.thai import format_score
 
 
 @dataclass

@@ -16,10 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from assessments import fiscal_years
 from assessments import selectors as assessment_selectors
 from assessments.models import Organization, Province
-from ita_portal import fiscal_years, params, public_cache
-from ita_portal.thai import fiscal_year_of
+from common import params, public_cache
+from common.thai import fiscal_year_of
 
 from . import checks, selectors, services, suggestions
 from .forms import AnalysisForm, CommentForm, DueDateForm, EntryForm, EvidenceForm, MeasureForm, TransitionForm
@@ -120,7 +121,7 @@ def dashboard(request):
 
 def _dashboard_filters(request):
     """The filters as given. An odd value (a year without plans, an unknown sort) falls back to
-    the default; a NUL byte or an overlong value is a 400 (ita_portal/params.py)."""
+    the default; a NUL byte or an overlong value is a 400 (common/params.py)."""
     fiscal_year = params.text(request.GET, "fy").strip()
     return {"fiscal_year": int(fiscal_year) if fiscal_year.isascii() and fiscal_year.isdigit() else None,
             "district": params.text(request.GET, "district"), "status": params.text(request.GET, "status"),

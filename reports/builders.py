@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from assessments.models import Membership
 from assessments.selectors import org_scorecards
-from ita_portal import thai
+from common import thai
 from measures import selectors as measure_selectors
 from measures.models import ProgressEntry, Transition
 

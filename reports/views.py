@@ -19,9 +19,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from assessments import selectors as assessment_selectors
 from assessments.models import Organization, Province
-from ita_portal import params
-from ita_portal.public_cache import cached_public
-from ita_portal.spreadsheet import spreadsheet_row
+from common import params
+from common.public_cache import cached_public
+from common.spreadsheet import spreadsheet_row
 from measures import selectors as measure_selectors
 from measures.models import ProgressRound
 from measures.views import Access

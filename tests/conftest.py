@@ -21,8 +21,8 @@ def _fresh_cache():
     """Each test starts with an empty cache (public pages are cached per body)."""
     from django.core.cache import cache
 
+    from assessments import fiscal_years
     from assessments.selectors import forget_catalogues
-    from ita_portal import fiscal_years
 
     cache.clear()
     fiscal_years.forget()  # a change rolled back with the last test must not linger in this process

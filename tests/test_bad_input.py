@@ -8,8 +8,8 @@ from urllib.parse import quote
 
 import pytest
 
+from assessments import fiscal_years
 from assessments.models import Province
-from ita_portal import fiscal_years
 from measures.models import Evidence, Measure, MeasurePlan
 from reports.models import RepublishJob
 
@@ -26,7 +26,7 @@ def is_thai(response):
 
 @pytest.fixture(autouse=True)
 def _in_fiscal_year_2569(monkeypatch):
-    """The current fiscal year always has pages (ita_portal/fiscal_years.py): fix it."""
+    """The current fiscal year always has pages (assessments/fiscal_years.py): fix it."""
     monkeypatch.setattr(fiscal_years, "_today", lambda: datetime.date(2025, 12, 1))
 
 

@@ -1,5 +1,5 @@
 """The fiscal years with pages: every framework year and the year after it, kept in each process
-and read again only after a framework changes (ita_portal/fiscal_years.py)."""
+and read again only after a framework changes (assessments/fiscal_years.py)."""
 
 import datetime
 
@@ -7,8 +7,8 @@ import pytest
 from django.core.cache import cache
 from django.urls import resolve
 
+from assessments import fiscal_years
 from assessments.models import Framework
-from ita_portal import fiscal_years
 
 from .conftest import ANGTHONG, login
 

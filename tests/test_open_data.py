@@ -4,7 +4,7 @@ import csv
 import io
 
 from assessments.models import Organization
-from ita_portal.thai import to_thai_digits
+from common.thai import to_thai_digits
 from measures import services as measure_services
 
 from .conftest import ANGTHONG, build_plan, login, user

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from ita_portal.spreadsheet import spreadsheet_row, spreadsheet_safe, spreadsheet_unquote
+from common.spreadsheet import spreadsheet_row, spreadsheet_safe, spreadsheet_unquote
 
 
 @pytest.mark.parametrize("text", ['=HYPERLINK("https://evil.example")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)",

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from ita_portal import thai
+from common import thai
 
 
 def test_it_formats_dates_in_buddhist_era_with_thai_months_and_digits():
@@ -48,7 +48,7 @@ def test_the_template_filters_use_the_same_module():
 
 
 def test_collation_keys_follow_thai_dictionary_order():
-    from ita_portal.thai import collation_keys
+    from common.thai import collation_keys
 
     keys = collation_keys(["ขาม", "ไก่ป่า", "กาล", "เกิด"])
     assert sorted(keys, key=keys.get) == ["กาล", "เกิด", "ไก่ป่า", "ขาม"]

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
-from .thai import fiscal_year_of
+from common.thai import fiscal_year_of
 
 TOKEN_KEY = "fiscal-years:token"
 

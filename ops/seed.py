@@ -8,9 +8,8 @@ import json
 from django.contrib.auth import get_user_model
 
 from assessments.models import Membership, Organization
-
-from . import selectors, services
-from .models import MeasurePlan, ProgressEntry, ProgressRound, Status
+from measures import selectors, services
+from measures.models import MeasurePlan, ProgressEntry, ProgressRound, Status
 
 # Seed 002's FY 2569 plan stays a draft so the demo editor has work to do.
 KEEP_AS_DRAFT = {"002"}

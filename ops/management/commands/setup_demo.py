@@ -15,7 +15,7 @@ from django.db import transaction
 from assessments import score_io, services
 from assessments.models import ItemGroup, Membership, Province, SupervisorScope
 from assessments.provinces import load_provinces
-from measures.seed import load_seed_measures
+from ops.seed import load_seed_measures
 from reports.models import ReportSettings
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"

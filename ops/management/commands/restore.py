@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from ita_portal.backup import RestoreError, restore
+from ops.backup import RestoreError, restore
 
 
 class Command(BaseCommand):

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from . import public_cache
+from common import public_cache
 
 EXCLUDE = ["contenttypes", "auth.permission", "sessions", "axes"]
 FORMAT = 1

@@ -1,8 +1,8 @@
-"""Template filters for Thai formatting; all logic lives in ita_portal.thai."""
+"""Template filters for Thai formatting; all logic lives in common.thai."""
 
 from django import template
 
-from ita_portal import thai
+from common import thai
 
 register = template.Library()
 

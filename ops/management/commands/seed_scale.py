@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from ita_portal import scale
+from ops import scale
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from ita_portal.backup import backup
+from ops.backup import backup
 
 
 class Command(BaseCommand):
