@@ -20,7 +20,6 @@ from .models import (
     Membership,
     Organization,
     Province,
-    SupervisorScope,
     ToolScore,
 )
 
@@ -201,42 +200,6 @@ def thai_order(*fields):
     if connection.vendor != "postgresql":
         return fields
     return [Collate(field, "th-TH-x-icu") for field in fields]
-
-
-@dataclass
-class UserRoles:
-    editor_of: set[int]
-    approver_of: set[int]
-    scopes: list[tuple[int, str]]  # (province id, district or "")
-
-    @property
-    def is_member(self) -> bool:
-        return bool(self.editor_of or self.approver_of)
-
-    def member_of(self, org_id: int) -> bool:
-        return org_id in self.editor_of or org_id in self.approver_of
-
-    def supervises(self, org: Organization) -> bool:
-        return any(p == org.province_id and (not d or d == org.district) for p, d in self.scopes)
-
-
-def user_roles(user) -> UserRoles:
-    """A user's roles: two queries (none for anonymous users)."""
-    if not user.is_authenticated:
-        return UserRoles(set(), set(), [])
-    editor_of, approver_of = set(), set()
-    for org_id, role in Membership.objects.filter(user=user).values_list("org_id", "role"):
-        (editor_of if role == Membership.Role.EDITOR else approver_of).add(org_id)
-    scopes = list(SupervisorScope.objects.filter(user=user).values_list("province_id", "district"))
-    return UserRoles(editor_of, approver_of, scopes)
-
-
-def request_roles(request) -> UserRoles:
-    """The roles of the request's user, queried once per request (views and templates share it)."""
-    cached = getattr(request, "_ita_roles", None)
-    if cached is None or cached[0] != request.user.pk:
-        cached = request._ita_roles = (request.user.pk, user_roles(request.user))
-    return cached[1]
 
 
 def user_memberships(user):

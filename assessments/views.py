@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -8,9 +7,8 @@ from django.utils.translation import gettext as _
 
 from common import params
 
-from . import score_io, selectors, services
+from . import access, score_io, selectors, services
 from .forms import OrganizationSearchForm, ScoreExportForm, ScoreImportForm
-from .models import Organization
 
 PAGE_SIZE = 50
 
@@ -29,10 +27,7 @@ def home(request):
 
 @login_required
 def scores_import(request):
-    roles = selectors.request_roles(request)
-    if not roles.editor_of and not request.user.is_superuser:
-        raise PermissionDenied(_("เฉพาะเจ้าหน้าที่ผู้จัดทำของหน่วยงานเท่านั้นที่นำเข้าคะแนนได้"))
-    allowed = None if request.user.is_superuser else roles.editor_of
+    allowed = access.require_score_editor(request)
     errors = []
     if request.method == "POST":
         form = ScoreImportForm(request.POST, request.FILES)
@@ -49,21 +44,15 @@ def scores_import(request):
                 return redirect("scores-import")
     else:
         form = ScoreImportForm()
-    export_form = ScoreExportForm(orgs=_exportable_orgs(request.user, roles))
+    export_form = ScoreExportForm(orgs=access.readable_orgs(request))
     return render(request, "app/scores_import.html", {
         "form": form, "errors": errors, "export_form": export_form, "columns": score_io.COLUMNS,
     }, status=400 if errors else 200)
 
 
-def _exportable_orgs(user, roles):
-    orgs = Organization.objects.order_by("name")
-    return orgs if user.is_superuser else orgs.filter(pk__in=roles.editor_of | roles.approver_of)
-
-
 @login_required
 def scores_export(request):
-    roles = selectors.request_roles(request)
-    form = ScoreExportForm(request.GET, orgs=_exportable_orgs(request.user, roles))
+    form = ScoreExportForm(request.GET, orgs=access.readable_orgs(request))
     if not form.is_valid():
         raise Http404(_("ไม่พบหน่วยงาน"))
     org = form.cleaned_data["org"]

@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from assessments.selectors import request_roles
+from assessments.access import request_roles
 
 
 def roles(request):

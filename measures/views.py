@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,52 +23,19 @@ from common import params, public_cache
 from common.thai import fiscal_year_of
 
 from . import checks, selectors, services, suggestions
+from .access import (
+    Access,
+    evidence_for_user,
+    measure_or_404,
+    plan_or_404,
+    request_roles,
+    require_area_overview,
+    round_or_404,
+)
 from .forms import AnalysisForm, CommentForm, DueDateForm, EntryForm, EvidenceForm, MeasureForm, TransitionForm
-from .models import Evidence, Measure, ProgressRound, Status
+from .models import Status
 
 DASHBOARD_PAGE = 50  # rows per page; sorting and filtering cover the whole area
-
-# ---------------------------------------------------------------- access
-
-
-class Access:
-    """The body a page is about, and what the signed-in user may do there."""
-
-    def __init__(self, request, slug):
-        self.user = request.user
-        self.org = get_object_or_404(Organization.objects.select_related("province"), slug=slug)
-        self.roles = assessment_selectors.request_roles(request)
-        self.can_view = (request.user.is_superuser or self.roles.member_of(self.org.pk)
-                         or self.roles.supervises(self.org))
-        if not self.can_view:
-            raise Http404(_("ไม่พบหน่วยงาน"))  # someone else's drafts do not exist for you
-        self.can_edit = self.org.pk in self.roles.editor_of
-        self.can_review = self.org.pk in self.roles.approver_of
-        self.can_comment = self.roles.supervises(self.org) or self.can_review
-
-    def require_edit(self):
-        if not self.can_edit:
-            raise PermissionDenied(_("เฉพาะเจ้าหน้าที่ผู้จัดทำของหน่วยงานเท่านั้นที่แก้ไขได้"))
-
-
-def _plan_or_404(access, fy):
-    plan = selectors.load_plan(access.org, fy)
-    if plan is None:
-        raise Http404(_("ยังไม่มีแผนมาตรการของปีงบประมาณนี้"))
-    return plan
-
-
-def _round_or_404(plan, months):
-    progress_round = get_object_or_404(ProgressRound, plan=plan, months=months)
-    progress_round.plan = plan  # already loaded, with its body
-    return progress_round
-
-
-def _measure_or_404(plan, pk):
-    measure = get_object_or_404(Measure, plan=plan, pk=pk)
-    measure.plan = plan
-    return measure
-
 
 def _plan_url(plan):
     return reverse("plan-detail", args=[plan.org.slug, plan.fiscal_year])
@@ -88,7 +55,7 @@ def _service_errors(request, error):
 
 @login_required
 def app_home(request):
-    roles = assessment_selectors.request_roles(request)
+    roles = request_roles(request)
     today = timezone.localdate()
     context = {"roles": roles, "memberships": list(assessment_selectors.user_memberships(request.user)),
                "current_fy": fiscal_year_of(today)}
@@ -106,9 +73,7 @@ def _latest_plan_year(orgs):
 
 @login_required
 def dashboard(request):
-    roles = assessment_selectors.request_roles(request)
-    if not (roles.scopes or roles.approver_of or request.user.is_superuser):
-        raise PermissionDenied(_("หน้านี้สำหรับผู้กำกับดูแลพื้นที่และผู้บริหารของหน่วยงาน"))
+    roles = require_area_overview(request)
     filters = _dashboard_filters(request)  # a bad value is a 400 before anything is looked up
     # The page is kept per person and session until any body of their area changes
     # (every audited write bumps its province's version); the superuser's is not cached.
@@ -209,7 +174,7 @@ def plan_create(request, slug, fy):
 def plan_duplicate(request, slug, fy):
     access = Access(request, slug)
     access.require_edit()
-    plan = _plan_or_404(access, fy)
+    plan = plan_or_404(access, fy)
     try:
         copied = services.plan_duplicate_previous(plan=plan, actor=request.user)
     except services.ServiceError as error:
@@ -222,7 +187,7 @@ def plan_duplicate(request, slug, fy):
 @login_required
 def plan_analysis(request, slug, fy):
     access = Access(request, slug)
-    plan = _plan_or_404(access, fy)
+    plan = plan_or_404(access, fy)
     scorecard = selectors.plan_scorecard(plan)
     keys = suggestions.note_keys(scorecard)
     notes = {n.key: n.text for n in plan.notes.all()}
@@ -254,7 +219,7 @@ def plan_analysis(request, slug, fy):
 @require_POST
 def plan_transition(request, slug, fy):
     access = Access(request, slug)
-    plan = _plan_or_404(access, fy)
+    plan = plan_or_404(access, fy)
     return _transition(request, access, plan, None, _plan_url(plan))
 
 
@@ -281,14 +246,13 @@ def _transition(request, access, plan, progress_round, next_url):
 @require_POST
 def comment_add(request, slug, fy):
     access = Access(request, slug)
-    if not access.can_comment:
-        raise PermissionDenied(_("เฉพาะผู้กำกับดูแลและผู้บริหารเท่านั้นที่แสดงความเห็นได้"))
-    plan = _plan_or_404(access, fy)
+    access.require_comment()
+    plan = plan_or_404(access, fy)
     form = CommentForm(request.POST)
     progress_round = None
     if form.is_valid():
         if form.cleaned_data["round"]:
-            progress_round = _round_or_404(plan, form.cleaned_data["round"])
+            progress_round = round_or_404(plan, form.cleaned_data["round"])
         try:
             services.comment_add(plan=plan, progress_round=progress_round, actor=request.user,
                                  text=form.cleaned_data["text"])
@@ -308,8 +272,8 @@ def comment_add(request, slug, fy):
 def measure_edit(request, slug, fy, pk=None):
     access = Access(request, slug)
     access.require_edit()
-    plan = _plan_or_404(access, fy)
-    measure = _measure_or_404(plan, pk) if pk is not None else None  # measures/0/ is a 404, not a new one
+    plan = plan_or_404(access, fy)
+    measure = measure_or_404(plan, pk) if pk is not None else None  # measures/0/ is a 404, not a new one
     try:
         services.require_measures_open(plan)
     except services.ServiceError as error:
@@ -346,8 +310,8 @@ def measure_edit(request, slug, fy, pk=None):
 def measure_delete(request, slug, fy, pk):
     access = Access(request, slug)
     access.require_edit()
-    plan = _plan_or_404(access, fy)
-    measure = _measure_or_404(plan, pk)
+    plan = plan_or_404(access, fy)
+    measure = measure_or_404(plan, pk)
     if request.method == "POST":
         try:
             services.measure_delete(measure=measure, actor=request.user)
@@ -365,8 +329,8 @@ def measure_delete(request, slug, fy, pk):
 def measure_move(request, slug, fy, pk):
     access = Access(request, slug)
     access.require_edit()
-    plan = _plan_or_404(access, fy)
-    measure = _measure_or_404(plan, pk)
+    plan = plan_or_404(access, fy)
+    measure = measure_or_404(plan, pk)
     try:
         services.measure_move(measure=measure, actor=request.user,
                               direction="up" if request.POST.get("direction") == "up" else "down")
@@ -378,8 +342,8 @@ def measure_move(request, slug, fy, pk):
 @login_required
 def measure_history(request, slug, fy, pk):
     access = Access(request, slug)
-    plan = _plan_or_404(access, fy)
-    measure = _measure_or_404(plan, pk)
+    plan = plan_or_404(access, fy)
+    measure = measure_or_404(plan, pk)
     changes = selectors.history_changes(selectors.measure_with_history(measure))
     entry_changes = selectors.history_changes(selectors.entry_history(measure))
     return render(request, "measures/measure_history.html", {
@@ -394,8 +358,8 @@ def measure_history(request, slug, fy, pk):
 @login_required
 def round_detail(request, slug, fy, months):
     access = Access(request, slug)
-    plan = _plan_or_404(access, fy)
-    progress_round = _round_or_404(plan, months)
+    plan = plan_or_404(access, fy)
+    progress_round = round_or_404(plan, months)
     measures = selectors.plan_measures(plan)
     entries = selectors.round_entries(progress_round)
     today = timezone.localdate()
@@ -411,7 +375,6 @@ def round_detail(request, slug, fy, months):
         "comments": list(progress_round.comments.select_related("author")),
         "comment_form": CommentForm(initial={"round": months}),
         "done_count": sum(1 for _m, e in rows if e and e.state == "done"),
-        "report_doc": f"results-{months}m" if months in (6, 12) else None,  # reports' document name
     })
 
 
@@ -420,8 +383,8 @@ def round_detail(request, slug, fy, months):
 def round_due(request, slug, fy, months):
     access = Access(request, slug)
     access.require_edit()
-    plan = _plan_or_404(access, fy)
-    progress_round = _round_or_404(plan, months)
+    plan = plan_or_404(access, fy)
+    progress_round = round_or_404(plan, months)
     form = DueDateForm(request.POST)
     if form.is_valid():
         try:
@@ -440,17 +403,17 @@ def round_due(request, slug, fy, months):
 @require_POST
 def round_transition(request, slug, fy, months):
     access = Access(request, slug)
-    plan = _plan_or_404(access, fy)
-    progress_round = _round_or_404(plan, months)
+    plan = plan_or_404(access, fy)
+    progress_round = round_or_404(plan, months)
     return _transition(request, access, plan, progress_round, _round_url(plan, months))
 
 
 @login_required
 def entry_edit(request, slug, fy, months, pk):
     access = Access(request, slug)
-    plan = _plan_or_404(access, fy)
-    progress_round = _round_or_404(plan, months)
-    measure = _measure_or_404(plan, pk)
+    plan = plan_or_404(access, fy)
+    progress_round = round_or_404(plan, months)
+    measure = measure_or_404(plan, pk)
     entry = progress_round.entries.filter(measure=measure).first()
     editable = access.can_edit and progress_round.is_editable
     status = 200
@@ -484,9 +447,9 @@ def entry_edit(request, slug, fy, months, pk):
 def evidence_add(request, slug, fy, months, pk):
     access = Access(request, slug)
     access.require_edit()
-    plan = _plan_or_404(access, fy)
-    progress_round = _round_or_404(plan, months)
-    measure = _measure_or_404(plan, pk)
+    plan = plan_or_404(access, fy)
+    progress_round = round_or_404(plan, months)
+    measure = measure_or_404(plan, pk)
     form = EvidenceForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -504,15 +467,9 @@ def evidence_add(request, slug, fy, months, pk):
     return redirect("entry-edit", slug, fy, months, pk)
 
 
-def _evidence_for_user(request, token):
-    evidence = get_object_or_404(Evidence.objects.select_related("entry__round__plan__org"), token=token)
-    access = Access(request, evidence.entry.round.plan.org.slug)
-    return access, evidence
-
-
 @login_required
 def evidence_download(request, token):
-    _access, evidence = _evidence_for_user(request, token)
+    _access, evidence = evidence_for_user(request, token)
     if not evidence.file:
         raise Http404
     response = FileResponse(evidence.file.open("rb"), content_type=evidence.content_type,
@@ -526,7 +483,7 @@ def evidence_download(request, token):
 @login_required
 @require_POST
 def evidence_delete(request, token):
-    access, evidence = _evidence_for_user(request, token)
+    access, evidence = evidence_for_user(request, token)
     access.require_edit()
     entry = evidence.entry
     try:

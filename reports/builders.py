@@ -11,16 +11,9 @@ from common import thai
 from measures import selectors as measure_selectors
 from measures.models import ProgressEntry, Transition
 
-from . import charts
-from .models import (
-    DEFAULT_MEASURE_COLUMNS,
-    DEFAULT_RESULT_COLUMNS,
-    MEASURE_COLUMNS,
-    RESULT_COLUMNS,
-    ROUND_DOCS,
-    Doc,
-    ReportSettings,
-)
+from . import charts, documents
+from .documents import DEFAULT_MEASURE_COLUMNS, DEFAULT_RESULT_COLUMNS, MEASURE_TABLE, RESULT_TABLE, Doc
+from .models import ReportSettings
 
 STATE_LABELS = dict(ProgressEntry.State.choices)
 
@@ -95,32 +88,14 @@ def _monitoring(rounds, numbers) -> str:
     return " / ".join(_("รอบ %(m)s เดือน") % {"m": numbers.text(m)} for m in rounds)
 
 
-def _columns(chosen, catalogue, default):
-    chosen = chosen if isinstance(chosen, list) else default
-    return [key for key, _label in catalogue if key in chosen]
-
-
-# Relative column widths; the chosen columns share the page width in these proportions.
-COLUMN_WEIGHTS = {
-    "no": 3, "indicator": 12, "title": 15, "guideline": 16, "analysis": 18, "steps": 23, "period": 10,
-    "responsible": 11, "monitoring": 9, "target": 12, "budget": 9, "done": 16, "output": 15, "outcome": 15,
-    "problems": 12, "remarks": 10, "status": 9, "percent": 6,
-}
-
-
-def _widths(columns) -> dict[str, str]:
-    total = sum(COLUMN_WEIGHTS[c] for c in columns)
-    return {c: f"{100 * COLUMN_WEIGHTS[c] / total:.1f}" for c in columns}
-
-
 def build_measures(plan) -> dict:
     org = plan.org
     numbers = Numbers(org.thai_numerals)
     settings_ = _settings(org)
     scorecard = measure_selectors.plan_scorecard(plan)
     context = _header(org, plan.fiscal_year, Doc.MEASURES, numbers, settings_, _approval(plan))
-    context["columns"] = _columns(settings_.measure_columns, MEASURE_COLUMNS, DEFAULT_MEASURE_COLUMNS)
-    context["widths"] = _widths(["no", "title", "steps", "responsible", *context["columns"]])
+    context["columns"] = documents.chosen_columns(settings_.measure_columns, MEASURE_TABLE, DEFAULT_MEASURE_COLUMNS)
+    context["widths"] = documents.widths(MEASURE_TABLE, ["no", "title", "steps", "responsible", *context["columns"]])
     context["based_on_text"] = numbers.text(scorecard.fiscal_year) if scorecard else ""
     rows = []
     for measure in measure_selectors.plan_measures(plan):
@@ -148,10 +123,10 @@ def build_results(progress_round) -> dict:
     org = plan.org
     numbers = Numbers(org.thai_numerals)
     settings_ = _settings(org)
-    context = _header(org, plan.fiscal_year, ROUND_DOCS[progress_round.months], numbers, settings_,
+    context = _header(org, plan.fiscal_year, documents.round_doc(progress_round.months), numbers, settings_,
                       _approval(plan, progress_round))
-    context["columns"] = _columns(settings_.result_columns, RESULT_COLUMNS, DEFAULT_RESULT_COLUMNS)
-    context["widths"] = _widths(["no", "title", "output", "outcome", *context["columns"]])
+    context["columns"] = documents.chosen_columns(settings_.result_columns, RESULT_TABLE, DEFAULT_RESULT_COLUMNS)
+    context["widths"] = documents.widths(RESULT_TABLE, ["no", "title", "output", "outcome", *context["columns"]])
     context["months_text"] = numbers.text(progress_round.months)
     context["period_text"] = f"{numbers.date(progress_round.period_start)} – {numbers.date(progress_round.period_end)}"
     entries = {e.measure_id: e for e in progress_round.entries.all()}
@@ -262,18 +237,11 @@ def _item_tables(framework, result, numbers):
     return tables
 
 
-def workflow_docs(plan, progress_round=None) -> list[str]:
-    """The documents one step of the workflow approves and publishes: a plan its measures
-    and (when it is based on a result) the analysis; a 6- or 12-month round its results report."""
-    if progress_round is None:
-        return [Doc.MEASURES, Doc.ANALYSIS] if plan.based_on_id else [Doc.MEASURES]
-    return [ROUND_DOCS[progress_round.months]] if progress_round.months in ROUND_DOCS else []
-
-
 def approval_documents(*, plan, progress_round, approval) -> dict:
     """The measures workflow's approval hook: the contexts of the documents as approved,
     kept in the approval's snapshot; publishing renders exactly these."""
-    return {"documents": {doc: build(plan, doc, progress_round) for doc in workflow_docs(plan, progress_round)}}
+    return {"documents": {doc: build(plan, doc, progress_round)
+                          for doc in documents.workflow_docs(plan, progress_round)}}
 
 
 def build(plan, doc, progress_round=None) -> dict:

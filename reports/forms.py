@@ -1,16 +1,19 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import MEASURE_COLUMNS, RESULT_COLUMNS, ReportSettings
+from .documents import MEASURE_TABLE, RESULT_TABLE, setting_choices
+from .models import ReportSettings
 
 LOGO_MAX_BYTES = 1024 * 1024
 LOGO_TYPES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
 
 
 class ReportSettingsForm(forms.ModelForm):
-    measure_columns = forms.MultipleChoiceField(label=_("คอลัมน์ที่แสดงในเอกสารมาตรการ"), choices=MEASURE_COLUMNS,
+    measure_columns = forms.MultipleChoiceField(label=_("คอลัมน์ที่แสดงในเอกสารมาตรการ"),
+                                                choices=setting_choices(MEASURE_TABLE),
                                                 widget=forms.CheckboxSelectMultiple, required=False)
-    result_columns = forms.MultipleChoiceField(label=_("คอลัมน์ที่แสดงในรายงานผลการดำเนินการ"), choices=RESULT_COLUMNS,
+    result_columns = forms.MultipleChoiceField(label=_("คอลัมน์ที่แสดงในรายงานผลการดำเนินการ"),
+                                               choices=setting_choices(RESULT_TABLE),
                                                widget=forms.CheckboxSelectMultiple, required=False)
     thai_numerals = forms.BooleanField(label=_("ใช้เลขไทยในเอกสาร"), required=False)
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -6,29 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Organization
 
+from .documents import DEFAULT_MEASURE_COLUMNS, DEFAULT_RESULT_COLUMNS, Doc
 
-class Doc(models.TextChoices):
-    ANALYSIS = "analysis", _("รายงานการวิเคราะห์ผลการประเมินคุณธรรมและความโปร่งใส")
-    MEASURES = "measures", _("มาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน")
-    RESULTS_6M = "results-6m", _("รายงานผลการดำเนินการตามมาตรการส่งเสริมคุณธรรมและความโปร่งใส รอบ 6 เดือน")
-    RESULTS_12M = "results-12m", _("รายงานผลการดำเนินการตามมาตรการส่งเสริมคุณธรรมและความโปร่งใส รอบ 12 เดือน")
-
-
-ROUND_DOCS = {6: Doc.RESULTS_6M, 12: Doc.RESULTS_12M}
-
-# Columns a body may switch on or off, per document (the rest always appear).
-MEASURE_COLUMNS = [
-    ("indicator", _("ตัวชี้วัด")), ("guideline", _("แนวทางปฏิบัติ")), ("analysis", _("ผลการวิเคราะห์")),
-    ("period", _("ช่วงระยะเวลา")), ("monitoring", _("การกำกับติดตาม")), ("target", _("เป้าหมาย")),
-    ("budget", _("งบประมาณ")),
-]
-DEFAULT_MEASURE_COLUMNS = ["indicator", "analysis", "period", "monitoring"]
-RESULT_COLUMNS = [
-    ("steps", _("รายละเอียดการดำเนินงาน (ขั้นตอน)")), ("responsible", _("ผู้รับผิดชอบ")), ("period", _("ระยะเวลา")),
-    ("done", _("ผลการดำเนินงาน")), ("problems", _("ปัญหา/อุปสรรค")), ("remarks", _("หมายเหตุ")),
-    ("status", _("สถานะ")), ("percent", _("ร้อยละ")),
-]
-DEFAULT_RESULT_COLUMNS = ["steps", "responsible", "period", "remarks", "status", "percent"]
+__all__ = ["Doc", "PublishedDocument", "ReportSettings", "RepublishJob"]
 
 
 def default_measure_columns():

@@ -23,9 +23,8 @@ from urllib.parse import unquote, urlparse
 from django.conf import settings
 from django.template.loader import render_to_string
 
-LANDSCAPE = {"measures", "results-6m", "results-12m"}
-TEMPLATES = {"analysis": "reports/analysis.html", "measures": "reports/measures.html",
-             "results-6m": "reports/results.html", "results-12m": "reports/results.html"}
+from . import documents
+
 LOGO_URL = "file:///ita-portal/logo/"  # + the logo's hash; answered from the bytes given to render_pdf
 IMAGE_TYPES = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 # The longest text laid out as one paragraph, in a table cell and in text as wide as the page
@@ -74,8 +73,10 @@ def asset_base(for_pdf: bool) -> str:
 
 def render_html(context: dict, *, draft: bool, for_pdf: bool, logo: bytes | None = None) -> str:
     doc = context["doc"]
-    return render_to_string(TEMPLATES[doc], {
-        **context, "draft": draft, "landscape": doc in LANDSCAPE, "asset": asset_base(for_pdf),
+    kind = documents.REGISTRY[doc]
+    return render_to_string(kind.template, {
+        **context, "table": documents.shown_columns(context) if kind.table else [],
+        "draft": draft, "landscape": kind.landscape, "asset": asset_base(for_pdf),
         "for_pdf": for_pdf, "logo": logo_url(logo) if for_pdf and logo else None,
     })
 

@@ -2,7 +2,10 @@
 
 from collections import defaultdict
 
-from .models import Doc, PublishedDocument
+from assessments import selectors as assessment_selectors
+
+from .documents import OPEN_DATA_FIELDS, ROUND_DOCS, Doc
+from .models import PublishedDocument
 
 
 def published_by_year(org, fiscal_year=None) -> dict[int, dict[str, list[PublishedDocument]]]:
@@ -31,3 +34,43 @@ def latest_snapshots(org, fiscal_year) -> dict[str, PublishedDocument]:
     for document in PublishedDocument.objects.filter(org=org, fiscal_year=fiscal_year).order_by("doc", "-version"):
         newest.setdefault(document.doc, document)
     return newest
+
+
+def open_data(org, fiscal_year, *, address) -> dict | None:
+    """A body-year's open data: published figures and documents only (None: nothing published).
+    ``address(doc, version)`` gives a published version's absolute address."""
+    card = assessment_selectors.org_scorecard(org, fiscal_year)
+    snapshots = latest_snapshots(org, fiscal_year)
+    if card is None and not snapshots:
+        return None
+    scores = None
+    if card is not None:
+        result = card.result
+        scores = {
+            "overall": _num(result.overall.value), "level": result.level,
+            "tools": {code: _num(f.value) for code, f in result.tool_totals.items()},
+            "indicators": {str(i.number): _num(result.indicator(i.number).value)
+                           for i in card.framework.indicators.all()},
+            "discrepancies": [{"what": d.label, "published": str(d.published), "other": str(d.other)}
+                              for d in result.discrepancies],
+        }
+    published = [{"doc": d.doc, "title": d.title, "version": d.version, "sha256": d.sha256,
+                  "published_at": d.published_at.isoformat(), "url": address(d.doc, d.version)}
+                 for d in snapshots.values()]
+    measures = snapshots.get(Doc.MEASURES)
+    results = {doc: snapshots[doc].snapshot["rows"] for doc in ROUND_DOCS.values() if doc in snapshots}
+    return {"org": {"slug": org.slug, "name": org.name, "kind": org.kind, "district": org.district,
+                    "province": org.province.name}, "fiscal_year": fiscal_year, "scores": scores,
+            "documents": published, "measures": measures.snapshot["rows"] if measures else [], "results": results}
+
+
+def open_data_rows(data):
+    """(doc, cells) per published measure row, the cells in OPEN_DATA_FIELDS order; lists joined with " | "."""
+    rows = [(Doc.MEASURES.value, row) for row in data["measures"]]
+    rows += [(doc, row) for doc, doc_rows in data["results"].items() for row in doc_rows]
+    for doc, row in rows:
+        yield doc, [" | ".join(v) if isinstance(v := row.get(name, ""), list) else v for name in OPEN_DATA_FIELDS]
+
+
+def _num(value):
+    return float(value) if value is not None else None

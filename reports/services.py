@@ -13,13 +13,10 @@ from assessments.services import audit
 from measures import services as measure_services
 from measures.models import Transition
 
-from . import builders, render
+from . import builders, documents, render
 from .models import Doc, PublishedDocument, ReportSettings, RepublishJob
 
 log = logging.getLogger(__name__)
-
-
-APPROVED_STATES = ("approved", "published")
 
 
 def approved_context(plan, doc, progress_round=None) -> dict | None:
@@ -32,7 +29,7 @@ def approved_context(plan, doc, progress_round=None) -> dict | None:
 def document_context(plan, doc, progress_round=None) -> dict:
     """What a document prints: once approved, exactly what was approved (never the live rows,
     which a revision may have changed since); before that, the current data."""
-    if (progress_round or plan).status in APPROVED_STATES:
+    if not documents.is_draft(plan, progress_round):
         context = approved_context(plan, doc, progress_round)
         if context is not None:
             return context
@@ -98,7 +95,7 @@ def publish_from_workflow(*, plan, progress_round, actor):
     """The measures workflow's publish hook: the plan publishes its measures and analysis,
     a 6- or 12-month round its results report. A render past its time budget undoes the whole
     publish (the document stays approved) and tells the approver to try again."""
-    for doc in builders.workflow_docs(plan, progress_round):
+    for doc in documents.workflow_docs(plan, progress_round):
         try:
             report_publish(plan=plan, doc=doc, actor=actor, progress_round=progress_round)
         except render.RenderTimeout:

@@ -5,10 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from assessments.models import Organization
 from measures.models import MeasurePlan, ProgressRound
-from reports import render, services
-from reports.models import ROUND_DOCS, Doc, PublishedDocument
-
-DOC_ROUNDS = {doc: months for months, doc in ROUND_DOCS.items()}
+from reports import documents, render, services
+from reports.models import Doc, PublishedDocument
 
 
 class Command(BaseCommand):
@@ -40,12 +38,12 @@ class Command(BaseCommand):
         if plan is None:
             raise CommandError(f"ไม่พบแผนมาตรการของ {org.name} ปี {fy}")
         progress_round = None
-        if doc in DOC_ROUNDS:
-            progress_round = ProgressRound.objects.filter(plan=plan, months=DOC_ROUNDS[doc]).first()
+        months = documents.kind_of(doc).months
+        if months:
+            progress_round = ProgressRound.objects.filter(plan=plan, months=months).first()
             if progress_round is None:
-                raise CommandError(f"ไม่พบรอบรายงาน {DOC_ROUNDS[doc]} เดือน")
-        document = progress_round or plan
-        draft = document.status not in ("approved", "published")
+                raise CommandError(f"ไม่พบรอบรายงาน {months} เดือน")
+        draft = documents.is_draft(plan, progress_round)
         started = time.perf_counter()
         try:
             _context, pdf = services.render_document(plan, doc, progress_round, draft=draft)

@@ -1,0 +1,147 @@
+"""The registry of documents and the catalogue of their table columns: the one place that says
+which documents exist, which progress round each reports, how each is printed, and which
+columns its table has. Builders, templates, rendering, publishing, the views, the commands
+and open data read it; adding a kind of document (or a column) touches this file, a builder
+and a template.
+
+Documents are keyed by ``Doc``, the value stored with every published version and used in the
+public addresses (/orgs/<slug>/<fy>/<doc>.pdf)."""
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Doc(models.TextChoices):
+    ANALYSIS = "analysis", _("รายงานการวิเคราะห์ผลการประเมินคุณธรรมและความโปร่งใส")
+    MEASURES = "measures", _("มาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน")
+    RESULTS_6M = "results-6m", _("รายงานผลการดำเนินการตามมาตรการส่งเสริมคุณธรรมและความโปร่งใส รอบ 6 เดือน")
+    RESULTS_12M = "results-12m", _("รายงานผลการดำเนินการตามมาตรการส่งเสริมคุณธรรมและความโปร่งใส รอบ 12 เดือน")
+
+
+APPROVED_STATES = ("approved", "published")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # the column's name: in the body's settings and in open data
+    label: str  # its header in the printed table
+    weight: int  # its share of the page width, against the other columns shown
+    cell: str  # how a cell prints: num | plain | text | title | lines | steps (see report_text.cell)
+    optional: bool = False  # a body may switch it off in its document settings
+    field: str = ""  # the row's key, when not ``key``
+    choice: str = ""  # its name in the settings form, when not ``label``
+
+    @property
+    def row_key(self) -> str:
+        return self.field or self.key
+
+    @property
+    def choice_label(self) -> str:
+        return self.choice or self.label
+
+
+MEASURE_TABLE = [
+    Column("no", _("ที่"), 3, "num"),
+    Column("indicator", _("ตัวชี้วัด"), 12, "lines", optional=True, field="indicators"),
+    Column("title", _("มาตรการ/โครงการ/กิจกรรม"), 15, "title"),
+    Column("guideline", _("แนวทางปฏิบัติ"), 16, "text", optional=True),
+    Column("analysis", _("ผลการวิเคราะห์"), 18, "text", optional=True),
+    Column("steps", _("ขั้นตอนหรือวิธีการปฏิบัติ"), 23, "steps"),
+    Column("period", _("ช่วงระยะเวลา"), 10, "plain", optional=True),
+    Column("responsible", _("ผู้รับผิดชอบ"), 11, "lines"),
+    Column("monitoring", _("การกำกับติดตาม"), 9, "plain", optional=True),
+    Column("target", _("เป้าหมาย"), 12, "text", optional=True),
+    Column("budget", _("งบประมาณ"), 9, "num", optional=True),
+]
+RESULT_TABLE = [
+    Column("no", _("ที่"), 3, "num"),
+    Column("title", _("มาตรการ/โครงการ/กิจกรรม"), 15, "title"),
+    Column("steps", _("รายละเอียดการดำเนินงาน (ขั้นตอน)"), 23, "steps", optional=True),
+    Column("responsible", _("ผู้รับผิดชอบ"), 11, "lines", optional=True),
+    Column("period", _("ระยะเวลา"), 10, "plain", optional=True),
+    Column("done", _("ผลการดำเนินงาน"), 16, "text", optional=True),
+    Column("output", _("ผลผลิต (output)"), 15, "text"),
+    Column("outcome", _("ผลลัพธ์ (outcome)"), 15, "text"),
+    Column("problems", _("ปัญหา/อุปสรรค"), 12, "text", optional=True),
+    Column("remarks", _("หมายเหตุ"), 10, "text", optional=True),
+    Column("status", _("สถานะ"), 9, "plain", optional=True),
+    Column("percent", "%", 6, "num", optional=True, choice=_("ร้อยละ")),
+]
+DEFAULT_MEASURE_COLUMNS = ["indicator", "analysis", "period", "monitoring"]
+DEFAULT_RESULT_COLUMNS = ["steps", "responsible", "period", "remarks", "status", "percent"]
+# Open data (CSV): one row per measure and document, these row keys in this order.
+OPEN_DATA_FIELDS = ["no", "title", "steps", "responsible", "period", "output", "outcome", "status", "percent"]
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    doc: str
+    template: str
+    landscape: bool
+    months: int | None = None  # the progress round it reports; None: one of the plan's documents
+    table: tuple = ()  # its columns, when it prints a table of measures
+    needs_result: bool = False  # printed only for a plan based on a year-N result
+
+    @property
+    def label(self) -> str:
+        return Doc(self.doc).label
+
+
+REGISTRY = {kind.doc: kind for kind in [
+    DocumentKind(Doc.ANALYSIS, "reports/analysis.html", landscape=False, needs_result=True),
+    DocumentKind(Doc.MEASURES, "reports/measures.html", landscape=True, table=tuple(MEASURE_TABLE)),
+    DocumentKind(Doc.RESULTS_6M, "reports/results.html", landscape=True, months=6, table=tuple(RESULT_TABLE)),
+    DocumentKind(Doc.RESULTS_12M, "reports/results.html", landscape=True, months=12, table=tuple(RESULT_TABLE)),
+]}
+ROUND_DOCS = {kind.months: kind.doc for kind in REGISTRY.values() if kind.months}
+
+
+def kind_of(doc: str) -> DocumentKind | None:
+    return REGISTRY.get(doc)
+
+
+def round_doc(months: int) -> str | None:
+    """The document a progress round of ``months`` publishes (None: a round with no document)."""
+    return ROUND_DOCS.get(months)
+
+
+def workflow_docs(plan, progress_round=None) -> list[str]:
+    """The documents one step of the workflow approves and publishes: a plan its measures and
+    (when it is based on a result) the analysis; a 6- or 12-month round its results report."""
+    if progress_round is None:
+        return [k.doc for k in REGISTRY.values() if k.months is None and (plan.based_on_id or not k.needs_result)]
+    return [k.doc for k in REGISTRY.values() if k.months == progress_round.months]
+
+
+def is_draft(plan, progress_round=None) -> bool:
+    """A document not yet approved prints as a draft (watermarked ร่าง)."""
+    return (progress_round or plan).status not in APPROVED_STATES
+
+
+def chosen_columns(chosen, table, default) -> list[str]:
+    """The optional columns a body chose, in the table's order."""
+    chosen = chosen if isinstance(chosen, list) else default
+    return [c.key for c in table if c.optional and c.key in chosen]
+
+
+def widths(table, shown) -> dict[str, str]:
+    """Each shown column's share of the page width, in per cent."""
+    columns = [c for c in table if c.key in shown]
+    total = sum(c.weight for c in columns)
+    return {c.key: f"{100 * c.weight / total:.1f}" for c in columns}
+
+
+def shown_columns(context) -> list[dict]:
+    """The columns a document's context prints, with header and width, for the template (and
+    the Word export): the fixed ones and the optional ones the body chose."""
+    kind = REGISTRY[context["doc"]]
+    chosen = set(context.get("columns", []))
+    width = context.get("widths", {})
+    return [{"key": c.key, "label": c.label, "cell": c.cell, "field": c.row_key, "width": width.get(c.key, "")}
+            for c in kind.table if not c.optional or c.key in chosen]
+
+
+def setting_choices(table) -> list[tuple[str, str]]:
+    return [(c.key, c.choice_label) for c in table if c.optional]

@@ -1,0 +1,70 @@
+"""Serving a published PDF: the stored bytes, checked against the SHA-256 recorded when it was
+published, with ETag and Last-Modified; never a render. Behind nginx the web server sends
+the bytes (PUBLISHED_FILE_HEADER, docs/DEPLOYMENT.md)."""
+
+import hashlib
+import logging
+import os
+
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils.http import content_disposition_header, http_date, quote_etag
+from django.utils.translation import gettext as _
+
+from .models import PublishedDocument
+
+log = logging.getLogger(__name__)
+
+
+def pdf_response(request, document: PublishedDocument):
+    """Serve the stored file as it was published; never render. Cheap repeats via ETag.
+
+    The bytes are checked against the SHA-256 recorded at publishing; a file changed on
+    disk is refused and logged, never served."""
+    etag = quote_etag(document.sha256)
+    if request.headers.get("If-None-Match") == etag:
+        response = HttpResponseNotModified()
+    else:
+        sendfile = settings.PUBLISHED_FILE_HEADER
+        data = _verified_bytes(document, cache=bool(sendfile))
+        if data is None:
+            log.error("published file %s (%s) does not match its SHA-256; refused", document.pk, document.file.name)
+            return HttpResponse(_("ไฟล์เอกสารนี้ไม่ตรงกับฉบับที่เผยแพร่ ระบบจึงงดให้ดาวน์โหลด ผู้ดูแลระบบได้รับแจ้งแล้ว"),
+                                status=503, content_type="text/plain; charset=utf-8")
+        filename = f"{document.title} {document.org.name} {document.fiscal_year} ฉบับที่ {document.version}.pdf"
+        if sendfile:  # the web server sends the bytes
+            response = HttpResponse(content_type="application/pdf")
+            response[sendfile] = settings.PUBLISHED_FILE_PREFIX + document.file.name
+        else:
+            response = HttpResponse(data, content_type="application/pdf")
+        response["Content-Disposition"] = content_disposition_header(False, filename)
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(document.published_at.timestamp())
+    response["Cache-Control"] = "public, max-age=300"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+_verified: dict[tuple, bool] = {}
+
+
+def _verified_bytes(document, *, cache: bool) -> bytes | None:
+    """The file's bytes if they still hash to the published SHA-256, else None. With a
+    sendfile header the check is remembered per process while the file is unchanged."""
+    try:
+        stat = os.stat(document.file.path)
+        key = (document.file.name, stat.st_size, stat.st_mtime_ns, document.sha256)
+    except FileNotFoundError:
+        return None
+    except NotImplementedError:  # object storage (S3): no local path, check every time
+        cache, key = False, None
+    if cache and _verified.get(key):
+        return b""
+    with document.file.open("rb") as handle:
+        data = handle.read()
+    if hashlib.sha256(data).hexdigest() != document.sha256:
+        _verified.pop(key, None)
+        return None
+    if cache:
+        _verified[key] = True
+    return data
