@@ -344,12 +344,49 @@ class SupervisorScope(models.Model):
         return f"{self.user} – {self.province} {self.district}".strip()
 
 
+class AuditAction(models.TextChoices):
+    """Every action the audit log records: one name per action, for filters and reports."""
+
+    ORG_CREATE = "org.create", _("เพิ่มหน่วยงาน")
+    SCORES_IMPORT = "scores.import", _("นำเข้าคะแนน")
+    PLAN_CREATE = "plan.create", _("สร้างแผนมาตรการ")
+    PLAN_ANALYSIS = "plan.analysis", _("แก้ไขผลการวิเคราะห์")
+    PLAN_DUPLICATE = "plan.duplicate", _("คัดลอกมาตรการจากปีที่แล้ว")
+    MEASURE_CREATE = "measure.create", _("เพิ่มมาตรการ")
+    MEASURE_UPDATE = "measure.update", _("แก้ไขมาตรการ")
+    MEASURE_DELETE = "measure.delete", _("ลบมาตรการ")
+    MEASURE_MOVE = "measure.move", _("จัดลำดับมาตรการ")
+    ROUND_DUE = "round.due", _("กำหนดวันส่งรายงาน")
+    ENTRY_SAVE = "entry.save", _("บันทึกผลการดำเนินงาน")
+    EVIDENCE_ADD = "evidence.add", _("เพิ่มหลักฐาน")
+    EVIDENCE_DELETE = "evidence.delete", _("ลบหลักฐาน")
+    COMMENT_ADD = "comment.add", _("แสดงความเห็น")
+    DOCUMENT_SUBMIT = "document.submit", _("ส่งให้ผู้บริหารพิจารณา")
+    DOCUMENT_RETURN = "document.return", _("ส่งกลับให้แก้ไข")
+    DOCUMENT_APPROVE = "document.approve", _("เห็นชอบ")
+    DOCUMENT_PUBLISH = "document.publish", _("เผยแพร่")
+    DOCUMENT_REVISE = "document.revise", _("จัดทำฉบับแก้ไข")
+    REPORT_PUBLISH = "report.publish", _("เผยแพร่เอกสาร")
+    REPORT_SETTINGS = "report.settings", _("แก้ไขการตั้งค่าเอกสาร")
+    REPORT_REPUBLISH = "report.republish", _("สร้างเอกสารที่เผยแพร่ใหม่ทั้งจังหวัด")
+    PRIVACY_ERASE = "privacy.erase", _("ลบข้อมูลส่วนบุคคล")
+    ADMIN_ADD = "admin.add", _("ผู้ดูแลระบบเพิ่มรายการ")
+    ADMIN_CHANGE = "admin.change", _("ผู้ดูแลระบบแก้ไขรายการ")
+    ADMIN_DELETE = "admin.delete", _("ผู้ดูแลระบบลบรายการ")
+    ADMIN_OTHER = "admin.other", _("ผู้ดูแลระบบ (อื่น ๆ)")
+
+    @classmethod
+    def document(cls, action: str) -> "AuditAction":
+        """The audit action of a review step (submit, return, approve, publish, revise)."""
+        return cls(f"document.{action}")
+
+
 class AuditEvent(models.Model):
     """Who did what, written in the same transaction as the change itself."""
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                               related_name="+")
-    action = models.CharField(_("การกระทำ"), max_length=64)
+    action = models.CharField(_("การกระทำ"), max_length=64, choices=AuditAction.choices)
     org = models.ForeignKey(Organization, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     summary = models.CharField(_("สรุป"), max_length=300)
     detail = models.JSONField(default=dict, blank=True)

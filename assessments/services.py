@@ -3,12 +3,14 @@
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from common import public_cache
 
 from . import score_io
 from .models import (
     Assessment,
+    AuditAction,
     AuditEvent,
     Framework,
     GroupScore,
@@ -25,7 +27,7 @@ from .models import (
 )
 
 
-def audit(*, actor, action: str, summary: str, org=None, detail=None) -> AuditEvent:
+def audit(*, actor, action: AuditAction, summary: str, org=None, detail=None) -> AuditEvent:
     """Record an action; a body's public pages are rebuilt after any recorded change to it."""
     event = AuditEvent.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
@@ -40,26 +42,26 @@ def audit(*, actor, action: str, summary: str, org=None, detail=None) -> AuditEv
 @transaction.atomic
 def framework_load(data: dict) -> Framework:
     """Create or update one fiscal year's framework from fixtures/frameworks.json's shape."""
-    framework, _ = Framework.objects.update_or_create(
+    framework, _created = Framework.objects.update_or_create(
         fiscal_year=data["fiscal_year"],
         defaults={"name": data["name"], "pass_mark": Decimal(data.get("pass_mark", "85")),
                   "level_rule": data["level_rule"]},
     )
     tools = {}
     for order, tool in enumerate(data["tools"], start=1):
-        tools[tool["code"]], _ = Tool.objects.update_or_create(
+        tools[tool["code"]], _created = Tool.objects.update_or_create(
             framework=framework, code=tool["code"],
             defaults={"name": tool["name"], "weight": Decimal(tool["weight"]), "order": order,
                       "part_labels": tool.get("part_labels", [])},
         )
     for spec in data["indicators"]:
-        indicator, _ = Indicator.objects.update_or_create(
+        indicator, _created = Indicator.objects.update_or_create(
             framework=framework, number=spec["number"],
             defaults={"tool": tools[spec["tool"]], "name": spec["name"]},
         )
         order = 0
         for group_order, group_spec in enumerate(spec.get("groups", []), start=1):
-            group, _ = ItemGroup.objects.update_or_create(
+            group, _created = ItemGroup.objects.update_or_create(
                 indicator=indicator, code=f"{indicator.number}.{group_order}",
                 defaults={"name": group_spec["name"], "order": group_order},
             )
@@ -93,7 +95,8 @@ def organization_upsert(*, slug: str, name: str, kind: str, province: Province, 
     for order, unit_name in enumerate(units, start=1):
         OrgUnit.objects.update_or_create(org=org, name=unit_name, defaults={"order": order})
     if created:
-        audit(actor=actor, action="org.create", org=org, summary=f"เพิ่มหน่วยงาน {org.name}")
+        audit(actor=actor, action=AuditAction.ORG_CREATE, org=org,
+              summary=_("เพิ่มหน่วยงาน %(name)s") % {"name": org.name})
     return org
 
 
@@ -116,7 +119,7 @@ def scores_import(*, rows: list[score_io.ScoreRow], actor=None, source: str = ""
     for row in rows:
         key = (row.org.pk, row.framework.pk)
         if key not in assessments:
-            assessments[key], _ = Assessment.objects.get_or_create(org=row.org, framework=row.framework)
+            assessments[key], _created = Assessment.objects.get_or_create(org=row.org, framework=row.framework)
 
     header_updates: dict[int, Assessment] = {}
     score_objects: dict[str, list] = {scope: [] for scope in SCORE_MODELS}
@@ -162,8 +165,9 @@ def scores_import(*, rows: list[score_io.ScoreRow], actor=None, source: str = ""
     for org, count in counts.items():
         years = sorted({row.framework.fiscal_year for row in rows if row.org == org})
         audit(
-            actor=actor, action="scores.import", org=org,
-            summary=f"นำเข้าคะแนน {count} รายการ ปีงบประมาณ {', '.join(map(str, years))}",
+            actor=actor, action=AuditAction.SCORES_IMPORT, org=org,
+            summary=_("นำเข้าคะแนน %(count)s รายการ ปีงบประมาณ %(years)s") % {
+                "count": count, "years": ", ".join(map(str, years))},
             detail={"rows": count, "years": years, "source": source},
         )
     return {org.slug: count for org, count in counts.items()}

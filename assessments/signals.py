@@ -6,20 +6,23 @@ from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django.utils.translation import gettext as _
 
 from common import public_cache
 
-from .models import AuditEvent
+from .models import AuditAction, AuditEvent
 
-ACTIONS = {ADDITION: "admin.add", CHANGE: "admin.change", DELETION: "admin.delete"}
+ACTIONS = {ADDITION: AuditAction.ADMIN_ADD, CHANGE: AuditAction.ADMIN_CHANGE, DELETION: AuditAction.ADMIN_DELETE}
 
 
 def record_admin_entries(entries) -> None:
     """The portal's audit rows for admin LogEntry rows; every cached page becomes stale."""
     AuditEvent.objects.bulk_create([
         AuditEvent(
-            actor_id=entry.user_id, action=ACTIONS.get(entry.action_flag, "admin.other"),
-            summary=f"ผู้ดูแลระบบ: {entry.get_action_flag_display()} {entry.content_type} “{entry.object_repr}”"[:300],
+            actor_id=entry.user_id, action=ACTIONS.get(entry.action_flag, AuditAction.ADMIN_OTHER),
+            summary=(_("ผู้ดูแลระบบ: %(what)s %(type)s “%(name)s”") % {
+                "what": entry.get_action_flag_display(), "type": entry.content_type,
+                "name": entry.object_repr})[:300],
             detail={"content_type": entry.content_type_id, "object_id": entry.object_id,
                     "change": entry.get_change_message()},
         )

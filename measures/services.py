@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments import fiscal_years
-from assessments.models import Assessment, Membership, OrgUnit
+from assessments.models import Assessment, AuditAction, Membership, OrgUnit
 from assessments.services import audit
 from common.text import clean_fields, clean_text, length_errors
 from common.thai import format_date
@@ -96,7 +96,8 @@ def plan_create(*, org, fiscal_year: int, actor) -> MeasurePlan:
     plan = MeasurePlan.objects.create(org=org, fiscal_year=fiscal_year, based_on=based_on)
     for months in DEFAULT_ROUNDS:
         ProgressRound.objects.create(plan=plan, months=months, due_date=default_due(fiscal_year, months))
-    audit(actor=actor, action="plan.create", org=org, summary=f"สร้างแผนมาตรการปีงบประมาณ {fiscal_year}",
+    audit(actor=actor, action=AuditAction.PLAN_CREATE, org=org,
+          summary=_("สร้างแผนมาตรการปีงบประมาณ %(fy)s") % {"fy": fiscal_year},
           detail={"plan": plan.pk})
     return plan
 
@@ -117,7 +118,8 @@ def plan_update_analysis(*, plan, actor, summary: str, recommendations: str, not
     plan.save()
     for key, text in notes.items():
         AnalysisNote.objects.update_or_create(plan=plan, key=key, defaults={"text": text})
-    audit(actor=actor, action="plan.analysis", org=plan.org, summary=f"แก้ไขผลการวิเคราะห์ ปี {plan.fiscal_year}",
+    audit(actor=actor, action=AuditAction.PLAN_ANALYSIS, org=plan.org,
+          summary=_("แก้ไขผลการวิเคราะห์ ปี %(fy)s") % {"fy": plan.fiscal_year},
           detail={"plan": plan.pk})
     return plan
 
@@ -145,8 +147,9 @@ def plan_duplicate_previous(*, plan, actor) -> int:
         measure.responsible_units.set(source.responsible_units.all())
         measure.indicators.set([indicators[i.number] for i in source.indicators.all() if i.number in indicators])
         copied += 1
-    audit(actor=actor, action="plan.duplicate", org=plan.org,
-          summary=f"คัดลอกมาตรการ {copied} รายการจากปี {previous.fiscal_year}", detail={"plan": plan.pk})
+    audit(actor=actor, action=AuditAction.PLAN_DUPLICATE, org=plan.org,
+          summary=_("คัดลอกมาตรการ %(n)s รายการจากปี %(fy)s") % {"n": copied, "fy": previous.fiscal_year},
+          detail={"plan": plan.pk})
     return copied
 
 
@@ -190,12 +193,12 @@ def measure_save(*, plan, actor, data: dict, measure=None, expected_version=None
         return created
     if measure is None:
         measure = Measure(plan=plan, order=_next_order(plan), create_token=create_token or None)
-        action = "measure.create"
+        action = AuditAction.MEASURE_CREATE
     else:
         measure = _locked(Measure, measure.pk)
         _check_version(measure, expected_version)
         measure.version += 1
-        action = "measure.update"
+        action = AuditAction.MEASURE_UPDATE
     for field in MEASURE_FIELDS:
         if field in data:
             setattr(measure, field, data[field])
@@ -215,8 +218,9 @@ def measure_save(*, plan, actor, data: dict, measure=None, expected_version=None
         measure.responsible_units.set(units)
     if "indicators" in data:
         measure.indicators.set(data["indicators"])
-    audit(actor=actor, action=action, org=plan.org, summary=f"{'เพิ่ม' if action.endswith('create') else 'แก้ไข'}"
-          f"มาตรการ “{measure.title[:120]}”", detail={"plan": plan.pk, "measure": measure.pk})
+    summary = _("เพิ่มมาตรการ “%(t)s”") if action == AuditAction.MEASURE_CREATE else _("แก้ไขมาตรการ “%(t)s”")
+    audit(actor=actor, action=action, org=plan.org, summary=summary % {"t": measure.title[:120]},
+          detail={"plan": plan.pk, "measure": measure.pk})
     return measure
 
 
@@ -227,8 +231,8 @@ def measure_delete(*, measure, actor) -> None:
     title = measure.title
     measure._history_user = actor
     measure.delete()
-    audit(actor=actor, action="measure.delete", org=plan.org, summary=f"ลบมาตรการ “{title[:120]}”",
-          detail={"plan": plan.pk})
+    audit(actor=actor, action=AuditAction.MEASURE_DELETE, org=plan.org,
+          summary=_("ลบมาตรการ “%(t)s”") % {"t": title[:120]}, detail={"plan": plan.pk})
 
 
 @transaction.atomic
@@ -244,7 +248,8 @@ def measure_move(*, measure, actor, direction: str) -> None:
     for position, item in enumerate(ordered, start=1):
         if item.order != position:
             Measure.objects.filter(pk=item.pk).update(order=position)
-    audit(actor=actor, action="measure.move", org=plan.org, summary=f"จัดลำดับมาตรการ “{measure.title[:120]}”",
+    audit(actor=actor, action=AuditAction.MEASURE_MOVE, org=plan.org,
+          summary=_("จัดลำดับมาตรการ “%(t)s”") % {"t": measure.title[:120]},
           detail={"plan": plan.pk, "measure": measure.pk, "direction": direction})
 
 
@@ -265,8 +270,9 @@ def round_set_due(*, progress_round, due_date: datetime.date, actor, expected_ve
     progress_round.due_date = due_date
     progress_round.version += 1
     progress_round.save(update_fields=["due_date", "version", "updated_at"])
-    audit(actor=actor, action="round.due", org=progress_round.plan.org,
-          summary=f"กำหนดวันส่งรายงานรอบ {progress_round.months} เดือน เป็น {due_date.isoformat()}",
+    audit(actor=actor, action=AuditAction.ROUND_DUE, org=progress_round.plan.org,
+          summary=_("กำหนดวันส่งรายงานรอบ %(m)s เดือน เป็น %(d)s") % {"m": progress_round.months,
+                                                                     "d": due_date.isoformat()},
           detail={"round": progress_round.pk})
     return progress_round
 
@@ -301,8 +307,8 @@ def entry_save(*, progress_round, measure, actor, data: dict, expected_version=N
     # Field validators cover the percent range; its CHECK constraint stays in the database.
     entry.full_clean(exclude=["round", "measure"], validate_constraints=False)
     entry.save()
-    audit(actor=actor, action="entry.save", org=org,
-          summary=f"บันทึกผลรอบ {progress_round.months} เดือน: “{measure.title[:100]}”",
+    audit(actor=actor, action=AuditAction.ENTRY_SAVE, org=org,
+          summary=_("บันทึกผลรอบ %(m)s เดือน: “%(t)s”") % {"m": progress_round.months, "t": measure.title[:100]},
           detail={"round": progress_round.pk, "entry": entry.pk})
     return entry
 
@@ -351,8 +357,9 @@ def evidence_add(*, progress_round, measure, actor, url: str = "", upload=None, 
     try:
         evidence.full_clean(exclude=["file"])
         evidence.save()
-        audit(actor=actor, action="evidence.add", org=progress_round.plan.org,
-              summary=f"เพิ่มหลักฐาน {evidence.original_name or evidence.url[:120]}", detail={"evidence": evidence.pk})
+        audit(actor=actor, action=AuditAction.EVIDENCE_ADD, org=progress_round.plan.org,
+              summary=_("เพิ่มหลักฐาน %(name)s") % {"name": evidence.original_name or evidence.url[:120]},
+              detail={"evidence": evidence.pk})
     except Exception:
         if evidence.file:
             evidence.file.storage.delete(evidence.file.name)  # no file without its row
@@ -370,7 +377,8 @@ def evidence_delete(*, evidence, actor) -> None:
     if stored:
         storage = evidence.file.storage
         transaction.on_commit(lambda: storage.delete(stored))
-    audit(actor=actor, action="evidence.delete", org=progress_round.plan.org, summary=f"ลบหลักฐาน {name[:120]}")
+    audit(actor=actor, action=AuditAction.EVIDENCE_DELETE, org=progress_round.plan.org,
+          summary=_("ลบหลักฐาน %(name)s") % {"name": name[:120]})
 
 
 @transaction.atomic
@@ -382,7 +390,8 @@ def comment_add(*, plan, actor, text: str, progress_round=None) -> Comment:
         raise ServiceError(*errors)
     comment.save()
     text = comment.text
-    audit(actor=actor, action="comment.add", org=plan.org, summary=f"แสดงความเห็น: {text[:100]}",
+    audit(actor=actor, action=AuditAction.COMMENT_ADD, org=plan.org,
+          summary=_("แสดงความเห็น: %(text)s") % {"text": text[:100]},
           detail={"plan": plan.pk, "round": getattr(progress_round, "pk", None)})
     return comment
 
@@ -458,14 +467,24 @@ def document_transition(*, plan, actor, action: str, comment: str = "", progress
         for hook in approval_hooks:
             snapshot.update(hook(plan=plan, progress_round=progress_round, approval=transition))
         transition.save(update_fields=["snapshot"])
-    what = f"รายงานผลรอบ {progress_round.months} เดือน" if progress_round else "มาตรการ"
-    audit(actor=actor, action=f"document.{action}", org=plan.org,
-          summary=f"{ACTION_LABELS[action]} {what} ปี {plan.fiscal_year}" + (f": {comment[:100]}" if comment else ""),
+    audit(actor=actor, action=AuditAction.document(action), org=plan.org,
+          summary=_transition_summary(action, plan, progress_round, comment),
           detail={"plan": plan.pk, "round": getattr(progress_round, "pk", None), "transition": transition.pk})
     if action == "publish":
         for hook in publish_hooks:
             hook(plan=plan, progress_round=progress_round, actor=actor)
     return transition
+
+
+def _transition_summary(action, plan, progress_round, comment) -> str:
+    values = {"action": ACTION_LABELS[action], "fy": plan.fiscal_year, "comment": comment[:100],
+              "m": getattr(progress_round, "months", "")}
+    if progress_round is not None:
+        sentence = (_("%(action)s รายงานผลรอบ %(m)s เดือน ปี %(fy)s: %(comment)s") if comment
+                    else _("%(action)s รายงานผลรอบ %(m)s เดือน ปี %(fy)s"))
+    else:
+        sentence = _("%(action)s มาตรการ ปี %(fy)s: %(comment)s") if comment else _("%(action)s มาตรการ ปี %(fy)s")
+    return sentence % values
 
 
 def findings_for(plan, progress_round=None, today=None):

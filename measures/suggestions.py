@@ -32,9 +32,9 @@ def note_keys(scorecard) -> list[tuple[str, str]]:
     return keys
 
 
-def _indicator_line(indicator, value) -> str:
-    return _("ตัวชี้วัดที่ %(n)s %(name)s ได้ %(s)s คะแนน") % {
-        "n": indicator.number, "name": indicator.name, "s": format_score(value)}
+def _indicator_line(sentence, indicator, value, **more) -> str:
+    """``sentence``: a whole gettext sentence with %(n)s, %(name)s and %(s)s (and ``more``)."""
+    return sentence % {"n": indicator.number, "name": indicator.name, "s": format_score(value), **more}
 
 
 def analysis_points(org, scorecard) -> AnalysisPoints:
@@ -51,17 +51,20 @@ def analysis_points(org, scorecard) -> AnalysisPoints:
     if scored:
         top = max(v for _i, v in scored)
         bottom = min(v for _i, v in scored)
-        points.strengths = [_indicator_line(i, v) + _(" (สูงสุด)") for i, v in scored if v == top]
+        points.strengths = [_indicator_line(_("ตัวชี้วัดที่ %(n)s %(name)s ได้ %(s)s คะแนน (สูงสุด)"), i, v)
+                            for i, v in scored if v == top]
         low = sorted([(i, v) for i, v in scored if v < pass_mark], key=lambda p: p[1])
-        points.weaknesses = [_indicator_line(i, v) + _(" ต่ำกว่าเกณฑ์ %(m)s") % {"m": format_score(pass_mark)}
-                             for i, v in low]
+        points.weaknesses = [_indicator_line(_("ตัวชี้วัดที่ %(n)s %(name)s ได้ %(s)s คะแนน ต่ำกว่าเกณฑ์ %(m)s"), i, v,
+                                             m=format_score(pass_mark)) for i, v in low]
         if not low:
-            points.weaknesses = [_indicator_line(i, v) + _(" (ต่ำสุด)") for i, v in scored if v == bottom]
+            points.weaknesses = [_indicator_line(_("ตัวชี้วัดที่ %(n)s %(name)s ได้ %(s)s คะแนน (ต่ำสุด)"), i, v)
+                                 for i, v in scored if v == bottom]
     for tool in framework.tools.all():
         value = result.tool(tool.code).value
         if value is not None:
-            verdict = _("ผ่านเกณฑ์") if value >= pass_mark else _("ต่ำกว่าเกณฑ์")
-            points.tools.append(f"{tool.code} {tool.name}: {format_score(value)} ({verdict})")
+            sentence = _("%(code)s %(name)s: %(s)s (ผ่านเกณฑ์)") if value >= pass_mark else \
+                _("%(code)s %(name)s: %(s)s (ต่ำกว่าเกณฑ์)")
+            points.tools.append(sentence % {"code": tool.code, "name": tool.name, "s": format_score(value)})
     previous = [c for c in assessment_selectors.org_scorecards(org) if c.fiscal_year < framework.fiscal_year]
     if previous:
         before = previous[0]

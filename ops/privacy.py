@@ -7,8 +7,9 @@ published documents are official records and stay exactly as published."""
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from assessments.models import AuditEvent, Membership, SupervisorScope
+from assessments.models import AuditAction, AuditEvent, Membership, SupervisorScope
 from assessments.services import audit
 
 
@@ -44,5 +45,6 @@ def erase_personal_data(*, user, actor) -> None:
     for session in Session.objects.all().iterator():
         if session.get_decoded().get("_auth_user_id") == str(user.pk):
             session.delete()
-    audit(actor=actor, action="privacy.erase", summary=f"ลบข้อมูลส่วนบุคคลของผู้ใช้หมายเลข {user.pk}",
+    audit(actor=actor, action=AuditAction.PRIVACY_ERASE,
+          summary=_("ลบข้อมูลส่วนบุคคลของผู้ใช้หมายเลข %(pk)s") % {"pk": user.pk},
           detail={"user": user.pk})

@@ -34,7 +34,7 @@ class Numbers:
         return thai.format_date(day, self.thai) if day else ""
 
     def money(self, value) -> str:
-        return self.text(f"{value:,.2f}") + " " + _("บาท")
+        return _("%(amount)s บาท") % {"amount": self.text(f"{value:,.2f}")}
 
 
 def _settings(org) -> ReportSettings:
@@ -101,10 +101,13 @@ def build_measures(plan) -> dict:
     for measure in measure_selectors.plan_measures(plan):
         indicators = []
         for indicator in measure.indicators.all():
-            label = _("ตัวชี้วัดที่ %(n)s %(name)s") % {"n": numbers.text(indicator.number), "name": indicator.name}
             figure = scorecard.result.indicator(indicator.number) if scorecard else None
+            values = {"n": numbers.text(indicator.number), "name": indicator.name}
             if figure is not None and figure.value is not None:
-                label += " " + _("(ผลการประเมิน %(s)s คะแนน)") % {"s": numbers.score(figure.value)}
+                label = _("ตัวชี้วัดที่ %(n)s %(name)s (ผลการประเมิน %(s)s คะแนน)") % {
+                    **values, "s": numbers.score(figure.value)}
+            else:
+                label = _("ตัวชี้วัดที่ %(n)s %(name)s") % values
             indicators.append(label)
         rows.append({
             "no": numbers.text(len(rows) + 1), "title": measure.title, "indicators": indicators,

@@ -9,7 +9,9 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessments.models import AuditAction
 from assessments.services import audit
+from common.text import clean_text, length_errors
 from measures import services as measure_services
 from measures.models import Transition
 
@@ -85,8 +87,9 @@ def _store(*, org, fiscal_year, doc, context, actor) -> PublishedDocument:
         except Exception:
             document.file.storage.delete(stored)
             raise
-        audit(actor=actor, action="report.publish", org=org,
-              summary=f"เผยแพร่ {Doc(doc).label} ปี {fiscal_year} ฉบับที่ {document.version}",
+        audit(actor=actor, action=AuditAction.REPORT_PUBLISH, org=org,
+              summary=_("เผยแพร่ %(doc)s ปี %(fy)s ฉบับที่ %(version)s") % {
+                  "doc": Doc(doc).label, "fy": fiscal_year, "version": document.version},
               detail={"doc": doc, "version": document.version, "sha256": digest})
     return document
 
@@ -110,20 +113,34 @@ class ConcurrentEdit(Exception):
     pass
 
 
+SETTINGS_TEXT = ["preparer_name", "preparer_position", "approver_name", "approver_position"]
+
+
 @transaction.atomic
-def report_settings_save(*, form, actor) -> ReportSettings:
-    """Save the settings form, unless someone saved them after this form was opened."""
-    current = ReportSettings.objects.select_for_update().filter(org=form.org).values_list("version", flat=True).first()
-    expected = form.cleaned_data.get("expected_version")
-    if expected is not None and (current or 0) != expected:
+def report_settings_save(*, org, actor, measure_columns: list[str], result_columns: list[str], thai_numerals: bool,
+                         preparer_name="", preparer_position="", approver_name="", approver_position="",
+                         logo=None, expected_version=None) -> ReportSettings:
+    """A body's document settings, unless someone saved them after this form was opened.
+    ``logo``: an uploaded file to use, False to remove the logo, None to keep it."""
+    settings_ = ReportSettings.objects.select_for_update().filter(org=org).first() or ReportSettings(org=org)
+    current = settings_.version if settings_.pk else 0
+    if expected_version is not None and current != expected_version:
         raise ConcurrentEdit()
-    settings_ = form.save(commit=False)
-    settings_.version = (current or 0) + 1
+    settings_.measure_columns, settings_.result_columns = list(measure_columns), list(result_columns)
+    for name, value in zip(SETTINGS_TEXT, (preparer_name, preparer_position, approver_name, approver_position),
+                           strict=True):
+        setattr(settings_, name, clean_text(value).strip())
+    if errors := length_errors(settings_):
+        raise measure_services.ServiceError(*errors)
+    if logo is False:
+        settings_.logo = ""
+    elif logo is not None:
+        settings_.logo.save(logo.name, logo, save=False)
+    settings_.version = current + 1
     settings_.save()
-    org = settings_.org
-    org.thai_numerals = form.cleaned_data["thai_numerals"]
+    org.thai_numerals = thai_numerals
     org.save(update_fields=["thai_numerals"])
-    audit(actor=actor, action="report.settings", org=org, summary="แก้ไขการตั้งค่าเอกสาร",
+    audit(actor=actor, action=AuditAction.REPORT_SETTINGS, org=org, summary=_("แก้ไขการตั้งค่าเอกสาร"),
           detail={"measure_columns": settings_.measure_columns, "result_columns": settings_.result_columns,
                   "thai_numerals": org.thai_numerals})
     return settings_
@@ -135,7 +152,8 @@ def republish_request(*, province, actor):
 
     with transaction.atomic():
         job = RepublishJob.objects.create(province=province, requested_by=actor)
-        audit(actor=actor, action="report.republish", summary=f"สั่งสร้างเอกสารที่เผยแพร่ใหม่ทั้งจังหวัด{province.name}",
+        audit(actor=actor, action=AuditAction.REPORT_REPUBLISH,
+              summary=_("สั่งสร้างเอกสารที่เผยแพร่ใหม่ทั้งจังหวัด%(province)s") % {"province": province.name},
               detail={"job": job.pk})
     transaction.on_commit(lambda: republish_province.enqueue(job_id=job.pk))
     return job

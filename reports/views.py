@@ -17,6 +17,7 @@ from assessments.models import Organization
 from common import params
 from common.public_cache import cached_public
 from common.spreadsheet import spreadsheet_row
+from measures import services as measure_services
 from measures.access import Access, plan_or_404, province_for_supervisor, round_or_404
 
 from . import documents, downloads, selectors, services
@@ -167,12 +168,24 @@ def report_settings(request, slug):
         form = ReportSettingsForm(request.POST, request.FILES, instance=settings_, org=access.org)
         if form.is_valid():
             try:
-                services.report_settings_save(form=form, actor=request.user)
+                data = form.cleaned_data
+                logo = data["logo"]
+                services.report_settings_save(
+                    org=access.org, actor=request.user, measure_columns=data["measure_columns"],
+                    result_columns=data["result_columns"], thai_numerals=data["thai_numerals"],
+                    preparer_name=data["preparer_name"], preparer_position=data["preparer_position"],
+                    approver_name=data["approver_name"], approver_position=data["approver_position"],
+                    logo=False if logo is False else (logo if logo and "logo" in request.FILES else None),
+                    expected_version=data["expected_version"])
             except services.ConcurrentEdit:
                 form.add_error(None, _("มีผู้อื่นบันทึกการตั้งค่านี้ไปแล้วระหว่างที่คุณแก้ไข สิ่งที่คุณเลือกยังอยู่ในแบบฟอร์ม "
                                        "กรุณาเปิดหน้านี้ใหม่เพื่อดูฉบับล่าสุด แล้วแก้ไขซ้ำ"))
                 return render(request, "reports/settings.html", {"access": access, "org": access.org, "form": form},
                               status=409)
+            except measure_services.ServiceError as error:
+                form.add_error(None, " ".join(error.messages))
+                return render(request, "reports/settings.html", {"access": access, "org": access.org, "form": form},
+                              status=400)
             messages.success(request, _("บันทึกการตั้งค่าเอกสารแล้ว"))
             return redirect("report-settings", slug)
     else:
