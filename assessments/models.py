@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 SCORE_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
@@ -166,7 +167,7 @@ class Indicator(models.Model):
         constraints = [models.UniqueConstraint(fields=["framework", "number"], name="indicator_unique_number")]
 
     def __str__(self):
-        return f"ตัวชี้วัดที่ {self.number} {self.name}"
+        return gettext("ตัวชี้วัดที่ %(number)s %(name)s") % {"number": self.number, "name": self.name}
 
 
 class ItemGroup(models.Model):

@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from common.spreadsheet import spreadsheet_row, spreadsheet_unquote, xlsx_row
 from common.thai import parse_decimal, to_arabic_digits
@@ -42,6 +44,14 @@ HEADER_ALIASES = {
     "value": "value", "score": "value", "คะแนน": "value",
 }
 SCOPES = ["overall", "level", "tool", "group", "indicator", "indicator_alt", "item"]
+# The "not found" sentence for each scope with a code, whole (not a noun glued into a sentence).
+NOT_FOUND = {
+    "tool": gettext_lazy("ไม่พบเครื่องมือ “%(code)s” ในปีงบประมาณ พ.ศ. %(year)s"),
+    "group": gettext_lazy("ไม่พบกลุ่มข้อ “%(code)s” ในปีงบประมาณ พ.ศ. %(year)s"),
+    "indicator": gettext_lazy("ไม่พบตัวชี้วัด “%(code)s” ในปีงบประมาณ พ.ศ. %(year)s"),
+    "indicator_alt": gettext_lazy("ไม่พบตัวชี้วัด “%(code)s” ในปีงบประมาณ พ.ศ. %(year)s"),
+    "item": gettext_lazy("ไม่พบข้อการประเมิน “%(code)s” ในปีงบประมาณ พ.ศ. %(year)s"),
+}
 MAX_XLSX_UNCOMPRESSED = 50 * 1024 * 1024
 MAX_ROWS = 200_000
 
@@ -77,15 +87,15 @@ def read_table(data: bytes, filename: str = "") -> list[tuple[int, dict[str, str
     """(row number as a spreadsheet shows it, {column: text}) for every non-blank row."""
     if len(data) > settings.SCORE_IMPORT_MAX_BYTES:
         limit = settings.SCORE_IMPORT_MAX_BYTES // (1024 * 1024)
-        raise ImportRejected([f"ไฟล์มีขนาดเกิน {limit} MB"])
+        raise ImportRejected([_("ไฟล์มีขนาดเกิน %(limit)s MB") % {"limit": limit}])
     if not data.strip():
-        raise ImportRejected(["ไฟล์ว่างเปล่า ไม่มีข้อมูลคะแนน"])
+        raise ImportRejected([_("ไฟล์ว่างเปล่า ไม่มีข้อมูลคะแนน")])
     if data.startswith(b"PK\x03\x04"):
         rows = _xlsx_rows(data)
     elif data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ImportRejected(["ไฟล์ Excel รุ่นเก่า (.xls) ไม่รองรับ กรุณาบันทึกเป็น .xlsx หรือ .csv"])
+        raise ImportRejected([_("ไฟล์ Excel รุ่นเก่า (.xls) ไม่รองรับ กรุณาบันทึกเป็น .xlsx หรือ .csv")])
     elif b"\x00" in data[:4096]:
-        raise ImportRejected(["รองรับเฉพาะไฟล์ CSV หรือ XLSX"])
+        raise ImportRejected([_("รองรับเฉพาะไฟล์ CSV หรือ XLSX")])
     else:
         rows = _csv_rows(data)
     return _with_header(rows)
@@ -99,7 +109,7 @@ def _csv_rows(data: bytes):
         except UnicodeDecodeError:
             continue
     else:
-        raise ImportRejected(["อ่านไฟล์ CSV ไม่ได้ กรุณาบันทึกเป็น UTF-8"])
+        raise ImportRejected([_("อ่านไฟล์ CSV ไม่ได้ กรุณาบันทึกเป็น UTF-8")])
     # The delimiter is the one the header row uses most; the quote is always " (as Excel writes it).
     # csv.Sniffer is not used: cells that start with ' (the export's guard against formulas) make it
     # take ' for the quote character.
@@ -108,7 +118,7 @@ def _csv_rows(data: bytes):
     try:
         return list(enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1))
     except csv.Error as exc:
-        raise ImportRejected([f"รูปแบบไฟล์ CSV ไม่ถูกต้อง: {exc}"]) from None
+        raise ImportRejected([_("รูปแบบไฟล์ CSV ไม่ถูกต้อง: %(error)s") % {"error": exc}]) from None
 
 
 def _xlsx_rows(data: bytes):
@@ -117,19 +127,19 @@ def _xlsx_rows(data: bytes):
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if sum(info.file_size for info in archive.infolist()) > MAX_XLSX_UNCOMPRESSED:
-                raise ImportRejected(["ไฟล์ XLSX มีข้อมูลเมื่อแตกไฟล์ใหญ่เกินกำหนด"])
+                raise ImportRejected([_("ไฟล์ XLSX มีข้อมูลเมื่อแตกไฟล์ใหญ่เกินกำหนด")])
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except ImportRejected:
         raise
     except Exception:  # openpyxl raises many kinds for a broken file
-        raise ImportRejected(["ไฟล์ XLSX เสียหายหรือไม่ใช่ไฟล์ Excel ที่อ่านได้"]) from None
+        raise ImportRejected([_("ไฟล์ XLSX เสียหายหรือไม่ใช่ไฟล์ Excel ที่อ่านได้")]) from None
     try:
         sheet = workbook.worksheets[0]
         rows = []
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
             rows.append((number, ["" if v is None else _cell_text(v) for v in values]))
             if number > MAX_ROWS:
-                raise ImportRejected([f"ไฟล์มีมากกว่า {MAX_ROWS:,} แถว"])
+                raise ImportRejected([_("ไฟล์มีมากกว่า %(rows)s แถว") % {"rows": f"{MAX_ROWS:,}"}])
         return rows
     finally:
         workbook.close()
@@ -146,19 +156,19 @@ def _with_header(rows):
     rows = [(n, [spreadsheet_unquote(c.strip()).strip() for c in cells]) for n, cells in rows
             if any(c.strip() for c in cells)]
     if not rows:
-        raise ImportRejected(["ไฟล์ว่างเปล่า ไม่มีข้อมูลคะแนน"])
+        raise ImportRejected([_("ไฟล์ว่างเปล่า ไม่มีข้อมูลคะแนน")])
     header_line, header = rows[0]
     columns = [HEADER_ALIASES.get(h.strip().lower()) for h in header]
     missing = [c for c in COLUMNS if c not in columns]
     if missing:
         raise ImportRejected([
-            f"แถวที่ {header_line}: แถวหัวตารางไม่มีคอลัมน์ {', '.join(missing)} "
-            f"(ต้องมี {', '.join(COLUMNS)})"
+            _("แถวที่ %(line)s: แถวหัวตารางไม่มีคอลัมน์ %(missing)s (ต้องมี %(columns)s)") % {
+                "line": header_line, "missing": ", ".join(missing), "columns": ", ".join(COLUMNS)}
         ])
     if len(rows) == 1:
-        raise ImportRejected(["ไฟล์ไม่มีข้อมูลคะแนน มีเพียงแถวหัวตาราง"])
+        raise ImportRejected([_("ไฟล์ไม่มีข้อมูลคะแนน มีเพียงแถวหัวตาราง")])
     if len(rows) > MAX_ROWS:
-        raise ImportRejected([f"ไฟล์มีมากกว่า {MAX_ROWS:,} แถว"])
+        raise ImportRejected([_("ไฟล์มีมากกว่า %(rows)s แถว") % {"rows": f"{MAX_ROWS:,}"}])
     result = []
     for number, cells in rows[1:]:
         record = {c: "" for c in COLUMNS}
@@ -225,10 +235,12 @@ def check_rows(records, *, allowed_org_ids: set[int] | None = None) -> list[Scor
     for line, record in records:
         row, row_errors = _check_row(catalogue, line, record, allowed_org_ids)
         if row_errors:
-            errors.extend(f"แถวที่ {line}: {message}" for message in row_errors)
+            errors.extend(_("แถวที่ %(line)s: %(message)s") % {"line": line, "message": message}
+                          for message in row_errors)
             continue
         if row.key in seen:
-            errors.append(f"แถวที่ {line}: ซ้ำกับแถวที่ {seen[row.key]} (หน่วยงาน ปี ระดับ รหัส และส่วนเดียวกัน)")
+            errors.append(_("แถวที่ %(line)s: ซ้ำกับแถวที่ %(first)s (หน่วยงาน ปี ระดับ รหัส และส่วนเดียวกัน)") % {
+                "line": line, "first": seen[row.key]})
             continue
         seen[row.key] = line
         rows.append(row)
@@ -241,48 +253,51 @@ def _check_row(catalogue, line, record, allowed_org_ids):
     errors = []
     org = catalogue.orgs.get(record["org"].strip())
     if org is None:
-        errors.append(f"ไม่พบหน่วยงาน “{record['org']}”" if record["org"] else "ไม่ได้ระบุหน่วยงาน")
+        if record["org"]:
+            errors.append(_("ไม่พบหน่วยงาน “%(org)s”") % {"org": record["org"]})
+        else:
+            errors.append(_("ไม่ได้ระบุหน่วยงาน"))
     elif allowed_org_ids is not None and org.pk not in allowed_org_ids:
-        errors.append(f"คุณไม่มีสิทธิ์นำเข้าคะแนนของ{org.name}")
+        errors.append(_("คุณไม่มีสิทธิ์นำเข้าคะแนนของ%(org)s") % {"org": org.name})
 
     fyc = None
     year_text = to_arabic_digits(record["fiscal_year"]).strip()
-    if not year_text.isdigit():
-        errors.append(f"ปีงบประมาณ “{record['fiscal_year']}” ไม่ถูกต้อง (ใช้ปี พ.ศ. เช่น 2568)")
+    if not year_text.isdecimal():  # isdigit() lets through ¹ and the like, which int() refuses
+        errors.append(_("ปีงบประมาณ “%(year)s” ไม่ถูกต้อง (ใช้ปี พ.ศ. เช่น 2568)") % {"year": record["fiscal_year"]})
     else:
         fyc = catalogue.frameworks.get(int(year_text))
         if fyc is None:
-            errors.append(f"ไม่พบกรอบการประเมินปีงบประมาณ พ.ศ. {year_text}")
+            errors.append(_("ไม่พบกรอบการประเมินปีงบประมาณ พ.ศ. %(year)s") % {"year": year_text})
 
     scope = record["scope"].strip().lower()
     if scope not in SCOPES:
-        errors.append(f"ระดับ “{record['scope']}” ไม่ถูกต้อง (ใช้ได้: {', '.join(SCOPES)})")
+        errors.append(_("ระดับ “%(scope)s” ไม่ถูกต้อง (ใช้ได้: %(scopes)s)") % {
+            "scope": record["scope"], "scopes": ", ".join(SCOPES)})
         return None, errors
 
     part_text = to_arabic_digits(record["part"]).strip() or "0"
     part = int(part_text) if part_text in ("0", "1", "2") else None
     if part is None:
-        errors.append(f"ส่วน “{record['part']}” ไม่ถูกต้อง (ใช้ 0, 1 หรือ 2)")
+        errors.append(_("ส่วน “%(part)s” ไม่ถูกต้อง (ใช้ 0, 1 หรือ 2)") % {"part": record["part"]})
 
     code = _normalise_code(scope, record["code"])
     target = None
     if scope in ("overall", "level"):
         if code:
-            errors.append(f"ระดับ {scope} ต้องไม่มีรหัส")
+            errors.append(_("ระดับ %(scope)s ต้องไม่มีรหัส") % {"scope": scope})
         if part:
-            errors.append(f"ระดับ {scope} ไม่มีส่วนย่อย")
+            errors.append(_("ระดับ %(scope)s ไม่มีส่วนย่อย") % {"scope": scope})
     elif fyc is not None:
         target = fyc[scope].get(code)
         if target is None:
-            names = {"tool": "เครื่องมือ", "group": "กลุ่มข้อ", "indicator": "ตัวชี้วัด",
-                     "indicator_alt": "ตัวชี้วัด", "item": "ข้อการประเมิน"}
-            errors.append(f"ไม่พบ{names[scope]} “{record['code']}” ในปีงบประมาณ พ.ศ. {fyc['fw'].fiscal_year}")
+            errors.append(NOT_FOUND[scope] % {"code": record["code"], "year": fyc["fw"].fiscal_year})
         elif part is not None:
             parts = catalogue.tool_of(fyc, scope, target).parts
             if part and part not in parts:
-                errors.append(f"{record['code']} ไม่มีคะแนนแยกส่วนที่ {part}")
+                errors.append(_("%(code)s ไม่มีคะแนนแยกส่วนที่ %(part)s") % {"code": record["code"], "part": part})
             elif scope == "item" and parts and not part:
-                errors.append(f"ข้อ {record['code']} ต้องระบุส่วน ({', '.join(map(str, parts))})")
+                errors.append(_("ข้อ %(code)s ต้องระบุส่วน (%(parts)s)") % {
+                    "code": record["code"], "parts": ", ".join(map(str, parts))})
 
     value = _check_value(scope, record["value"], fyc, errors)
     if errors:
@@ -294,21 +309,22 @@ def _check_value(scope, text, fyc, errors):
     if scope == "level":
         label = text.strip()
         if not label:
-            errors.append("ไม่ได้ระบุระดับผลการประเมิน")
+            errors.append(_("ไม่ได้ระบุระดับผลการประเมิน"))
         elif fyc is not None and label not in fyc["levels"]:
-            errors.append(f"ระดับ “{label}” ไม่มีในเกณฑ์ปี {fyc['fw'].fiscal_year} (ใช้ได้: {', '.join(fyc['levels'])})")
+            errors.append(_("ระดับ “%(level)s” ไม่มีในเกณฑ์ปี %(year)s (ใช้ได้: %(levels)s)") % {
+                "level": label, "year": fyc["fw"].fiscal_year, "levels": ", ".join(fyc["levels"])})
         return label
     try:
         value = parse_decimal(text)
     except ValueError:
-        errors.append(f"คะแนน “{text}” ไม่ใช่ตัวเลข")
+        errors.append(_("คะแนน “%(value)s” ไม่ใช่ตัวเลข") % {"value": text})
         return None
     if value is None:
-        errors.append("ไม่ได้ระบุคะแนน")
+        errors.append(_("ไม่ได้ระบุคะแนน"))
     elif not Decimal(0) <= value <= Decimal(100):
-        errors.append(f"คะแนน {text} อยู่นอกช่วง 0–100")
+        errors.append(_("คะแนน %(value)s อยู่นอกช่วง 0–100") % {"value": text})
     elif value != value.quantize(Decimal("0.01")):
-        errors.append(f"คะแนน {text} มีทศนิยมเกิน 2 ตำแหน่ง")
+        errors.append(_("คะแนน %(value)s มีทศนิยมเกิน 2 ตำแหน่ง") % {"value": text})
     return value
 
 

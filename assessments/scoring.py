@@ -18,6 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext as _
+
 TWO_PLACES = Decimal("0.01")
 WHOLE = 0
 
@@ -56,7 +58,7 @@ class Figure:
 class Discrepancy:
     scope: str  # overall | level | tool | group | indicator
     key: str  # "IIT", "EIT/1", "4", "9.3", …
-    label: str  # Thai, for people
+    label: str  # for people, in the active language (Thai by default)
     published: object
     other: object  # the computed figure, or a second published one
     kind: str = "computed"  # computed | conflicting
@@ -161,7 +163,7 @@ class _Engine:
         return self._record(
             self.indicators, (indicator.number, part), self.pub.indicators.get((indicator.number, part)),
             computed, "indicator", _key(str(indicator.number), part),
-            _label(f"ตัวชี้วัดที่ {indicator.number} {indicator.name}", part),
+            _label(_indicator_label(indicator.number, indicator.name), part),
         )
 
     def run(self) -> Result:
@@ -176,7 +178,7 @@ class _Engine:
                     self._record(
                         self.indicators, (indicator.number, WHOLE),
                         self.pub.indicators.get((indicator.number, WHOLE)), mean(part_values),
-                        "indicator", str(indicator.number), f"ตัวชี้วัดที่ {indicator.number} {indicator.name}",
+                        "indicator", str(indicator.number), _indicator_label(indicator.number, indicator.name),
                     )
                 else:
                     self._indicator(indicator, WHOLE)
@@ -197,16 +199,16 @@ class _Engine:
             tool_wholes.append(whole.value)
             weighted.append((tool.weight, whole.value))
 
-        total_weight = sum(w for w, _ in weighted)
+        total_weight = sum(w for w, _value in weighted)
         computed_overall = None
-        if weighted and total_weight and all(v is not None for _, v in weighted):
+        if weighted and total_weight and all(v is not None for _weight, v in weighted):
             computed_overall = q2(sum(w * v for w, v in weighted) / total_weight)
-        overall = self._record({}, None, self.pub.overall, computed_overall, "overall", "overall", "คะแนนรวม")
+        overall = self._record({}, None, self.pub.overall, computed_overall, "overall", "overall", _("คะแนนรวม"))
 
         level_computed = level_for(self.fw.level_rule, overall.value, tool_wholes)
         if self.pub.level and level_computed and self.pub.level != level_computed:
             self.discrepancies.append(
-                Discrepancy("level", "level", "ระดับผลการประเมิน", self.pub.level, level_computed)
+                Discrepancy("level", "level", _("ระดับผลการประเมิน"), self.pub.level, level_computed)
             )
         for (number, part), alt in sorted(self.pub.indicator_alts.items()):
             published = self.pub.indicators.get((number, part))
@@ -214,7 +216,7 @@ class _Engine:
                 indicator = next(i for i in self.fw.indicators.all() if i.number == number)
                 self.discrepancies.append(Discrepancy(
                     "indicator", _key(str(number), part),
-                    _label(f"ตัวชี้วัดที่ {number} {indicator.name}", part), published, alt, kind="conflicting",
+                    _label(_indicator_label(number, indicator.name), part), published, alt, kind="conflicting",
                 ))
         return Result(
             overall=overall,
@@ -233,7 +235,11 @@ def _key(base: str, part: int) -> str:
 
 
 def _label(base: str, part: int) -> str:
-    return f"{base} (ส่วนที่ {part})" if part else base
+    return _("%(label)s (ส่วนที่ %(part)s)") % {"label": base, "part": part} if part else base
+
+
+def _indicator_label(number: int, name: str) -> str:
+    return _("ตัวชี้วัดที่ %(number)s %(name)s") % {"number": number, "name": name}
 
 
 def evaluate(framework, published: PublishedScores) -> Result:

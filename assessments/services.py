@@ -177,4 +177,4 @@ def scores_import_file(*, data: bytes, filename: str, actor=None, allowed_org_id
     """Read, check and write a score file; raises score_io.ImportRejected and writes nothing."""
     records = score_io.read_table(data, filename)
     rows = score_io.check_rows(records, allowed_org_ids=allowed_org_ids)
-    return scores_import(rows=rows, actor=actor, source=f"ไฟล์ {filename}" if filename else "")
+    return scores_import(rows=rows, actor=actor, source=_("ไฟล์ %(name)s") % {"name": filename} if filename else "")

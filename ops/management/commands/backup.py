@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ops.backup import backup
 
@@ -19,5 +20,6 @@ class Command(BaseCommand):
         path = Path(output) if output else Path(settings.BASE_DIR) / "var" / "backups" / f"ita-portal-{stamp}.tar.gz"
         manifest = backup(path)
         self.stdout.write(self.style.SUCCESS(
-            f"สำรองข้อมูลแล้ว: {path} ({manifest['objects']} รายการ, ไฟล์ {manifest['media_files']} ไฟล์, "
-            f"เอกสารที่เผยแพร่ {len(manifest['published'])} ฉบับ)"))
+            _("สำรองข้อมูลแล้ว: %(path)s (%(objects)s รายการ, ไฟล์ %(files)s ไฟล์, เอกสารที่เผยแพร่ %(published)s ฉบับ)")
+            % {"path": path, "objects": manifest["objects"], "files": manifest["media_files"],
+               "published": len(manifest["published"])}))

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from ops.backup import RestoreError, restore
 
@@ -16,12 +17,12 @@ class Command(BaseCommand):
     def handle(self, *args, file, force=False, **options):
         path = Path(file)
         if not path.is_file():
-            raise CommandError(f"ไม่พบไฟล์ {file}")
+            raise CommandError(_("ไม่พบไฟล์ %(file)s") % {"file": file})
         call_command("migrate", interactive=False, verbosity=0)
         try:
             manifest = restore(path, force=force)
         except RestoreError as error:
             raise CommandError(str(error)) from None
         self.stdout.write(self.style.SUCCESS(
-            f"กู้คืนแล้ว: {manifest['objects']} รายการ, เอกสารที่เผยแพร่ {len(manifest['published'])} ฉบับ "
-            "ตรงกับ SHA-256 ทุกฉบับ"))
+            _("กู้คืนแล้ว: %(objects)s รายการ, เอกสารที่เผยแพร่ %(published)s ฉบับ ตรงกับ SHA-256 ทุกฉบับ")
+            % {"objects": manifest["objects"], "published": len(manifest["published"])}))

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from ops import scale
 
@@ -14,11 +15,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, bodies, years, published, reset, **options):
         if bodies < 1 or years < 1:
-            raise CommandError("--bodies และ --years ต้องมากกว่า 0")
+            raise CommandError(_("--bodies และ --years ต้องมากกว่า 0"))
         if scale.scale_exists():
             if not reset:
-                raise CommandError("มีข้อมูลจำลอง (scale-…) อยู่แล้ว ใช้ --reset เพื่อลบแล้วสร้างใหม่")
-            self.stdout.write("ลบข้อมูลจำลองเดิม…")
+                raise CommandError(_("มีข้อมูลจำลอง (scale-…) อยู่แล้ว ใช้ --reset เพื่อลบแล้วสร้างใหม่"))
+            self.stdout.write(_("ลบข้อมูลจำลองเดิม…"))
             scale.reset()
         try:
             result = scale.seed(bodies=bodies, years=years, published=min(published, bodies),
@@ -26,6 +27,9 @@ class Command(BaseCommand):
         except ValueError as error:
             raise CommandError(str(error)) from None
         self.stdout.write(self.style.SUCCESS(
-            f"เสร็จใน {result['seconds']:.1f} วินาที: หน่วยงาน {result['bodies']:,} แห่ง, ผู้ใช้ {result['users']:,}, "
-            f"คะแนน {result['score_rows']:,} แถว, แผน {result['plans']:,}, มาตรการ {result['measures']:,}, "
-            f"ผลการดำเนินงาน {result['entries']:,}, เอกสารที่เผยแพร่ {result['published']:,}"))
+            _("เสร็จใน %(seconds)s วินาที: หน่วยงาน %(bodies)s แห่ง, ผู้ใช้ %(users)s, คะแนน %(score_rows)s แถว, "
+              "แผน %(plans)s, มาตรการ %(measures)s, ผลการดำเนินงาน %(entries)s, เอกสารที่เผยแพร่ %(published)s")
+            % {"seconds": f"{result['seconds']:.1f}", "bodies": f"{result['bodies']:,}",
+               "users": f"{result['users']:,}", "score_rows": f"{result['score_rows']:,}",
+               "plans": f"{result['plans']:,}", "measures": f"{result['measures']:,}",
+               "entries": f"{result['entries']:,}", "published": f"{result['published']:,}"}))

@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from assessments import score_io, services
 from assessments.models import ItemGroup, Membership, Province, SupervisorScope
@@ -86,13 +87,13 @@ class Command(BaseCommand):
                 ReportSettings.objects.get_or_create(org=orgs[body["seed"]], defaults=columns)
                 rows = score_io.check_rows(list(seed_score_records(body)))
                 if rows:
-                    services.scores_import(rows=rows, source=f"เอกสารตัวอย่าง {body['seed']}")
+                    services.scores_import(rows=rows, source=_("เอกสารตัวอย่าง %(seed)s") % {"seed": body["seed"]})
             if not options["no_users"]:
                 self._users(orgs)
             plans = load_seed_measures(FIXTURES / "seed_measures.json")
         self.stdout.write(self.style.SUCCESS(
-            f"พร้อมใช้งาน: กรอบการประเมิน {len(frameworks)} ปี, หน่วยงานตัวอย่าง {len(bodies)} แห่ง, "
-            f"แผนมาตรการใหม่ {plans} แผน"
+            _("พร้อมใช้งาน: กรอบการประเมิน %(frameworks)s ปี, หน่วยงานตัวอย่าง %(bodies)s แห่ง, แผนมาตรการใหม่ %(plans)s แผน")
+            % {"frameworks": len(frameworks), "bodies": len(bodies), "plans": plans}
         ))
 
     def _users(self, orgs):
@@ -116,4 +117,4 @@ class Command(BaseCommand):
             account = user(f"sup_{province.name_en.lower().replace(' ', '')}",
                            first_name=f"ท้องถิ่นจังหวัด{province.name}")
             SupervisorScope.objects.get_or_create(user=account, province=province, district="")
-        self.stdout.write(f"ผู้ใช้ตัวอย่าง: รหัสผ่าน {DEMO_PASSWORD} (ดู README.md)")
+        self.stdout.write(_("ผู้ใช้ตัวอย่าง: รหัสผ่าน %(password)s (ดู README.md)") % {"password": DEMO_PASSWORD})

@@ -2,6 +2,7 @@ import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from assessments.models import Organization
 from measures.models import MeasurePlan, ProgressRound
@@ -24,32 +25,37 @@ class Command(BaseCommand):
         version = published
         org = Organization.objects.filter(slug=slug).first()
         if org is None:
-            raise CommandError(f"ไม่พบหน่วยงาน {slug}")
+            raise CommandError(_("ไม่พบหน่วยงาน %(slug)s") % {"slug": slug})
         path = Path(output)
         if version is not None:
             stored_doc = PublishedDocument.objects.filter(org=org, fiscal_year=fy, doc=doc, version=version).first()
             if stored_doc is None:
-                raise CommandError(f"ไม่พบเอกสาร {doc} ปี {fy} ฉบับที่ {version}")
+                raise CommandError(_("ไม่พบเอกสาร %(doc)s ปี %(year)s ฉบับที่ %(version)s") % {
+                    "doc": doc, "year": fy, "version": version})
             with stored_doc.file.open("rb") as stored:
                 path.write_bytes(stored.read())
-            self.stdout.write(f"{path}: ฉบับที่ {version} ที่เผยแพร่ ({stored_doc.pages} หน้า, sha256 {stored_doc.sha256})")
+            self.stdout.write(_("%(path)s: ฉบับที่ %(version)s ที่เผยแพร่ (%(pages)s หน้า, sha256 %(sha256)s)") % {
+                "path": path, "version": version, "pages": stored_doc.pages, "sha256": stored_doc.sha256})
             return
         plan = MeasurePlan.objects.filter(org=org, fiscal_year=fy).select_related("org", "org__province").first()
         if plan is None:
-            raise CommandError(f"ไม่พบแผนมาตรการของ {org.name} ปี {fy}")
+            raise CommandError(_("ไม่พบแผนมาตรการของ %(org)s ปี %(year)s") % {"org": org.name, "year": fy})
         progress_round = None
         months = documents.kind_of(doc).months
         if months:
             progress_round = ProgressRound.objects.filter(plan=plan, months=months).first()
             if progress_round is None:
-                raise CommandError(f"ไม่พบรอบรายงาน {months} เดือน")
+                raise CommandError(_("ไม่พบรอบรายงาน %(months)s เดือน") % {"months": months})
         draft = documents.is_draft(plan, progress_round)
         started = time.perf_counter()
         try:
             _context, pdf = services.render_document(plan, doc, progress_round, draft=draft)
         except render.RenderTimeout:
-            raise CommandError("สร้างเอกสารไม่เสร็จภายในเวลาที่กำหนด (RENDER_TIMEOUT_SECONDS)") from None
+            raise CommandError(_("สร้างเอกสารไม่เสร็จภายในเวลาที่กำหนด (RENDER_TIMEOUT_SECONDS)")) from None
         path.write_bytes(pdf.data)
-        state = "ร่าง" if draft else "ฉบับจริง"
-        self.stdout.write(f"{path}: {pdf.pages} หน้า, {len(pdf.data):,} ไบต์, {state}, "
-                          f"{time.perf_counter() - started:.2f} วินาที")
+        values = {"path": path, "pages": pdf.pages, "bytes": f"{len(pdf.data):,}",
+                  "seconds": f"{time.perf_counter() - started:.2f}"}
+        if draft:
+            self.stdout.write(_("%(path)s: %(pages)s หน้า, %(bytes)s ไบต์, ร่าง, %(seconds)s วินาที") % values)
+        else:
+            self.stdout.write(_("%(path)s: %(pages)s หน้า, %(bytes)s ไบต์, ฉบับจริง, %(seconds)s วินาที") % values)
