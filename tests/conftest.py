@@ -1,12 +1,9 @@
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from assessments import score_io, services
-from assessments.models import Organization, Province
+from assessments.models import Organization
 
-DEMO_PASSWORD = "ita-demo-2568"
-ANGTHONG = "thesaban-mueang-ang-thong"
+from .factories import ADMIN, ANGTHONG, APPROVER, EDITOR, OTHER_EDITOR, OUTSIDE_SUPERVISOR, SUPERVISOR, user
 
 
 @pytest.fixture(scope="session")
@@ -29,51 +26,53 @@ def _fresh_cache():
     forget_catalogues()
 
 
-def login(client, username):
-    user = get_user_model().objects.get(username=username)
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    return user
-
-
 @pytest.fixture
 def angthong(db):
     return Organization.objects.get(slug=ANGTHONG)
 
 
-def import_records(records, actor=None):
-    """Write score records through the real import path."""
-    numbered = [(n, {"part": "0", "code": "", **r}) for n, r in enumerate(records, start=2)]
-    return services.scores_import(rows=score_io.check_rows(numbered), actor=actor)
+# The personas (tests/factories.py names who each is): the demo User, not signed in anywhere.
 
 
-def make_body(slug, *, province="นครราชสีมา", district="เมืองนครราชสีมา", name=None):
-    return services.organization_upsert(
-        slug=slug, name=name or f"องค์การบริหารส่วนตำบล{slug}", kind="sao",
-        province=Province.objects.get(name=province), district=district,
-    )
+@pytest.fixture
+def editor(db):
+    """The editor of ANGTHONG."""
+    return user(EDITOR)
 
 
-def add_indicator_year(org, year, score="90.00"):
-    """A year of indicator scores (1–10) for a body."""
-    return import_records(
-        [{"org": org.slug, "fiscal_year": str(year), "scope": "indicator", "code": str(n), "value": score}
-         for n in range(1, 11)]
-    )
+@pytest.fixture
+def approver(db):
+    """The approver of ANGTHONG."""
+    return user(APPROVER)
 
 
-def user(username):
-    return get_user_model().objects.get(username=username)
+@pytest.fixture
+def other_editor(db):
+    """The editor of another body (อบต.บ่อแก้ว), who has no say over ANGTHONG."""
+    return user(OTHER_EDITOR)
 
 
-def build_plan(org, fiscal_year, measures=3, *, editor="angthong_editor", units=("กองคลัง",)):
-    """A plan with complete measures, built through the services."""
-    from measures import services as measure_services
+@pytest.fixture
+def supervisor(db):
+    """The provincial supervisor whose area ANGTHONG is in."""
+    return user(SUPERVISOR)
 
-    actor = user(editor)
-    plan = measure_services.plan_create(org=org, fiscal_year=fiscal_year, actor=actor)
-    for n in range(measures):
-        measure_services.measure_save(plan=plan, actor=actor, data={
-            "title": f"มาตรการทดสอบที่ {n + 1}", "steps": "ขั้นที่หนึ่ง\nขั้นที่สอง", "monitoring_rounds": [6, 12],
-            "responsible_units": [], "new_units": list(units),
-        })
-    return plan
+
+@pytest.fixture
+def outside_supervisor(db):
+    """A provincial supervisor (นครราชสีมา) whose area ANGTHONG is not in."""
+    return user(OUTSIDE_SUPERVISOR)
+
+
+@pytest.fixture
+def admin_user(db):
+    """The system administrator (replaces pytest-django's admin_user with the demo one)."""
+    return user(ADMIN)
+
+
+@pytest.fixture
+def anonymous():
+    """A fresh client nobody has signed in to."""
+    from django.test import Client
+
+    return Client()

@@ -3,14 +3,14 @@
 import pytest
 from django.contrib import admin
 
-from .conftest import login
+from .factories import ADMIN, add_indicator_year, login, make_body
 
 MODELS = sorted(admin.site._registry, key=lambda m: m._meta.label)
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.label)
 def test_the_admin_lists_every_model(client, db, model):
-    login(client, "admin")
+    login(client, ADMIN)
     meta = model._meta
     response = client.get(f"/admin/{meta.app_label}/{meta.model_name}/")
     assert response.status_code == 200
@@ -20,7 +20,7 @@ def test_the_admin_lists_every_model(client, db, model):
 
 
 def test_audit_events_cannot_be_edited_in_the_admin(client, db):
-    login(client, "admin")
+    login(client, ADMIN)
     assert client.get("/admin/assessments/auditevent/add/").status_code == 403
 
 
@@ -30,9 +30,7 @@ def test_admin_lists_run_the_same_queries_with_more_bodies(client, db, path):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from .conftest import add_indicator_year, make_body
-
-    login(client, "admin")
+    login(client, ADMIN)
 
     def count():
         with CaptureQueriesContext(connection) as ctx:
@@ -55,11 +53,11 @@ def test_deleting_through_the_admin_action_is_audited_and_refreshes_public_pages
     settings.PUBLIC_CACHE_SECONDS = 300
     before = cache.get("pubver:all", 0)
     scopes = list(SupervisorScope.objects.order_by("pk").values_list("pk", flat=True)[:how_many])
-    login(client, "admin")
+    login(client, ADMIN)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/admin/assessments/supervisorscope/", {
             "action": "delete_selected", "_selected_action": scopes, "post": "yes"})
     assert response.status_code == 302
     assert not SupervisorScope.objects.filter(pk__in=scopes).exists()
-    assert AuditEvent.objects.filter(action="admin.delete", actor__username="admin").count() == how_many
+    assert AuditEvent.objects.filter(action="admin.delete", actor__username=ADMIN).count() == how_many
     assert cache.get("pubver:all", 0) > before

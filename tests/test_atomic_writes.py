@@ -11,7 +11,7 @@ from assessments.models import Assessment, AuditEvent, IndicatorScore, Organizat
 from measures import services
 from measures.models import Evidence, Measure, MeasurePlan, Transition
 
-from .conftest import build_plan, login, user
+from .factories import ADMIN, EDITOR, OTHER_EDITOR, build_plan, login, user
 
 
 def fail(*args, **kwargs):
@@ -34,7 +34,7 @@ def test_a_fault_while_saving_a_measure_leaves_no_measure_and_no_history(db, mon
     before = (Measure.objects.count(), Measure.history.count())
     monkeypatch.setattr(services, "audit", fail)
     with pytest.raises(RuntimeError):
-        services.measure_save(plan=plan, actor=user("angthong_editor"), data={
+        services.measure_save(plan=plan, actor=user(EDITOR), data={
             "title": "ครึ่งทาง", "steps": "ก", "new_units": ["กองใหม่"], "responsible_units": []})
     assert (Measure.objects.count(), Measure.history.count()) == before
     assert not plan.org.units.filter(name="กองใหม่").exists()
@@ -44,7 +44,7 @@ def test_a_fault_during_a_transition_keeps_the_status_and_writes_no_step(db, mon
     plan = build_plan(Organization.objects.get(slug="thesaban-mueang-ang-thong"), 2570, measures=1)
     monkeypatch.setattr(services, "audit", fail)
     with pytest.raises(RuntimeError):
-        services.document_transition(plan=plan, actor=user("angthong_editor"), action="submit")
+        services.document_transition(plan=plan, actor=user(EDITOR), action="submit")
     plan.refresh_from_db()
     assert plan.status == "draft" and not Transition.objects.filter(plan=plan).exists()
 
@@ -56,7 +56,7 @@ def test_a_fault_while_adding_evidence_leaves_no_row_and_no_file(db, monkeypatch
     monkeypatch.setattr(services, "audit", fail)
     with pytest.raises(RuntimeError):
         services.evidence_add(progress_round=plan.rounds.get(months=6), measure=plan.measures.first(),
-                              actor=user("angthong_editor"),
+                              actor=user(EDITOR),
                               upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4 test"))
     assert not Evidence.objects.exists()
     after = set(evidence_dir.rglob("*")) if evidence_dir.exists() else set()
@@ -65,8 +65,8 @@ def test_a_fault_while_adding_evidence_leaves_no_row_and_no_file(db, monkeypatch
 
 def test_another_bodys_measure_cannot_be_reached_by_changing_the_id(client, db):
     theirs = MeasurePlan.objects.get(org__slug="thesaban-mueang-ang-thong", fiscal_year=2569).measures.first()
-    build_plan(Organization.objects.get(slug="abt-bo-kaeo"), 2569, measures=1, editor="bokaeo_editor")
-    login(client, "bokaeo_editor")
+    build_plan(Organization.objects.get(slug="abt-bo-kaeo"), 2569, measures=1, editor=OTHER_EDITOR)
+    login(client, OTHER_EDITOR)
     for url in (f"/app/orgs/abt-bo-kaeo/2569/measures/{theirs.pk}/",
                 f"/app/orgs/abt-bo-kaeo/2569/measures/{theirs.pk}/history/",
                 f"/app/orgs/abt-bo-kaeo/2569/rounds/6/measures/{theirs.pk}/",
@@ -79,21 +79,21 @@ def test_another_bodys_measure_cannot_be_reached_by_changing_the_id(client, db):
 def test_evidence_tokens_are_long_random_and_not_enumerable(client, db):
     plan = MeasurePlan.objects.get(org__slug="thesaban-mueang-ang-thong", fiscal_year=2569)
     evidence = services.evidence_add(progress_round=plan.rounds.get(months=6), measure=plan.measures.first(),
-                                     actor=user("angthong_editor"), url="https://example.go.th/a")
+                                     actor=user(EDITOR), url="https://example.go.th/a")
     assert len(evidence.token) == 32 and evidence.token != str(evidence.pk)
-    login(client, "angthong_editor")
+    login(client, EDITOR)
     assert client.get(f"/app/evidence/{evidence.pk}/").status_code == 404
 
 
 def test_admin_actions_are_audited(client, db):
-    login(client, "admin")
+    login(client, ADMIN)
     org = Organization.objects.get(slug="abt-cho-ho")
     response = client.post(f"/admin/assessments/organization/{org.pk}/change/", {
         "name": org.name, "kind": org.kind, "province": org.province_id, "district": org.district,
         "dla_code": "3300101", "itas_code": "", "slug": org.slug, "thai_numerals": "on",
-        "units-TOTAL_FORMS": "0", "units-INITIAL_FORMS": "0", "memberships-TOTAL_FORMS": "0",
-        "memberships-INITIAL_FORMS": "0"})
+        "names-TOTAL_FORMS": "0", "names-INITIAL_FORMS": "0", "units-TOTAL_FORMS": "0", "units-INITIAL_FORMS": "0",
+        "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0"})
     assert response.status_code == 302, response.content.decode()[:500]
-    event = AuditEvent.objects.filter(action="admin.change", actor__username="admin").latest("created_at")
+    event = AuditEvent.objects.filter(action="admin.change", actor__username=ADMIN).latest("created_at")
     assert "จอหอ" in event.summary
 

@@ -13,7 +13,7 @@ from assessments.models import Province
 from measures.models import Evidence, Measure, MeasurePlan
 from reports.models import RepublishJob
 
-from .conftest import ANGTHONG, login
+from .factories import ADMIN, ANGTHONG, EDITOR, SUPERVISOR, login
 
 PLAN = f"/app/orgs/{ANGTHONG}/2569"
 THAI = re.compile("[\u0e00-\u0e7f]")
@@ -39,7 +39,7 @@ def measure(db):
 # ---------------------------------------------------------------- parameters read by views
 
 
-@pytest.mark.parametrize("username", ["sup_angthong", "admin"])
+@pytest.mark.parametrize("username", [SUPERVISOR, ADMIN])
 @pytest.mark.parametrize("province", ["abc", "1\x00", "\x00", "1.5", "-", "1" * 300])
 def test_it_answers_400_to_a_republish_request_for_a_province_that_is_not_a_number(client, db, username, province):
     login(client, username)
@@ -49,7 +49,7 @@ def test_it_answers_400_to_a_republish_request_for_a_province_that_is_not_a_numb
 
 
 def test_it_still_answers_404_to_a_republish_request_for_a_province_that_does_not_exist(client, db):
-    login(client, "admin")
+    login(client, ADMIN)
     assert client.post("/app/republish/", {"province": "99999999999999999999"}).status_code == 404
     assert client.post("/app/republish/", {}).status_code == 404
     assert not RepublishJob.objects.exists()
@@ -58,13 +58,13 @@ def test_it_still_answers_404_to_a_republish_request_for_a_province_that_does_no
 @pytest.mark.parametrize("name", ["fy", "district", "status", "sort", "page"])
 @pytest.mark.parametrize("value", ["\x00", "อ่างทอง\x00", "x" * 5000])
 def test_it_answers_400_to_a_dashboard_filter_with_a_nul_byte_or_an_overlong_value(client, db, name, value):
-    login(client, "sup_angthong")
+    login(client, SUPERVISOR)
     response = client.get("/app/dashboard/", {name: value})
     assert response.status_code == 400 and is_thai(response)
 
 
 def test_it_keeps_the_dashboard_filters_that_are_well_formed(client, db):
-    login(client, "sup_angthong")
+    login(client, SUPERVISOR)
     response = client.get("/app/dashboard/", {"fy": "2569", "district": "เมืองอ่างทอง", "status": "draft",
                                               "sort": "-late", "page": "last"})
     assert response.status_code == 200
@@ -90,7 +90,7 @@ def test_it_answers_a_bad_home_search_with_a_thai_message_beside_the_field(clien
 
 
 def test_it_answers_404_to_measure_0_instead_of_opening_the_new_measure_form(client, measure):
-    login(client, "angthong_editor")
+    login(client, EDITOR)
     assert client.get(f"{PLAN}/measures/0/").status_code == 404
     before = Measure.objects.count()
     response = client.post(f"{PLAN}/measures/0/", {"title": "มาตรการใหม่", "steps": "ก", "version": ""})
@@ -101,7 +101,7 @@ def test_it_answers_404_to_measure_0_instead_of_opening_the_new_measure_form(cli
 @pytest.mark.parametrize("fy", [2500, 2562, 2571, 2699])
 @pytest.mark.parametrize("rest", ["plan/", "plan/create/"])
 def test_it_answers_404_to_a_plan_year_outside_the_frameworks_on_record(client, db, fy, rest):
-    login(client, "angthong_editor")
+    login(client, EDITOR)
     url = f"/app/orgs/{ANGTHONG}/{fy}/{rest}"
     response = client.post(url) if rest.endswith("create/") else client.get(url)
     assert response.status_code == 404 and is_thai(response)
@@ -110,7 +110,7 @@ def test_it_answers_404_to_a_plan_year_outside_the_frameworks_on_record(client, 
 
 @pytest.mark.parametrize("fy", [2563, 2569, 2570])
 def test_it_opens_the_plan_pages_of_every_framework_year_and_the_year_after(client, db, fy):
-    login(client, "angthong_editor")
+    login(client, EDITOR)
     assert client.get(f"/app/orgs/{ANGTHONG}/{fy}/plan/").status_code == 200
 
 
@@ -126,7 +126,7 @@ def test_it_answers_404_to_a_public_year_outside_the_frameworks_on_record(client
 
 @pytest.mark.parametrize("title", ["abc\x00def", "\x00"])
 def test_it_answers_a_nul_byte_in_a_measure_title_in_thai(client, measure, title):
-    login(client, "angthong_editor")
+    login(client, EDITOR)
     before = Measure.objects.count()
     response = client.post(f"{PLAN}/measures/new/", {"title": title, "steps": "ก", "version": ""})
     html = response.content.decode()
@@ -153,7 +153,7 @@ def upload(client, measure, filename, *, percent_encoded=False, content=b"%PDF-1
     ("C:\\Users\\เจ้าหน้าที่\\" + "เอกสาร" * 50 + "\\หลักฐาน.pdf", False),  # browsers that send the whole path
 ])
 def test_it_accepts_evidence_with_a_very_long_thai_file_name(client, measure, name, percent_encoded):
-    login(client, "angthong_editor")
+    login(client, EDITOR)
     response = upload(client, measure, name, percent_encoded=percent_encoded)
     assert response.status_code == 302
     evidence = Evidence.objects.get(entry__measure=measure, content_type="application/pdf")
@@ -162,19 +162,19 @@ def test_it_accepts_evidence_with_a_very_long_thai_file_name(client, measure, na
 
 
 def test_it_keeps_the_extension_of_a_long_evidence_file_name(client, measure):
-    login(client, "angthong_editor")
+    login(client, EDITOR)
     upload(client, measure, "ก" * 300 + ".pdf")
     assert Evidence.objects.get(entry__measure=measure, content_type="application/pdf").original_name.endswith(".pdf")
 
 
 def test_it_answers_400_to_an_upload_whose_part_header_is_absurdly_long(client, measure):
-    login(client, "angthong_editor")
+    login(client, EDITOR)
     response = upload(client, measure, "ก" * 5000 + ".pdf")
     assert response.status_code == 400 and is_thai(response)
     assert not Evidence.objects.filter(entry__measure=measure, content_type="application/pdf").exists()
 
 
 def test_it_republishes_a_province_given_as_a_number(client, db):
-    login(client, "sup_angthong")
+    login(client, SUPERVISOR)
     province = Province.objects.get(name="อ่างทอง")
     assert client.post("/app/republish/", {"province": str(province.pk)}).status_code == 302

@@ -3,7 +3,7 @@
 import pytest
 
 from .browser import browser, demo_live_server  # noqa: F401 (fixtures)
-from .conftest import DEMO_PASSWORD
+from .factories import DEMO_PASSWORD, EDITOR
 
 pytestmark = pytest.mark.browser
 
@@ -33,7 +33,7 @@ def test_pages_fit_a_phone_screen_without_sideways_scrolling(browser, demo_live_
 def test_an_editor_signs_in_and_sees_their_body(browser, demo_live_server):  # noqa: F811
     page = browser.new_page()
     page.goto(demo_live_server.url + "/accounts/login/")
-    page.locator("#id_username").fill("angthong_editor")
+    page.locator("#id_username").fill(EDITOR)
     page.locator("#id_password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="เข้าสู่ระบบ").click()
     page.wait_for_url("**/app/")

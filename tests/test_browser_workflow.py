@@ -7,7 +7,7 @@ import pytest
 from measures.models import ProgressRound, Transition
 
 from .browser import browser, demo_live_server  # noqa: F401 (fixtures)
-from .conftest import DEMO_PASSWORD
+from .factories import APPROVER, DEMO_PASSWORD, EDITOR, SUPERVISOR
 
 pytestmark = pytest.mark.browser
 PLAN = "/app/orgs/thesaban-mueang-ang-thong/2569"
@@ -27,7 +27,7 @@ def sign_in(browser, server, username, width=1280):  # noqa: F811
 
 def test_the_6_month_round_goes_round_the_review_cycle(browser, demo_live_server):  # noqa: F811
     server = demo_live_server
-    editor = sign_in(browser, server, "angthong_editor", width=390)  # on a phone
+    editor = sign_in(browser, server, EDITOR, width=390)  # on a phone
     editor.goto(server.url + PLAN + "/plan/")
     editor.get_by_role("link", name="+ เพิ่มมาตรการ").click()
     editor.locator("#id_title").fill("โครงการประชาสัมพันธ์ช่องทางร้องเรียนออนไลน์")
@@ -47,7 +47,7 @@ def test_the_6_month_round_goes_round_the_review_cycle(browser, demo_live_server
     editor.get_by_role("button", name="ส่งให้ผู้บริหารพิจารณา").click()
     assert editor.get_by_text("ดำเนินการเรียบร้อย: ส่งให้ผู้บริหารพิจารณา").is_visible()
 
-    approver = sign_in(browser, server, "angthong_approver")
+    approver = sign_in(browser, server, APPROVER)
     assert approver.get_by_text("รอการพิจารณาของท่าน").is_visible()
     approver.goto(server.url + PLAN + "/rounds/6/")
     approver.locator("#wf-comment").fill("กรุณาแนบภาพกิจกรรมเป็นหลักฐาน")
@@ -69,7 +69,7 @@ def test_the_6_month_round_goes_round_the_review_cycle(browser, demo_live_server
     approver.get_by_role("button", name="เห็นชอบ", exact=True).click()
     assert approver.get_by_text("ดำเนินการเรียบร้อย: เห็นชอบ").is_visible()
 
-    supervisor = sign_in(browser, server, "sup_angthong")
+    supervisor = sign_in(browser, server, SUPERVISOR)
     supervisor.goto(server.url + "/app/dashboard/?fy=2569")
     row = supervisor.locator('tr[data-org="thesaban-mueang-ang-thong"]')
     assert "เห็นชอบแล้ว" in row.inner_text()

@@ -16,7 +16,7 @@ from assessments.models import Membership, Province
 from measures import services
 from measures.models import Evidence, Measure, ProgressEntry, Transition
 
-from .conftest import build_plan
+from .factories import build_plan
 
 SLUG = "abt-concurrent"
 PLAN = f"/app/orgs/{SLUG}/2570"

@@ -9,7 +9,17 @@ from assessments.models import Organization
 from measures import services
 from measures.models import ProgressEntry, ProgressRound
 
-from .conftest import build_plan, login, make_body, user
+from .factories import (
+    APPROVER,
+    CHOHO_EDITOR,
+    EDITOR,
+    OUTSIDE_SUPERVISOR,
+    SUPERVISOR,
+    build_plan,
+    login,
+    make_body,
+    user,
+)
 
 URL = "/app/dashboard/"
 
@@ -20,14 +30,14 @@ def rows(html):
 
 def test_a_supervisor_sees_the_bodies_of_their_province_only(client, db):
     make_body("test-korat-1")
-    login(client, "sup_nakhonratchasima")
+    login(client, OUTSIDE_SUPERVISOR)
     html = client.get(URL, {"fy": 2566}).content.decode()
     assert set(rows(html)) == {"abt-cho-ho", "test-korat-1"}
     assert "abt-dong-khwang" not in html
 
 
 def test_it_shows_plan_and_round_status_percent_done_and_days_late(client, db):
-    login(client, "sup_nakhonratchasima")
+    login(client, OUTSIDE_SUPERVISOR)
     html = client.get(URL, {"fy": 2566}).content.decode()
     row = html.split('data-org="abt-cho-ho"')[1].split("</tr>")[0]
     assert "ฉบับร่าง" in row  # the plan (its measures name no responsible unit, so it was not submitted)
@@ -41,7 +51,7 @@ def test_it_shows_plan_and_round_status_percent_done_and_days_late(client, db):
 def test_sorting_and_filtering(client, db):
     for n, district in enumerate(["ปักธงชัย", "สีคิ้ว", "ปักธงชัย"]):
         make_body(f"test-k{n}", district=district, name=f"องค์การบริหารส่วนตำบลทดสอบ{n}")
-    login(client, "sup_nakhonratchasima")
+    login(client, OUTSIDE_SUPERVISOR)
     html = client.get(URL, {"sort": "-name"}).content.decode()
     assert rows(html)[0] == "test-k2"
     html = client.get(URL, {"district": "ปักธงชัย"}).content.decode()
@@ -53,15 +63,15 @@ def test_sorting_and_filtering(client, db):
 def test_a_descending_sort_keeps_names_a_to_z_among_equal_values(client, db):
     for n in (2, 0, 1):
         make_body(f"test-d{n}", district="ปักธงชัย", name=f"องค์การบริหารส่วนตำบลทดสอบ{n}")
-    login(client, "sup_nakhonratchasima")
+    login(client, OUTSIDE_SUPERVISOR)
     html = client.get(URL, {"sort": "-district", "district": "ปักธงชัย"}).content.decode()
     assert rows(html) == ["test-d0", "test-d1", "test-d2"]
 
 
 def test_the_dashboard_runs_the_same_queries_for_3_or_40_bodies(client, db):
-    login(client, "sup_nakhonratchasima")
+    login(client, OUTSIDE_SUPERVISOR)
     for n in range(2):
-        build_plan(make_body(f"test-q{n}"), 2566, measures=2, editor="choho_editor")
+        build_plan(make_body(f"test-q{n}"), 2566, measures=2, editor=CHOHO_EDITOR)
 
     def count():
         with CaptureQueriesContext(connection) as ctx:
@@ -70,37 +80,37 @@ def test_the_dashboard_runs_the_same_queries_for_3_or_40_bodies(client, db):
 
     few = count()
     for n in range(2, 40):
-        build_plan(make_body(f"test-q{n}"), 2566, measures=2, editor="choho_editor")
+        build_plan(make_body(f"test-q{n}"), 2566, measures=2, editor=CHOHO_EDITOR)
     assert count() == few
 
 
 def test_an_approver_sees_their_body_with_a_review_queue(client, db):
     org = Organization.objects.get(slug="thesaban-mueang-ang-thong")
     plan = build_plan(org, 2570, measures=1)
-    services.document_transition(plan=plan, actor=user("angthong_editor"), action="submit")
-    login(client, "angthong_approver")
+    services.document_transition(plan=plan, actor=user(EDITOR), action="submit")
+    login(client, APPROVER)
     html = client.get(URL, {"fy": 2570}).content.decode()
     assert rows(html) == ["thesaban-mueang-ang-thong"]
     assert "รอการพิจารณาของท่าน" in html and "มาตรการปี 2570" in html
 
 
 def test_a_supervisor_leaves_a_comment_the_editor_can_read(client, db):
-    login(client, "sup_angthong")
+    login(client, SUPERVISOR)
     client.post("/app/orgs/thesaban-mueang-ang-thong/2569/comments/", {"text": "กรุณาเพิ่มหลักฐาน"})
-    login(client, "angthong_editor")
+    login(client, EDITOR)
     assert "กรุณาเพิ่มหลักฐาน" in client.get("/app/orgs/thesaban-mueang-ang-thong/2569/plan/").content.decode()
 
 
 @pytest.mark.parametrize("fy", ["abc", "1999", ""])
 def test_odd_parameters_are_not_errors(client, db, fy):
-    login(client, "sup_angthong")
+    login(client, SUPERVISOR)
     assert client.get(URL, {"fy": fy, "sort": "nonsense", "status": "x"}).status_code == 200
 
 
 def test_names_sort_in_thai_dictionary_order_not_by_code_point(client, db):
     make_body("test-kha", district="ปักธงชัย", name="องค์การบริหารส่วนตำบลขาม")
     make_body("test-kai", district="ปักธงชัย", name="องค์การบริหารส่วนตำบลไก่ป่า")  # ไ comes after ข in Unicode
-    login(client, "sup_nakhonratchasima")
+    login(client, OUTSIDE_SUPERVISOR)
     assert rows(client.get(URL, {"district": "ปักธงชัย"}).content.decode()) == ["test-kai", "test-kha"]
     assert rows(client.get(URL, {"district": "ปักธงชัย", "sort": "-name"}).content.decode()) == ["test-kha", "test-kai"]
 
@@ -108,6 +118,6 @@ def test_names_sort_in_thai_dictionary_order_not_by_code_point(client, db):
 def test_the_district_filter_lists_districts_in_thai_dictionary_order(client, db):
     make_body("test-d-kham", district="ขามสะแกแสง")
     make_body("test-d-kaeng", district="แก้งสนามนาง")  # แ comes after ข in Unicode
-    login(client, "sup_nakhonratchasima")
+    login(client, OUTSIDE_SUPERVISOR)
     html = client.get(URL).content.decode()
     assert html.index(">แก้งสนามนาง<") < html.index(">ขามสะแกแสง<")

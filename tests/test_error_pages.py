@@ -7,7 +7,7 @@ from django.views.defaults import server_error
 
 from assessments import selectors
 
-from .conftest import ANGTHONG, DEMO_PASSWORD, login
+from .factories import ANGTHONG, APPROVER, DEMO_PASSWORD, EDITOR, login
 
 DJANGO_ENGLISH = ["Not Found", "Forbidden", "Server Error", "Bad Request", "CSRF verification failed",
                   "No Organization matches"]
@@ -36,7 +36,7 @@ def test_it_shows_a_thai_404_page_for_an_unknown_body_without_djangos_english_me
 
 
 def test_the_404_page_shows_the_views_thai_message_to_a_signed_in_user(client, db):
-    login(client, "angthong_editor")
+    login(client, EDITOR)
     response = client.get("/orgs/abt-bo-kaeo/2568/nope.pdf")
     html = response.content.decode()
     assert response.status_code == 404
@@ -53,7 +53,7 @@ def test_an_unknown_address_is_a_thai_404_without_the_resolvers_details(client, 
 
 
 def test_the_403_page_shows_the_thai_permission_denied_message(client, db):
-    login(client, "angthong_approver")  # an approver may not edit measures
+    login(client, APPROVER)  # an approver may not edit measures
     response = client.get(f"/app/orgs/{ANGTHONG}/2569/measures/new/")
     html = response.content.decode()
     assert response.status_code == 403
@@ -96,7 +96,7 @@ def test_the_500_page_renders_without_the_database_or_a_request_context():
 
 def test_a_form_sent_without_a_csrf_token_gets_a_thai_403_page_that_says_what_to_do(db):
     client = Client(enforce_csrf_checks=True)
-    response = client.post("/accounts/login/", {"username": "angthong_editor", "password": DEMO_PASSWORD})
+    response = client.post("/accounts/login/", {"username": EDITOR, "password": DEMO_PASSWORD})
     html = response.content.decode()
     assert response.status_code == 403
     assert_thai_error_page(html, "ส่งแบบฟอร์มไม่สำเร็จ")

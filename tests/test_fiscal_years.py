@@ -10,7 +10,7 @@ from django.urls import resolve
 from assessments import fiscal_years
 from assessments.models import Framework
 
-from .conftest import ANGTHONG, login
+from .factories import ANGTHONG, EDITOR, login
 
 
 @pytest.fixture(autouse=True)
@@ -27,7 +27,7 @@ def test_it_knows_every_framework_year_and_the_year_after(db):
 def test_it_keeps_the_current_fiscal_year_before_its_framework_is_loaded(client, db, monkeypatch):
     monkeypatch.setattr(fiscal_years, "_today", lambda: datetime.date(2029, 10, 1))  # FY 2573
     assert 2573 in fiscal_years.plan_years() and 2572 not in fiscal_years.plan_years()
-    login(client, "angthong_editor")
+    login(client, EDITOR)
     assert client.get(f"/app/orgs/{ANGTHONG}/2573/plan/").status_code == 200  # a plan can be started
 
 
@@ -41,7 +41,7 @@ def test_it_resolves_a_year_without_a_query_in_the_steady_state(db, django_asser
 
 
 def test_it_opens_a_plan_year_as_soon_as_its_framework_is_recorded(client, db):
-    login(client, "angthong_editor")
+    login(client, EDITOR)
     assert client.get(f"/app/orgs/{ANGTHONG}/2571/plan/").status_code == 404
     framework = Framework.objects.create(fiscal_year=2570, name="ITA 2570")
     assert client.get(f"/app/orgs/{ANGTHONG}/2571/plan/").status_code == 200

@@ -14,7 +14,7 @@ from assessments import score_io, services
 from assessments.models import Assessment, IndicatorScore
 from measures.models import Comment, Measure, MeasurePlan, ProgressEntry
 
-from .conftest import ANGTHONG, login
+from .factories import ADMIN, ANGTHONG, APPROVER, EDITOR, OUTSIDE_SUPERVISOR, SUPERVISOR, login
 
 HOSTILE = [
     "\u0e31\u0e48\u0e49\u0e4c",  # Thai combining marks with nothing to sit on
@@ -52,17 +52,17 @@ def as_user(client, username):
 
 
 @pytest.fixture
-def editor(client, db):
-    login(client, "angthong_editor")
+def editor_client(client, db):
+    login(client, EDITOR)
     return client
 
 
 @SETTINGS
 @given(title=hostile, guideline=hostile, steps=hostile, start=hostile, end=hostile, period=hostile, budget=hostile,
        rounds=st.lists(hostile, max_size=3), new_units=hostile)
-def test_the_measure_form(editor, title, guideline, steps, start, end, period, budget, rounds, new_units):
+def test_the_measure_form(editor_client, title, guideline, steps, start, end, period, budget, rounds, new_units):
     before = Measure.objects.count()
-    response = editor.post(f"{PLAN}/measures/new/", {
+    response = editor_client.post(f"{PLAN}/measures/new/", {
         "title": title, "guideline": guideline, "steps": steps, "period_start": start, "period_end": end,
         "period_text": period, "budget": budget, "monitoring_rounds": rounds, "new_units": new_units,
         "version": ""})
@@ -78,12 +78,12 @@ def test_the_measure_form(editor, title, guideline, steps, start, end, period, b
 @SETTINGS
 @given(state=st.one_of(st.sampled_from(["not_started", "in_progress", "done", "cancelled"]), hostile),
        percent=hostile, text=hostile, version=hostile)
-def test_the_progress_entry_form(editor, state, percent, text, version):
+def test_the_progress_entry_form(editor_client, state, percent, text, version):
     plan = MeasurePlan.objects.get(org__slug="thesaban-mueang-ang-thong", fiscal_year=2569)
     measure = plan.measures.order_by("order").first()
     entry = ProgressEntry.objects.filter(round__plan=plan, round__months=6, measure=measure).first()
     before = (entry.version, entry.output) if entry else None
-    response = editor.post(f"{PLAN}/rounds/6/measures/{measure.pk}/", {
+    response = editor_client.post(f"{PLAN}/rounds/6/measures/{measure.pk}/", {
         "state": state, "percent": percent, "done_text": text, "output": text, "outcome": text,
         "problems": text, "remarks": text, "version": version})
     assert response.status_code in OK
@@ -94,9 +94,10 @@ def test_the_progress_entry_form(editor, state, percent, text, version):
 
 @SETTINGS
 @given(summary=hostile, recommendations=hostile, note=hostile, version=hostile)
-def test_the_analysis_form(editor, summary, recommendations, note, version):
-    response = editor.post(f"{PLAN}/plan/analysis/", {"analysis_summary": summary, "recommendations": recommendations,
-                                                      "note_IIT": note, "note_4": note, "version": version})
+def test_the_analysis_form(editor_client, summary, recommendations, note, version):
+    response = editor_client.post(f"{PLAN}/plan/analysis/", {
+        "analysis_summary": summary, "recommendations": recommendations, "note_IIT": note, "note_4": note,
+        "version": version})
     assert response.status_code in OK
 
 
@@ -108,7 +109,7 @@ def test_the_public_search(client, db, q, province, district, page):
 
 
 @SETTINGS
-@given(username=st.sampled_from([None, "angthong_editor"]),
+@given(username=st.sampled_from([None, EDITOR]),
        query=st.dictionaries(st.sampled_from(["q", "province", "district", "page"]), query_value, max_size=4))
 def test_the_home_search_query_string(client, db, username, query):
     as_user(client, username)
@@ -116,7 +117,7 @@ def test_the_home_search_query_string(client, db, username, query):
 
 
 @SETTINGS
-@given(username=st.sampled_from(["sup_angthong", "sup_nakhonratchasima", "angthong_approver", "admin"]),
+@given(username=st.sampled_from([SUPERVISOR, OUTSIDE_SUPERVISOR, APPROVER, ADMIN]),
        query=st.dictionaries(st.sampled_from(["fy", "district", "status", "sort", "page"]), query_value, max_size=5))
 def test_the_dashboard_query_string(client, db, username, query):
     as_user(client, username)
@@ -124,7 +125,7 @@ def test_the_dashboard_query_string(client, db, username, query):
 
 
 @SETTINGS
-@given(username=st.sampled_from(["angthong_editor", "angthong_approver", "sup_angthong", "admin"]),
+@given(username=st.sampled_from([EDITOR, APPROVER, SUPERVISOR, ADMIN]),
        query=st.dictionaries(st.sampled_from(["org", "format"]), query_value, max_size=2))
 def test_the_score_export_query_string(client, db, username, query):
     as_user(client, username)
@@ -132,7 +133,7 @@ def test_the_score_export_query_string(client, db, username, query):
 
 
 @SETTINGS
-@given(username=st.sampled_from([None, "angthong_editor"]), next_=query_value)
+@given(username=st.sampled_from([None, EDITOR]), next_=query_value)
 def test_the_sign_in_page_next_parameter(client, db, username, next_):
     as_user(client, username)
     response = client.get("/accounts/login/", {"next": next_})
@@ -144,8 +145,8 @@ def test_the_sign_in_page_next_parameter(client, db, username, next_):
 
 PAGES = [(None, "/"), (None, f"/orgs/{ANGTHONG}/"), (None, f"/orgs/{ANGTHONG}/2568/"),
          (None, "/data/orgs/abt-bo-kaeo/2568.json"), (None, "/orgs/abt-bo-kaeo/2568/measures.pdf"),
-         ("angthong_editor", "/app/"), ("angthong_editor", f"{PLAN}/plan/"), ("angthong_editor", f"{PLAN}/rounds/6/"),
-         ("sup_angthong", "/app/dashboard/")]
+         (EDITOR, "/app/"), (EDITOR, f"{PLAN}/plan/"), (EDITOR, f"{PLAN}/rounds/6/"),
+         (SUPERVISOR, "/app/dashboard/")]
 
 
 @SETTINGS
@@ -164,7 +165,7 @@ def test_any_query_string_on_any_page(client, db, page, query):
 @SETTINGS
 @given(text=hostile, round_=hostile)
 def test_the_comment_form(client, db, text, round_):
-    login(client, "sup_angthong")
+    login(client, SUPERVISOR)
     before = Comment.objects.count()
     response = client.post(f"{PLAN}/comments/", {"text": text, "round": round_})
     assert response.status_code in {302, 404}
@@ -173,10 +174,10 @@ def test_the_comment_form(client, db, text, round_):
 
 @SETTINGS
 @given(due=hostile, url=hostile)
-def test_the_due_date_and_evidence_link_forms(editor, due, url):
-    assert editor.post(f"{PLAN}/rounds/6/due/", {"due_date": due}).status_code == 302
+def test_the_due_date_and_evidence_link_forms(editor_client, due, url):
+    assert editor_client.post(f"{PLAN}/rounds/6/due/", {"due_date": due}).status_code == 302
     measure = MeasurePlan.objects.get(org__slug="thesaban-mueang-ang-thong", fiscal_year=2569).measures.first()
-    assert editor.post(f"{PLAN}/rounds/6/measures/{measure.pk}/evidence/", {"url": url}).status_code == 302
+    assert editor_client.post(f"{PLAN}/rounds/6/measures/{measure.pk}/evidence/", {"url": url}).status_code == 302
 
 
 cell = st.one_of(st.sampled_from(HOSTILE[:-2] + ["thesaban-mueang-ang-thong", "2568", "indicator", "item", "i1",
@@ -226,14 +227,14 @@ thai_letter = st.sampled_from(["ก", "ำ", "ไ", "x", "่"])
 
 @SETTINGS
 @given(field=st.sampled_from(MEASURE_TEXT), over=around_the_limit, letter=thai_letter)
-def test_the_measure_form_at_and_beyond_each_limit(editor, field, over, letter):
+def test_the_measure_form_at_and_beyond_each_limit(editor_client, field, over, letter):
     from measures.models import MEASURE_LIMITS
 
     limit = MEASURE_LIMITS[field]
     value = "ก" + letter * (limit + over - 1)
     data = {"title": "มาตรการ", "steps": "ขั้นที่หนึ่ง", "new_units": "กองคลัง", "version": "", field: value}
     before = Measure.objects.count()
-    response = editor.post(f"{PLAN}/measures/new/", data)
+    response = editor_client.post(f"{PLAN}/measures/new/", data)
     if len(value) > limit:
         assert response.status_code == 400 and Measure.objects.count() == before
         assert f"เกินกำหนด {limit} ตัวอักษร" in response.content.decode()
@@ -244,7 +245,7 @@ def test_the_measure_form_at_and_beyond_each_limit(editor, field, over, letter):
 
 @SETTINGS
 @given(field=st.sampled_from(ENTRY_TEXT), over=around_the_limit, letter=thai_letter)
-def test_the_progress_entry_form_at_and_beyond_each_limit(editor, field, over, letter):
+def test_the_progress_entry_form_at_and_beyond_each_limit(editor_client, field, over, letter):
     from measures.models import ENTRY_LIMITS
 
     plan = MeasurePlan.objects.get(org__slug="thesaban-mueang-ang-thong", fiscal_year=2569)
@@ -252,7 +253,7 @@ def test_the_progress_entry_form_at_and_beyond_each_limit(editor, field, over, l
     limit = ENTRY_LIMITS[field]
     value = "ก" + letter * (limit + over - 1)
     entry = ProgressEntry.objects.filter(round__plan=plan, round__months=6, measure=measure).first()
-    response = editor.post(f"{PLAN}/rounds/6/measures/{measure.pk}/", {
+    response = editor_client.post(f"{PLAN}/rounds/6/measures/{measure.pk}/", {
         "state": "in_progress", "percent": "10", field: value, "version": entry.version if entry else 0})
     stored = ProgressEntry.objects.filter(round__plan=plan, round__months=6, measure=measure).first()
     if len(value) > limit:

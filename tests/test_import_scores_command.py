@@ -11,7 +11,7 @@ from openpyxl import Workbook, load_workbook
 from assessments import score_io
 from assessments.models import AuditEvent, IndicatorScore, ItemScore, ToolScore
 
-from .conftest import ANGTHONG, add_indicator_year, make_body
+from .factories import ANGTHONG, add_indicator_year, make_body
 
 HEADER = "org,fiscal_year,scope,code,part,value\n"
 
@@ -71,14 +71,14 @@ def test_one_bad_row_rejects_the_file_names_the_row_and_changes_nothing(db, tmp_
 
 def test_it_reads_thai_digits_a_bom_blank_lines_and_thai_headers(db, tmp_path):
     body = make_body("test-thai")
-    text = "\ufeffหน่วยงาน,ปีงบประมาณ,ระดับ,รหัส,ส่วน,คะแนน\n\n" + f"{body.slug},๒๕๖๗,indicator,๙,,๗๙.๒๙\n,,,,,\n"
+    text = "\ufeffหน่วยงาน,ปีงบประมาณ,ประเภท,รหัส,ส่วน,คะแนน\n\n" + f"{body.slug},๒๕๖๗,indicator,๙,,๗๙.๒๙\n,,,,,\n"
     run(write(tmp_path, text))
     assert indicator_score(body.slug, 2567, 9) == Decimal("79.29")
 
 
 def test_it_reads_csv_saved_by_thai_windows_excel(db, tmp_path):
     body = make_body("test-cp874")
-    run(write(tmp_path, "หน่วยงาน,ปีงบประมาณ,ระดับ,รหัส,ส่วน,คะแนน\n" + f"{body.slug},2567,level,,0,ผ่าน\n",
+    run(write(tmp_path, "หน่วยงาน,ปีงบประมาณ,ประเภท,รหัส,ส่วน,คะแนน\n" + f"{body.slug},2567,level,,0,ผ่าน\n",
               encoding="cp874"))
     assert body.assessments.get().level == "ผ่าน"
 
@@ -96,7 +96,8 @@ def test_it_reads_csv_saved_by_thai_windows_excel(db, tmp_path):
     (f"{ANGTHONG},2568,score,1,0,90", "แถวที่ 2: ระดับ “score” ไม่ถูกต้อง"),
     (f"{ANGTHONG},2568,indicator,1,2,90", "แถวที่ 2: 1 ไม่มีคะแนนแยกส่วนที่ 2"),
     (f"{ANGTHONG},2568,item,e1,0,90", "แถวที่ 2: ข้อ e1 ต้องระบุส่วน (1, 2)"),
-    (f"{ANGTHONG},2568,level,,0,AA", "แถวที่ 2: ระดับ “AA” ไม่มีในเกณฑ์ปี 2568"),
+    (f"{ANGTHONG},2568,level,,0,AAA", "แถวที่ 2: ระดับ “AAA” ไม่ใช่ระดับผลการประเมินที่รู้จัก"),
+    (f"{ANGTHONG},2568,level,grade,0,ผ่านดี", "แถวที่ 2: ระดับ “ผ่านดี” ไม่ใช่ระดับตัวอักษร (AA–F)"),
 ])
 def test_it_rejects_bad_values_with_a_thai_message_naming_the_row(db, tmp_path, row, expected):
     before = snapshot()
@@ -169,7 +170,7 @@ def test_export_keeps_parts_groups_and_alternative_figures(db):
     assert f"{ANGTHONG},2568,item,e1,2,86.67" in as_text
     assert f"{ANGTHONG},2568,group,9.3,0,75.00" in as_text
     assert f"{ANGTHONG},2568,indicator_alt,1,0,97.63" in as_text
-    assert f"{ANGTHONG},2568,level,,0,ผ่านดี" in as_text
+    assert f"{ANGTHONG},2568,level,pass,0,ผ่านดี" in as_text
 
 
 def test_reimporting_replaces_the_named_figures_only(db, tmp_path):

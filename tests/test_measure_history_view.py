@@ -8,7 +8,7 @@ from assessments.models import Organization
 from measures import services
 from measures.models import MeasurePlan
 
-from .conftest import login, user
+from .factories import EDITOR, login, user
 
 SLUG = "thesaban-mueang-ang-thong"
 
@@ -20,12 +20,12 @@ def history_of(client, measure):
 
 
 def test_it_shows_a_change_to_every_field_of_a_measure(client, db):
-    login(client, "angthong_editor")
+    login(client, EDITOR)
     plan = MeasurePlan.objects.get(org__slug=SLUG, fiscal_year=2569)
     measure = plan.measures.order_by("order").first()
     unit = Organization.objects.get(slug=SLUG).units.create(name="กองสวัสดิการสังคม", order=99)
     indicator = plan.based_on.framework.indicators.get(number=3)
-    services.measure_save(plan=plan, actor=user("angthong_editor"), measure=measure, expected_version=measure.version,
+    services.measure_save(plan=plan, actor=user(EDITOR), measure=measure, expected_version=measure.version,
                           data={"title": "ชื่อใหม่ของมาตรการ", "guideline": "แนวทางใหม่", "analysis": "วิเคราะห์ใหม่",
                                 "steps": "ขั้นใหม่ที่หนึ่ง\nขั้นใหม่ที่สอง", "period_start": datetime.date(2025, 11, 1),
                                 "period_end": datetime.date(2026, 3, 31), "period_text": "ตลอดปีงบประมาณ",
@@ -40,14 +40,13 @@ def test_it_shows_a_change_to_every_field_of_a_measure(client, db):
         assert label in html, label
 
 
-def test_it_shows_a_change_to_every_field_of_a_progress_entry(client, db):
-    login(client, "angthong_editor")
+def test_it_shows_a_change_to_every_field_of_a_progress_entry(client, editor):
+    login(client, EDITOR)
     plan = MeasurePlan.objects.get(org__slug=SLUG, fiscal_year=2569)
     measure = plan.measures.order_by("order").first()
     progress_round = plan.rounds.get(months=6)
     progress_round.status = "draft"
     progress_round.save(update_fields=["status"])
-    editor = user("angthong_editor")
     entry = services.entry_save(progress_round=progress_round, measure=measure, actor=editor,
                                 data={"state": "not_started", "percent": 0})
     services.entry_save(progress_round=progress_round, measure=measure, actor=editor, expected_version=entry.version,

@@ -9,7 +9,7 @@ from assessments.models import AuditEvent, Organization
 from measures import services
 from measures.models import Evidence, Measure, MeasurePlan, ProgressEntry, Status, Transition
 
-from .conftest import ANGTHONG, build_plan, make_body, user
+from .factories import ANGTHONG, APPROVER, EDITOR, build_plan, make_body, user
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 100
 
@@ -32,22 +32,21 @@ def test_a_new_plan_is_based_on_last_years_result_with_6_and_12_month_rounds(org
     assert MeasurePlan.objects.get(org=org, fiscal_year=2569).based_on.framework.fiscal_year == 2568
 
 
-def test_one_plan_per_body_and_year(org, plan):
+def test_one_plan_per_body_and_year(org, plan, editor):
     with pytest.raises(services.ServiceError, match="มีแผนของปีงบประมาณนี้อยู่แล้ว"):
-        services.plan_create(org=org, fiscal_year=2570, actor=user("angthong_editor"))
+        services.plan_create(org=org, fiscal_year=2570, actor=editor)
 
 
-def test_saving_a_measure_keeps_steps_one_per_line_and_audits(plan):
-    measure = services.measure_save(plan=plan, actor=user("angthong_editor"), data={
+def test_saving_a_measure_keeps_steps_one_per_line_and_audits(plan, editor):
+    measure = services.measure_save(plan=plan, actor=editor, data={
         "title": "มาตรการใหม่", "steps": "  ขั้นแรก \n\n ขั้นสอง\n", "responsible_units": []})
     assert measure.step_list == ["ขั้นแรก", "ขั้นสอง"]
     assert measure.order == 4
     assert AuditEvent.objects.filter(action="measure.create", detail__measure=measure.pk).exists()
 
 
-def test_a_second_save_from_a_stale_form_is_refused(plan):
+def test_a_second_save_from_a_stale_form_is_refused(plan, editor):
     measure = plan.measures.first()
-    editor = user("angthong_editor")
     services.measure_save(plan=plan, actor=editor, data={"title": "ฉบับของคนแรก"}, measure=measure,
                           expected_version=1)
     with pytest.raises(services.ConcurrentEdit, match="มีผู้อื่นแก้ไขรายการนี้ไปแล้ว"):
@@ -56,8 +55,7 @@ def test_a_second_save_from_a_stale_form_is_refused(plan):
     assert Measure.objects.get(pk=measure.pk).title == "ฉบับของคนแรก"
 
 
-def test_move_and_delete_renumber_and_record(plan):
-    editor = user("angthong_editor")
+def test_move_and_delete_renumber_and_record(plan, editor):
     first, second, third = plan.measures.order_by("order")
     services.measure_move(measure=third, actor=editor, direction="up")
     assert list(plan.measures.order_by("order").values_list("pk", flat=True)) == [first.pk, third.pk, second.pk]
@@ -67,8 +65,7 @@ def test_move_and_delete_renumber_and_record(plan):
     assert Measure.history.filter(id=second_pk, history_type="-", history_user=editor).exists()
 
 
-def test_duplicate_copies_last_years_measures_one_year_on(org):
-    editor = user("angthong_editor")
+def test_duplicate_copies_last_years_measures_one_year_on(org, editor):
     old = MeasurePlan.objects.get(org=org, fiscal_year=2569)
     new = services.plan_create(org=org, fiscal_year=2570, actor=editor)
     copied = services.plan_duplicate_previous(plan=new, actor=editor)
@@ -81,16 +78,15 @@ def test_duplicate_copies_last_years_measures_one_year_on(org):
         assert first_new.period_start == first_old.period_start.replace(year=first_old.period_start.year + 1)
 
 
-def test_submit_is_blocked_by_a_measure_without_responsible_unit_or_steps(org):
+def test_submit_is_blocked_by_a_measure_without_responsible_unit_or_steps(org, editor):
     plan = build_plan(org, 2570, measures=1, units=())
     with pytest.raises(services.ServiceError) as info:
-        services.document_transition(plan=plan, actor=user("angthong_editor"), action="submit")
+        services.document_transition(plan=plan, actor=editor, action="submit")
     assert "ยังไม่ได้ระบุผู้รับผิดชอบ" in " ".join(info.value.messages)
     assert MeasurePlan.objects.get(pk=plan.pk).status == Status.DRAFT
 
 
-def test_the_full_review_cycle_records_who_when_and_why(plan):
-    editor, approver = user("angthong_editor"), user("angthong_approver")
+def test_the_full_review_cycle_records_who_when_and_why(plan, editor, approver):
     services.document_transition(plan=plan, actor=editor, action="submit")
     with pytest.raises(services.ServiceError, match="กรุณาระบุเหตุผล"):
         services.document_transition(plan=plan, actor=approver, action="return")
@@ -98,20 +94,20 @@ def test_the_full_review_cycle_records_who_when_and_why(plan):
     services.document_transition(plan=plan, actor=editor, action="submit")
     approval = services.document_transition(plan=plan, actor=approver, action="approve")
     steps = list(Transition.objects.filter(plan=plan, round=None).values_list("action", "actor__username", "comment"))
-    assert steps == [("submit", "angthong_editor", ""), ("return", "angthong_approver", "เพิ่มงบประมาณ"),
-                     ("submit", "angthong_editor", ""), ("approve", "angthong_approver", "")]
+    assert steps == [("submit", EDITOR, ""), ("return", APPROVER, "เพิ่มงบประมาณ"),
+                     ("submit", EDITOR, ""), ("approve", APPROVER, "")]
     assert [m["title"] for m in approval.snapshot["measures"]] == [f"มาตรการทดสอบที่ {n}" for n in (1, 2, 3)]
     assert MeasurePlan.objects.get(pk=plan.pk).status == Status.APPROVED
 
 
-def test_editing_is_locked_while_submitted_or_approved(plan):
-    services.document_transition(plan=plan, actor=user("angthong_editor"), action="submit")
+def test_editing_is_locked_while_submitted_or_approved(plan, editor):
+    services.document_transition(plan=plan, actor=editor, action="submit")
     with pytest.raises(services.ServiceError, match="แก้ไขไม่ได้"):
-        services.measure_save(plan=plan, actor=user("angthong_editor"), data={"title": "x"})
+        services.measure_save(plan=plan, actor=editor, data={"title": "x"})
 
 
 def test_nobody_approves_what_they_submitted(org, plan):
-    both = user("angthong_approver")
+    both = user(APPROVER)
     from assessments.models import Membership
 
     Membership.objects.create(user=both, org=org, role=Membership.Role.EDITOR)
@@ -120,16 +116,15 @@ def test_nobody_approves_what_they_submitted(org, plan):
         services.document_transition(plan=plan, actor=both, action="approve")
 
 
-def test_an_editor_cannot_approve_and_a_stranger_cannot_submit(plan):
+def test_an_editor_cannot_approve_and_a_stranger_cannot_submit(plan, editor, other_editor):
     with pytest.raises(services.ServiceError, match="ไม่มีสิทธิ์"):
-        services.document_transition(plan=plan, actor=user("bokaeo_editor"), action="submit")
-    services.document_transition(plan=plan, actor=user("angthong_editor"), action="submit")
+        services.document_transition(plan=plan, actor=other_editor, action="submit")
+    services.document_transition(plan=plan, actor=editor, action="submit")
     with pytest.raises(services.ServiceError, match="ไม่มีสิทธิ์"):
-        services.document_transition(plan=plan, actor=user("angthong_editor"), action="approve")
+        services.document_transition(plan=plan, actor=editor, action="approve")
 
 
-def test_a_12_month_entry_marked_done_needs_output_and_outcome(plan):
-    editor = user("angthong_editor")
+def test_a_12_month_entry_marked_done_needs_output_and_outcome(plan, editor):
     round12 = plan.rounds.get(months=12)
     for measure in plan.measures.all():
         services.entry_save(progress_round=round12, measure=measure, actor=editor, data={"state": "done"})
@@ -149,8 +144,7 @@ def test_a_round_past_due_is_a_warning_not_a_block(plan):
     assert any("เลยกำหนดส่ง" in f.message and "3 วัน" in f.message and not f.blocks for f in late)
 
 
-def test_evidence_is_checked_by_content_and_size_and_stored_under_a_random_name(plan):
-    editor = user("angthong_editor")
+def test_evidence_is_checked_by_content_and_size_and_stored_under_a_random_name(plan, editor):
     round6, measure = plan.rounds.get(months=6), plan.measures.first()
     evidence = services.evidence_add(progress_round=round6, measure=measure, actor=editor,
                                      upload=SimpleUploadedFile("../../รายงาน ผล.png", PNG))
@@ -167,8 +161,7 @@ def test_evidence_is_checked_by_content_and_size_and_stored_under_a_random_name(
     assert Evidence.objects.filter(entry__round=round6).count() == 1
 
 
-def test_changes_to_measures_and_entries_are_kept_with_who_made_them(plan):
-    editor = user("angthong_editor")
+def test_changes_to_measures_and_entries_are_kept_with_who_made_them(plan, editor):
     measure = plan.measures.first()
     services.measure_save(plan=plan, actor=editor, data={"title": "ชื่อใหม่"}, measure=measure, expected_version=1)
     record = measure.history.filter(history_type="~", title="ชื่อใหม่").first()
@@ -178,17 +171,17 @@ def test_changes_to_measures_and_entries_are_kept_with_who_made_them(plan):
     assert ProgressEntry.history.filter(id=entry.id, history_user=editor, percent=40).exists()
 
 
-def test_a_plan_for_a_body_without_results_still_works(db):
+def test_a_plan_for_a_body_without_results_still_works(admin_user):
     body = make_body("test-no-results")
-    plan = services.plan_create(org=body, fiscal_year=2570, actor=user("admin"))
+    plan = services.plan_create(org=body, fiscal_year=2570, actor=admin_user)
     assert plan.based_on is None
     assert services.findings_for(plan)[0].message == "ยังไม่มีมาตรการในแผน"
 
 
-def test_it_refuses_a_plan_for_a_year_without_a_framework(db):
+def test_it_refuses_a_plan_for_a_year_without_a_framework(editor):
     from assessments.models import Organization
     from measures import services as measure_services
 
     org = Organization.objects.get(slug="thesaban-mueang-ang-thong")
     with pytest.raises(measure_services.ServiceError, match="ปีงบประมาณ 2500"):
-        measure_services.plan_create(org=org, fiscal_year=2500, actor=user("angthong_editor"))
+        measure_services.plan_create(org=org, fiscal_year=2500, actor=editor)

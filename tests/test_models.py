@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 
 from assessments.models import Assessment, Framework, IndicatorScore, Organization
 
-from .conftest import ANGTHONG, make_body
+from .factories import ANGTHONG, make_body
 
 
 def test_the_database_refuses_a_score_above_100(db):

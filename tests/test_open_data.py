@@ -7,7 +7,7 @@ from assessments.models import Organization
 from common.thai import to_thai_digits
 from measures import services as measure_services
 
-from .conftest import ANGTHONG, build_plan, login, user
+from .factories import ANGTHONG, EDITOR, build_plan, login
 
 
 def test_the_json_has_scores_documents_and_published_measures_and_results(client, db):
@@ -29,7 +29,7 @@ def test_the_json_of_a_scores_only_year_has_no_measures(client, db):
 
 def test_drafts_never_appear_in_open_data(client, db):
     assert client.get("/data/orgs/thesaban-mueang-ang-thong/2569.json").status_code == 404
-    login(client, "angthong_editor")  # even for the body's own editor
+    login(client, EDITOR)  # even for the body's own editor
     assert client.get("/data/orgs/thesaban-mueang-ang-thong/2569.csv").status_code == 404
 
 
@@ -46,10 +46,9 @@ DANGEROUS_TITLES = ['=HYPERLINK("https://evil.example","คลิก")', "+1+cmd
                     "\n=1+1 มาตรการที่เริ่มด้วยการขึ้นบรรทัด"]
 
 
-def test_it_neutralises_cells_that_a_spreadsheet_would_run_as_formulas(client, db):
+def test_it_neutralises_cells_that_a_spreadsheet_would_run_as_formulas(client, editor, approver):
     org = Organization.objects.get(slug=ANGTHONG)
     plan = build_plan(org, 2570, measures=0)
-    editor, approver = user("angthong_editor"), user("angthong_approver")
     for title in DANGEROUS_TITLES:
         measure_services.measure_save(plan=plan, actor=editor, data={
             "title": title, "steps": "=1+1\nขั้นที่สอง", "monitoring_rounds": [6, 12], "responsible_units": [],

@@ -8,7 +8,7 @@ from assessments.models import Organization
 from measures import services
 from measures.models import Measure, MeasurePlan
 
-from .conftest import ANGTHONG, build_plan, login, user
+from .factories import ANGTHONG, DONGKHWANG_EDITOR, EDITOR, build_plan, login, user
 
 
 @pytest.fixture
@@ -24,7 +24,7 @@ def queries(client, url):
 
 
 def test_the_plan_page_lists_measures_with_indicator_steps_units_and_rounds(client, org):
-    login(client, "angthong_editor")
+    login(client, EDITOR)
     html = client.get(f"/app/orgs/{ANGTHONG}/2569/plan/").content.decode()
     assert "มาตรการกำกับดูแลตามมาตรฐานการปฏิบัติงาน" in html
     assert "ตัวชี้วัดที่ 1 การปฏิบัติหน้าที่" in html
@@ -35,27 +35,27 @@ def test_the_plan_page_lists_measures_with_indicator_steps_units_and_rounds(clie
 
 def test_the_plan_page_warns_when_an_indicator_below_85_has_no_measure(client, db):
     body = Organization.objects.get(slug="abt-dong-khwang")
-    build_plan(body, 2569, measures=1, editor="dongkhwang_editor")
-    login(client, "dongkhwang_editor")
+    build_plan(body, 2569, measures=1, editor=DONGKHWANG_EDITOR)
+    login(client, DONGKHWANG_EDITOR)
     html = client.get("/app/orgs/abt-dong-khwang/2569/plan/").content.decode()
     assert "ตัวชี้วัดที่ 9 การเปิดเผยข้อมูล ได้ 41.50 คะแนน (ต่ำกว่าเกณฑ์) แต่ยังไม่มีมาตรการ" in html
     assert "ตัวชี้วัดที่ 4" in html  # 75.33
 
 
 def test_the_plan_page_runs_the_same_queries_with_5_or_50_measures(client, org):
-    login(client, "angthong_editor")
+    login(client, EDITOR)
     plan = build_plan(org, 2570, measures=5)
     url = f"/app/orgs/{ANGTHONG}/2570/plan/"
     five = queries(client, url)
     for n in range(45):
-        services.measure_save(plan=plan, actor=user("angthong_editor"), data={
+        services.measure_save(plan=plan, actor=user(EDITOR), data={
             "title": f"เพิ่ม {n}", "steps": "ก", "new_units": ["กองช่าง"], "responsible_units": []})
     assert plan.measures.count() == 50
     assert queries(client, url) == five
 
 
 def test_an_editor_adds_a_measure_through_the_form(client, org):
-    login(client, "angthong_editor")
+    login(client, EDITOR)
     plan = MeasurePlan.objects.get(org=org, fiscal_year=2569)
     units = list(org.units.values_list("pk", flat=True)[:2])
     indicator = plan.based_on.framework.indicators.get(number=8)
@@ -75,7 +75,7 @@ def test_an_editor_adds_a_measure_through_the_form(client, org):
 
 
 def test_a_validation_error_keeps_everything_the_user_typed(client, org):
-    login(client, "angthong_editor")
+    login(client, EDITOR)
     long_text = "ผลการวิเคราะห์ที่พิมพ์มายาวมาก " * 50
     response = client.post(f"/app/orgs/{ANGTHONG}/2569/measures/new/", {
         "title": "โครงการทดสอบ", "analysis": long_text, "period_start": "2026-09-30", "period_end": "2025-10-01",
@@ -88,7 +88,7 @@ def test_a_validation_error_keeps_everything_the_user_typed(client, org):
 
 
 def test_two_people_editing_the_same_measure_the_second_save_is_refused(client, org):
-    login(client, "angthong_editor")
+    login(client, EDITOR)
     plan = MeasurePlan.objects.get(org=org, fiscal_year=2569)
     measure = plan.measures.order_by("order").first()
     url = f"/app/orgs/{ANGTHONG}/2569/measures/{measure.pk}/"
@@ -103,7 +103,7 @@ def test_two_people_editing_the_same_measure_the_second_save_is_refused(client, 
 
 
 def test_delete_asks_for_confirmation_first(client, org):
-    login(client, "angthong_editor")
+    login(client, EDITOR)
     measure = MeasurePlan.objects.get(org=org, fiscal_year=2569).measures.first()
     url = f"/app/orgs/{ANGTHONG}/2569/measures/{measure.pk}/delete/"
     assert "ยืนยันการลบมาตรการ" in client.get(url).content.decode()
@@ -114,8 +114,8 @@ def test_delete_asks_for_confirmation_first(client, org):
 
 def test_a_submitted_plan_cannot_be_edited_through_the_form(client, org):
     plan = build_plan(org, 2570, measures=1)
-    services.document_transition(plan=plan, actor=user("angthong_editor"), action="submit")
-    login(client, "angthong_editor")
+    services.document_transition(plan=plan, actor=user(EDITOR), action="submit")
+    login(client, EDITOR)
     measure = plan.measures.first()
     response = client.post(f"/app/orgs/{ANGTHONG}/2570/measures/{measure.pk}/", {"title": "x", "version": 1})
     assert response.status_code == 302
@@ -123,7 +123,7 @@ def test_a_submitted_plan_cannot_be_edited_through_the_form(client, org):
 
 
 def test_the_analysis_page_suggests_points_from_the_scores_and_saves_the_editors_words(client, org):
-    login(client, "angthong_editor")
+    login(client, EDITOR)
     url = f"/app/orgs/{ANGTHONG}/2569/plan/analysis/"
     html = client.get(url).content.decode()
     assert "ตัวชี้วัดที่ 8 การปรับปรุงการทำงาน ได้ 88.06 คะแนน (ต่ำสุด)" in html
@@ -138,10 +138,10 @@ def test_the_analysis_page_suggests_points_from_the_scores_and_saves_the_editors
 
 
 def test_measure_history_shows_who_changed_what(client, org):
-    login(client, "angthong_editor")
+    login(client, EDITOR)
     plan = MeasurePlan.objects.get(org=org, fiscal_year=2569)
     measure = plan.measures.order_by("order").first()
-    services.measure_save(plan=plan, actor=user("angthong_editor"), data={"title": "ชื่อที่แก้แล้ว"}, measure=measure,
+    services.measure_save(plan=plan, actor=user(EDITOR), data={"title": "ชื่อที่แก้แล้ว"}, measure=measure,
                           expected_version=measure.version)
     html = client.get(f"/app/orgs/{ANGTHONG}/2569/measures/{measure.pk}/history/").content.decode()
     assert "ชื่อที่แก้แล้ว" in html and "มาตรการกำกับดูแลตามมาตรฐานการปฏิบัติงาน" in html

@@ -4,7 +4,18 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from .conftest import import_records, login
+from .factories import (
+    ADMIN,
+    APPROVER,
+    DONGKHWANG_EDITOR,
+    EDITOR,
+    KALASIN_SUPERVISOR,
+    NAKHONPHANOM_SUPERVISOR,
+    SUPERVISOR,
+    import_records,
+    login,
+    user,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -40,7 +51,7 @@ def test_a_change_to_the_body_rebuilds_its_pages(client, db, django_capture_on_c
 
 def test_signed_in_people_are_never_served_the_cache(client, db):
     client.get("/orgs/abt-dong-khwang/2568/")
-    login(client, "dongkhwang_editor")
+    login(client, DONGKHWANG_EDITOR)
     count, response = queries(client, "/orgs/abt-dong-khwang/2568/")
     assert count > 0 and "ออกจากระบบ" in response.content.decode()
 
@@ -56,7 +67,7 @@ def test_a_cached_page_keeps_the_security_headers(client, db):
 def test_a_supervisors_dashboard_is_kept_until_their_area_changes(client, db, settings,
                                                                   django_capture_on_commit_callbacks):
     settings.DASHBOARD_CACHE_SECONDS = 600
-    login(client, "sup_nakhonphanom")
+    login(client, NAKHONPHANOM_SUPERVISOR)
     queries(client, "/app/dashboard/?fy=2567")  # what each process keeps (fiscal years) is loaded
     first, page = queries(client, "/app/dashboard/?fy=2568")
     again, _ = queries(client, "/app/dashboard/?fy=2568")
@@ -66,29 +77,28 @@ def test_a_supervisors_dashboard_is_kept_until_their_area_changes(client, db, se
                          "value": "44.44"}])
     after, _ = queries(client, "/app/dashboard/?fy=2568")
     assert after == first  # rebuilt after a change in นครพนม
-    login(client, "sup_kalasin")
+    login(client, KALASIN_SUPERVISOR)
     other, page = queries(client, "/app/dashboard/?fy=2568")
     assert "abt-dong-khwang" not in page.content.decode()  # never another person's page
 
 
-def test_an_admin_rename_refreshes_the_cached_public_pages_at_once(client, db, django_capture_on_commit_callbacks):
-    from django.test import Client
-
+def test_an_admin_rename_refreshes_the_cached_public_pages_at_once(anonymous, client, db,
+                                                                     django_capture_on_commit_callbacks):
     from assessments.models import Organization
 
     org = Organization.objects.get(slug="abt-cho-ho")
-    client.get(f"/orgs/{org.slug}/")
-    assert queries(client, f"/orgs/{org.slug}/")[0] == 0  # cached
-    admin = Client()
-    login(admin, "admin")
+    anonymous.get(f"/orgs/{org.slug}/")
+    assert queries(anonymous, f"/orgs/{org.slug}/")[0] == 0  # cached
+    login(client, ADMIN)
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin.post(f"/admin/assessments/organization/{org.pk}/change/", {
+        response = client.post(f"/admin/assessments/organization/{org.pk}/change/", {
             "name": "องค์การบริหารส่วนตำบลจอหอ (ชื่อใหม่)", "kind": org.kind, "province": org.province_id,
             "district": org.district, "dla_code": org.dla_code or "", "itas_code": org.itas_code or "",
             "slug": org.slug, "thai_numerals": "on", "units-TOTAL_FORMS": "0", "units-INITIAL_FORMS": "0",
-            "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0"})
+            "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0", "names-TOTAL_FORMS": "0",
+            "names-INITIAL_FORMS": "0"})
     assert response.status_code == 302
-    count, page = queries(client, f"/orgs/{org.slug}/")
+    count, page = queries(anonymous, f"/orgs/{org.slug}/")
     assert count > 0 and "(ชื่อใหม่)" in page.content.decode()
 
 
@@ -97,27 +107,25 @@ def test_it_keeps_an_editors_plan_page_until_the_body_changes(client, db, settin
     from measures import services
     from measures.models import MeasurePlan
 
-    from .conftest import user
-
     settings.PLAN_PAGE_CACHE_SECONDS = 600
     url = "/app/orgs/thesaban-mueang-ang-thong/2569/plan/"
-    login(client, "angthong_editor")
+    login(client, EDITOR)
     first, _ = queries(client, url)
     again, page = queries(client, url)
     assert again < first and again <= 8  # session, user, body, roles: not the plan
     plan = MeasurePlan.objects.get(org__slug="thesaban-mueang-ang-thong", fiscal_year=2569)
     with django_capture_on_commit_callbacks(execute=True):
-        services.comment_add(plan=plan, actor=user("sup_angthong"), text="ความเห็นใหม่ของผู้กำกับ")
+        services.comment_add(plan=plan, actor=user(SUPERVISOR), text="ความเห็นใหม่ของผู้กำกับ")
     after, page = queries(client, url)
     assert after > 8 and "ความเห็นใหม่ของผู้กำกับ" in page.content.decode()  # built again
-    login(client, "angthong_approver")
+    login(client, APPROVER)
     _count, theirs = queries(client, url)
     assert 'name="action" value="submit"' not in theirs.content.decode()  # never another person's page
 
 
 def test_it_never_keeps_a_page_with_a_message_waiting(client, db, settings):
     settings.PLAN_PAGE_CACHE_SECONDS = 600
-    login(client, "angthong_editor")
+    login(client, EDITOR)
     url = "/app/orgs/thesaban-mueang-ang-thong/2569/plan/"
     client.post("/app/orgs/thesaban-mueang-ang-thong/2569/plan/duplicate/")  # leaves a message
     shown = client.get(url).content.decode()

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from .conftest import ANGTHONG, add_indicator_year, make_body
+from .factories import ANGTHONG, add_indicator_year, make_body
 
 
 def count_queries(client, url):

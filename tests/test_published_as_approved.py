@@ -10,7 +10,7 @@ from measures import services as measure_services
 from measures.models import Measure
 from reports.models import PublishedDocument
 
-from .conftest import build_plan, user
+from .factories import APPROVER, EDITOR, build_plan, user
 from .pdfs import pdf_text, skeleton
 
 SLUG = "thesaban-mueang-ang-thong"
@@ -27,16 +27,16 @@ def step(plan, action, who, progress_round=None, comment=""):
 def plan(db):
     """Angthong's FY 2570 plan with two measures, approved and published."""
     plan = build_plan(Organization.objects.get(slug=SLUG), 2570, measures=2)
-    step(plan, "submit", "angthong_editor")
-    step(plan, "approve", "angthong_approver")
-    step(plan, "publish", "angthong_approver")
+    step(plan, "submit", EDITOR)
+    step(plan, "approve", APPROVER)
+    step(plan, "publish", APPROVER)
     return plan
 
 
 def report_round(plan, months=6):
     progress_round = plan.rounds.get(months=months)
     for measure in plan.measures.all():
-        measure_services.entry_save(progress_round=progress_round, measure=measure, actor=user("angthong_editor"),
+        measure_services.entry_save(progress_round=progress_round, measure=measure, actor=user(EDITOR),
                                     data={"state": "in_progress", "percent": 40, "done_text": "ดำเนินการแล้วบางส่วน"})
     return progress_round
 
@@ -65,51 +65,51 @@ def assert_public_shows_only_approved(client, doc):
 
 
 def test_it_prints_the_approved_titles_in_a_round_published_while_the_plan_is_being_revised(client, plan):
-    step(plan, "revise", "angthong_editor")
+    step(plan, "revise", EDITOR)
     measure = first_measure(plan)
-    measure_services.measure_save(plan=plan, actor=user("angthong_editor"), data={"title": NEVER_APPROVED},
+    measure_services.measure_save(plan=plan, actor=user(EDITOR), data={"title": NEVER_APPROVED},
                                   measure=measure, expected_version=measure.version)
     progress_round = report_round(plan)
-    step(plan, "submit", "angthong_editor", progress_round)
-    step(plan, "approve", "angthong_approver", progress_round)
-    step(plan, "publish", "angthong_approver", progress_round)
+    step(plan, "submit", EDITOR, progress_round)
+    step(plan, "approve", APPROVER, progress_round)
+    step(plan, "publish", APPROVER, progress_round)
     assert_public_shows_only_approved(client, "results-6m")
 
 
 def test_it_refuses_to_edit_measures_while_a_round_is_approved_but_not_published(plan):
-    step(plan, "revise", "angthong_editor")
+    step(plan, "revise", EDITOR)
     progress_round = report_round(plan)
-    step(plan, "submit", "angthong_editor", progress_round)
-    step(plan, "approve", "angthong_approver", progress_round)
+    step(plan, "submit", EDITOR, progress_round)
+    step(plan, "approve", APPROVER, progress_round)
     measure = first_measure(plan)
     with pytest.raises(measure_services.ServiceError, match="รายงานผลรอบ 6 เดือน"):
-        measure_services.measure_save(plan=plan, actor=user("angthong_editor"), data={"title": NEVER_APPROVED},
+        measure_services.measure_save(plan=plan, actor=user(EDITOR), data={"title": NEVER_APPROVED},
                                       measure=measure, expected_version=measure.version)
     with pytest.raises(measure_services.ServiceError):
-        measure_services.measure_delete(measure=measure, actor=user("angthong_editor"))
+        measure_services.measure_delete(measure=measure, actor=user(EDITOR))
     with pytest.raises(measure_services.ServiceError):
-        measure_services.measure_move(measure=measure, actor=user("angthong_editor"), direction="down")
+        measure_services.measure_move(measure=measure, actor=user(EDITOR), direction="down")
     assert first_measure(plan).title == APPROVED
 
 
 def test_it_refuses_to_reopen_the_plan_while_a_round_is_submitted(plan):
     progress_round = report_round(plan)
-    step(plan, "submit", "angthong_editor", progress_round)
+    step(plan, "submit", EDITOR, progress_round)
     with pytest.raises(measure_services.ServiceError, match="รายงานผลรอบ 6 เดือน"):
-        step(plan, "revise", "angthong_editor")
+        step(plan, "revise", EDITOR)
     plan.refresh_from_db()
     assert plan.status == "published"
 
 
 def test_it_publishes_a_round_from_its_approval_even_if_rows_changed_behind_the_workflow(client, plan):
-    step(plan, "revise", "angthong_editor")
+    step(plan, "revise", EDITOR)
     progress_round = report_round(plan)
-    step(plan, "submit", "angthong_editor", progress_round)
-    step(plan, "approve", "angthong_approver", progress_round)
+    step(plan, "submit", EDITOR, progress_round)
+    step(plan, "approve", APPROVER, progress_round)
     # A change no service allows now (e.g. a database edit): it must not reach the document.
     Measure.objects.filter(pk=first_measure(plan).pk).update(title=NEVER_APPROVED)
     progress_round.entries.update(done_text="ข้อความที่ไม่ได้รับความเห็นชอบ")
-    step(plan, "publish", "angthong_approver", progress_round)
+    step(plan, "publish", APPROVER, progress_round)
     assert_public_shows_only_approved(client, "results-6m")
     document, text = published_text("results-6m")
     assert skeleton("ข้อความที่ไม่ได้รับความเห็นชอบ") not in text
@@ -117,10 +117,10 @@ def test_it_publishes_a_round_from_its_approval_even_if_rows_changed_behind_the_
 
 def test_it_publishes_the_plan_as_approved(client, db):
     plan = build_plan(Organization.objects.get(slug=SLUG), 2570, measures=2)
-    step(plan, "submit", "angthong_editor")
-    step(plan, "approve", "angthong_approver")
+    step(plan, "submit", EDITOR)
+    step(plan, "approve", APPROVER)
     Measure.objects.filter(pk=first_measure(plan).pk).update(title=NEVER_APPROVED)
-    step(plan, "publish", "angthong_approver")
+    step(plan, "publish", APPROVER)
     document, text = published_text("measures")
     assert [row["title"] for row in document.snapshot["rows"]] == [APPROVED, "มาตรการทดสอบที่ 2"]
     assert skeleton(APPROVED) in text and skeleton(NEVER_APPROVED) not in text
@@ -128,7 +128,7 @@ def test_it_publishes_the_plan_as_approved(client, db):
 
 def test_it_previews_an_approved_document_as_approved(client, plan):
     Measure.objects.filter(pk=first_measure(plan).pk).update(title=NEVER_APPROVED)
-    client.force_login(user("angthong_editor"), backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user(EDITOR), backend="django.contrib.auth.backends.ModelBackend")
     html = client.get(f"/app/orgs/{SLUG}/2570/reports/measures/").content.decode()
     assert APPROVED in html and NEVER_APPROVED not in html
 
@@ -138,5 +138,5 @@ def test_it_republishes_the_published_words_not_the_live_rows(plan):
 
     Measure.objects.filter(pk=first_measure(plan).pk).update(title=NEVER_APPROVED)
     document = PublishedDocument.objects.get(org=plan.org, fiscal_year=2570, doc="measures")
-    again = report_services.report_republish(document=document, actor=user("angthong_approver"))
+    again = report_services.report_republish(document=document, actor=user(APPROVER))
     assert again.version == 2 and again.snapshot["rows"] == document.snapshot["rows"]

@@ -10,15 +10,14 @@ from measures import services as measure_services
 from reports import render
 from reports.models import PublishedDocument
 
-from .conftest import build_plan, user
+from .factories import APPROVER, EDITOR, build_plan, login
 
 
 @pytest.fixture
-def published(db):
+def published(editor, approver):
     """Angthong's FY 2570 plan, approved and published once."""
     org = Organization.objects.get(slug="thesaban-mueang-ang-thong")
     plan = build_plan(org, 2570, measures=2)
-    editor, approver = user("angthong_editor"), user("angthong_approver")
     measure_services.document_transition(plan=plan, actor=editor, action="submit")
     measure_services.document_transition(plan=plan, actor=approver, action="approve")
     measure_services.document_transition(plan=plan, actor=approver, action="publish")
@@ -35,7 +34,7 @@ def test_publishing_stores_a_version_with_its_hash_who_and_when(published):
         data = handle.read()
     assert document.version == 1
     assert document.sha256 == hashlib.sha256(data).hexdigest()
-    assert document.published_by.username == "angthong_approver"
+    assert document.published_by.username == APPROVER
     assert document.size == len(data) and data.startswith(b"%PDF")
     assert document.snapshot["rows"][0]["title"] == "มาตรการทดสอบที่ 1"
     assert AuditEvent.objects.filter(action="report.publish", detail__doc="measures").exists()
@@ -71,9 +70,8 @@ def test_downloading_never_renders(client, published, monkeypatch):
     assert response.status_code == 200 and body(response).startswith(b"%PDF")
 
 
-def test_a_correction_is_a_new_version_and_the_old_one_keeps_its_bytes(client, published):
+def test_a_correction_is_a_new_version_and_the_old_one_keeps_its_bytes(client, published, editor, approver):
     v1 = body(client.get("/orgs/thesaban-mueang-ang-thong/2570/measures/v1.pdf"))
-    editor, approver = user("angthong_editor"), user("angthong_approver")
     measure_services.document_transition(plan=published, actor=editor, action="revise")
     measure = published.measures.first()
     measure_services.measure_save(plan=published, actor=editor, data={"title": "ชื่อที่แก้ไขแล้ว"}, measure=measure,
@@ -98,9 +96,9 @@ def test_anything_unpublished_is_404(client, published, url):
     assert client.get(url).status_code == 404
 
 
-def test_only_approvers_publish(published):
+def test_only_approvers_publish(published, editor):
     with pytest.raises(measure_services.ServiceError):
-        measure_services.document_transition(plan=published, actor=user("angthong_editor"), action="publish")
+        measure_services.document_transition(plan=published, actor=editor, action="publish")
 
 
 def test_the_year_page_lists_the_documents_with_a_copy_link_for_itas(client, published):
@@ -117,9 +115,7 @@ def test_the_body_page_lists_published_documents_of_every_year(client, db):
 
 
 def test_staff_preview_a_draft_with_a_watermark(client, db):
-    from .conftest import login
-
-    login(client, "angthong_editor")
+    login(client, EDITOR)
     html = client.get("/app/orgs/thesaban-mueang-ang-thong/2569/reports/measures/").content.decode()
     assert 'class="watermark"' in html and "มาตรการกำกับดูแลตามมาตรฐานการปฏิบัติงาน" in html
     pdf = client.get("/app/orgs/thesaban-mueang-ang-thong/2569/reports/measures.pdf")

@@ -6,7 +6,7 @@ from assessments.models import Organization
 from reports import builders, services
 from reports.models import ReportSettings
 
-from .conftest import login
+from .factories import DONGKHWANG_EDITOR, login
 
 URL = "/app/orgs/abt-dong-khwang/reports/settings/"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89" \
@@ -14,7 +14,7 @@ PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\
 
 
 def test_an_editor_chooses_columns_and_signature_names(client, db):
-    login(client, "dongkhwang_editor")
+    login(client, DONGKHWANG_EDITOR)
     response = client.post(URL, {"measure_columns": ["indicator", "budget"], "result_columns": ["status"],
                                  "preparer_name": "นางสาวสมใจ ใจดี", "preparer_position": "นักวิเคราะห์ฯ",
                                  "approver_name": "", "approver_position": "", "thai_numerals": ""})
@@ -34,7 +34,7 @@ def test_an_editor_chooses_columns_and_signature_names(client, db):
 
 
 def test_a_logo_must_really_be_an_image(client, db):
-    login(client, "dongkhwang_editor")
+    login(client, DONGKHWANG_EDITOR)
     bad = client.post(URL, {"logo": SimpleUploadedFile("logo.png", b"<svg onload=alert(1)>")})
     assert "ตราหน่วยงานต้องเป็นไฟล์ PNG หรือ JPEG" in bad.content.decode()
     good = client.post(URL, {"logo": SimpleUploadedFile("logo.png", PNG), "measure_columns": ["period"]})
@@ -43,7 +43,7 @@ def test_a_logo_must_really_be_an_image(client, db):
 
 
 def test_a_logo_is_drawn_in_the_pdf(client, db):
-    login(client, "dongkhwang_editor")
+    login(client, DONGKHWANG_EDITOR)
     client.post(URL, {"logo": SimpleUploadedFile("logo.png", PNG), "thai_numerals": "on"})
     from measures.models import MeasurePlan
 
@@ -54,7 +54,7 @@ def test_a_logo_is_drawn_in_the_pdf(client, db):
 
 
 def test_two_people_saving_the_settings_the_second_is_refused(client, db):
-    login(client, "dongkhwang_editor")
+    login(client, DONGKHWANG_EDITOR)
     version = ReportSettings.objects.get(org__slug="abt-dong-khwang").version
     first = client.post(URL, {"measure_columns": ["period"], "expected_version": version, "thai_numerals": "on"})
     assert first.status_code == 302

@@ -16,7 +16,7 @@ from reports import builders, render, services
 from reports.models import ReportSettings
 from reports.templatetags.report_text import text_blocks
 
-from .conftest import build_plan, user
+from .factories import EDITOR, build_plan, user
 from .pdfs import contains_in_order, pdf_fonts, pdf_text, skeleton
 
 SEED_DOCUMENTS = [
@@ -104,10 +104,9 @@ def _boxes(box):
 
 
 @pytest.fixture
-def thirty(db):
+def thirty(editor):
     org = Organization.objects.get(slug="thesaban-mueang-ang-thong")
     plan = build_plan(org, 2570, measures=0)
-    editor = user("angthong_editor")
     round12 = plan.rounds.get(months=12)
     long_text = "ดำเนินการจัดประชุมชี้แจงแนวทางปฏิบัติให้บุคลากรทุกระดับรับทราบและถือปฏิบัติอย่างเคร่งครัด " * 3
     for n in range(30):
@@ -147,7 +146,7 @@ def test_user_text_is_escaped_and_cannot_fetch_anything(db, monkeypatch):
     plan = build_plan(org, 2570, measures=0)
     hostile = ('<img src="http://127.0.0.1:9/x.png"><link rel="stylesheet" href="file:///etc/passwd">'
                '<style>@import url("http://127.0.0.1:9/a.css"); body { background: url(file:///etc/shadow) }</style>')
-    measure_services.measure_save(plan=plan, actor=user("angthong_editor"), data={
+    measure_services.measure_save(plan=plan, actor=user(EDITOR), data={
         "title": "มาตรการ " + hostile, "steps": hostile, "analysis": hostile})
     fetched = []
     real = render.url_fetcher
@@ -178,10 +177,9 @@ def test_the_url_fetcher_reads_the_shipped_fonts(settings):
     assert result["string"][:4] in (b"\x00\x01\x00\x00", b"true") if "string" in result else result["file_obj"]
 
 
-def test_rendering_errors_roll_back_the_publish_transition(db, monkeypatch):
+def test_rendering_errors_roll_back_the_publish_transition(editor, approver, monkeypatch):
     org = Organization.objects.get(slug="thesaban-mueang-ang-thong")
     plan = build_plan(org, 2570, measures=1)
-    editor, approver = user("angthong_editor"), user("angthong_approver")
     measure_services.document_transition(plan=plan, actor=editor, action="submit")
     measure_services.document_transition(plan=plan, actor=approver, action="approve")
 

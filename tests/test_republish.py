@@ -3,14 +3,14 @@
 from assessments.models import AuditEvent, Province
 from reports.models import PublishedDocument, RepublishJob
 
-from .conftest import login
+from .factories import KALASIN_SUPERVISOR, NAKHONPHANOM_SUPERVISOR, login
 
 
 def test_a_supervisor_republishes_their_province_and_sees_the_progress(
         client, db, django_capture_on_commit_callbacks):
     province = Province.objects.get(name="นครพนม")
     before = set(PublishedDocument.objects.filter(org__province=province).values_list("doc", "version"))
-    login(client, "sup_nakhonphanom")
+    login(client, NAKHONPHANOM_SUPERVISOR)
     assert "สร้างเอกสารที่เผยแพร่ใหม่ทั้งจังหวัด" in client.get("/app/dashboard/").content.decode()
     with django_capture_on_commit_callbacks(execute=True):  # the task is queued after the commit
         response = client.post("/app/republish/", {"province": province.pk})
@@ -25,7 +25,7 @@ def test_a_supervisor_republishes_their_province_and_sees_the_progress(
 
 
 def test_a_supervisor_elsewhere_cannot_republish(client, db):
-    login(client, "sup_kalasin")
+    login(client, KALASIN_SUPERVISOR)
     province = Province.objects.get(name="นครพนม")
     assert client.post("/app/republish/", {"province": province.pk}).status_code == 403
     assert not RepublishJob.objects.exists()

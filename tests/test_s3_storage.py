@@ -12,7 +12,7 @@ from measures import services as measure_services
 from measures.models import Evidence
 from reports.models import PublishedDocument
 
-from .conftest import ANGTHONG, build_plan, login, user
+from .factories import ANGTHONG, EDITOR, OTHER_EDITOR, build_plan, login
 from .test_report_settings_view import PNG
 
 BUCKET = "ita-media"
@@ -35,12 +35,11 @@ def stored(client):
     return {item["Key"] for item in client.list_objects_v2(Bucket=BUCKET).get("Contents", [])}
 
 
-def test_a_published_pdf_with_its_logo_lives_in_the_bucket_and_is_served_from_there(client, db, s3):
-    login(client, "angthong_editor")
+def test_a_published_pdf_with_its_logo_lives_in_the_bucket_and_is_served_from_there(client, db, s3, editor, approver):
+    login(client, EDITOR)
     assert client.post(f"/app/orgs/{ANGTHONG}/reports/settings/", {"logo": SimpleUploadedFile("logo.png", PNG),
                                                                    "thai_numerals": "on"}).status_code == 302
     plan = build_plan(Organization.objects.get(slug=ANGTHONG), 2570, measures=2)
-    editor, approver = user("angthong_editor"), user("angthong_approver")
     for actor, action in [(editor, "submit"), (approver, "approve"), (approver, "publish")]:
         measure_services.document_transition(plan=plan, actor=actor, action=action)
     document = PublishedDocument.objects.get(org=plan.org, fiscal_year=2570, doc="measures")
@@ -57,7 +56,7 @@ def test_a_published_pdf_with_its_logo_lives_in_the_bucket_and_is_served_from_th
 def test_evidence_is_uploaded_to_the_bucket_and_downloaded_through_the_permission_check(client, db, s3):
     plan = build_plan(Organization.objects.get(slug=ANGTHONG), 2570, measures=1)
     measure = plan.measures.first()
-    login(client, "angthong_editor")
+    login(client, EDITOR)
     pdf = b"%PDF-1.4\n" + b"0" * 200
     response = client.post(f"/app/orgs/{ANGTHONG}/2570/rounds/6/measures/{measure.pk}/evidence/",
                            {"file": SimpleUploadedFile("ภาพกิจกรรม.pdf", pdf)})
@@ -66,5 +65,5 @@ def test_evidence_is_uploaded_to_the_bucket_and_downloaded_through_the_permissio
     assert evidence.file.name in stored(s3)
     download = client.get(f"/app/evidence/{evidence.token}/")
     assert download.status_code == 200 and b"".join(download.streaming_content) == pdf
-    login(client, "bokaeo_editor")
+    login(client, OTHER_EDITOR)
     assert client.get(f"/app/evidence/{evidence.token}/").status_code == 404

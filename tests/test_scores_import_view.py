@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from assessments import score_io
 from assessments.models import AuditEvent, IndicatorScore
 
-from .conftest import ANGTHONG, login
+from .factories import ANGTHONG, APPROVER, EDITOR, OTHER_EDITOR, SUPERVISOR, login
 
 URL = "/app/scores/import/"
 HEADER = "org,fiscal_year,scope,code,part,value\n"
@@ -24,7 +24,7 @@ def angthong_indicator_1():
 
 
 def test_an_editor_imports_scores_for_their_body(client, db):
-    user = login(client, "angthong_editor")
+    user = login(client, EDITOR)
     response = upload(client, HEADER + f"{ANGTHONG},2568,indicator,1,0,99.50\n")
     assert response.status_code == 302
     assert angthong_indicator_1() == Decimal("99.50")
@@ -34,7 +34,7 @@ def test_an_editor_imports_scores_for_their_body(client, db):
 
 
 def test_an_editor_cannot_import_another_bodys_scores_and_nothing_changes(client, db):
-    login(client, "bokaeo_editor")
+    login(client, OTHER_EDITOR)
     response = upload(client, HEADER + f"abt-bo-kaeo,2568,indicator,1,0,90\n{ANGTHONG},2568,indicator,1,0,1\n")
     html = response.content.decode()
     assert response.status_code == 400
@@ -44,7 +44,7 @@ def test_an_editor_cannot_import_another_bodys_scores_and_nothing_changes(client
 
 
 def test_a_bad_row_is_named_on_the_page_and_nothing_changes(client, db):
-    login(client, "angthong_editor")
+    login(client, EDITOR)
     response = upload(client, HEADER + f"{ANGTHONG},2568,indicator,1,0,50\n{ANGTHONG},2568,indicator,2,0,101\n")
     html = response.content.decode()
     assert "ไม่ได้นำเข้าข้อมูลใด ๆ" in html
@@ -54,20 +54,20 @@ def test_a_bad_row_is_named_on_the_page_and_nothing_changes(client, db):
 
 def test_an_oversized_upload_is_refused_with_a_thai_message(client, db, settings):
     settings.SCORE_IMPORT_MAX_BYTES = 1000
-    login(client, "angthong_editor")
+    login(client, EDITOR)
     response = upload(client, HEADER + "x" * 2000)
     assert "ไฟล์มีขนาดเกิน" in response.content.decode()
 
 
 def test_the_upload_page_escapes_what_the_file_contained(client, db):
-    login(client, "angthong_editor")
+    login(client, EDITOR)
     html = upload(client, HEADER + "<script>alert(1)</script>,2568,overall,,0,1\n").content.decode()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;" in html
 
 
 def test_approvers_and_supervisors_may_not_import(client, db):
-    for username in ("angthong_approver", "sup_angthong"):
+    for username in (APPROVER, SUPERVISOR):
         login(client, username)
         assert client.get(URL).status_code == 403
 
@@ -78,7 +78,7 @@ def test_anonymous_users_are_sent_to_sign_in(client, db):
 
 
 def test_members_download_their_bodys_scores_in_the_import_format(client, db):
-    login(client, "angthong_approver")
+    login(client, APPROVER)
     response = client.get("/app/scores/export/", {"org": ANGTHONG, "format": "csv"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
@@ -89,5 +89,5 @@ def test_members_download_their_bodys_scores_in_the_import_format(client, db):
 
 
 def test_export_of_another_bodys_scores_is_404(client, db):
-    login(client, "bokaeo_editor")
+    login(client, OTHER_EDITOR)
     assert client.get("/app/scores/export/", {"org": ANGTHONG, "format": "csv"}).status_code == 404

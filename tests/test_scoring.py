@@ -7,7 +7,7 @@ import pytest
 from assessments import scoring, selectors
 from assessments.models import Framework, Organization
 
-from .conftest import ANGTHONG, import_records
+from .factories import ANGTHONG, import_records
 
 
 @pytest.fixture

@@ -3,12 +3,12 @@
 import pytest
 from django.test import Client
 
-from .conftest import DEMO_PASSWORD, login
+from .factories import DEMO_PASSWORD, EDITOR, login
 from .test_url_permissions import MATRIX
 
 
 @pytest.mark.parametrize("path, username", [("/orgs/abt-dong-khwang/2568/", None),
-                                            ("/app/orgs/thesaban-mueang-ang-thong/2569/plan/", "angthong_editor")])
+                                            ("/app/orgs/thesaban-mueang-ang-thong/2569/plan/", EDITOR)])
 def test_public_and_staff_pages_send_the_security_headers(client, db, path, username):
     if username:
         login(client, username)
@@ -24,7 +24,7 @@ def test_public_and_staff_pages_send_the_security_headers(client, db, path, user
 
 
 def test_no_page_has_an_inline_script(client, db):
-    login(client, "angthong_editor")
+    login(client, EDITOR)
     for path in ("/", "/orgs/thesaban-mueang-ang-thong/2568/", "/app/",
                  "/app/orgs/thesaban-mueang-ang-thong/2569/plan/", "/accounts/login/"):
         html = client.get(path).content.decode()
@@ -32,10 +32,8 @@ def test_no_page_has_an_inline_script(client, db):
             assert chunk.lstrip().startswith("src="), path
 
 
-def test_session_and_csrf_cookies_are_secure_and_the_session_one_httponly(db, settings):
-    client = Client()
-    response = client.post("/accounts/login/", {"username": "angthong_editor", "password": DEMO_PASSWORD},
-                           secure=True)
+def test_session_and_csrf_cookies_are_secure_and_the_session_one_httponly(db, anonymous, settings):
+    response = anonymous.post("/accounts/login/", {"username": EDITOR, "password": DEMO_PASSWORD}, secure=True)
     session = response.cookies[settings.SESSION_COOKIE_NAME]
     assert session["secure"] and session["httponly"]
     assert settings.CSRF_COOKIE_SECURE and settings.SESSION_COOKIE_AGE <= 12 * 60 * 60
@@ -45,7 +43,7 @@ def test_session_and_csrf_cookies_are_secure_and_the_session_one_httponly(db, se
 def test_every_form_post_needs_the_csrf_token(db, name):
     method, path, data, _expected = MATRIX[name]
     client = Client(enforce_csrf_checks=True)
-    login(client, "angthong_editor")
+    login(client, EDITOR)
     url = path.format(measure=1, evidence="0" * 32)
     response = client.post(url, data)
     assert response.status_code == 403 and "ส่งแบบฟอร์มไม่สำเร็จ" in response.content.decode()  # the CSRF page
@@ -53,5 +51,5 @@ def test_every_form_post_needs_the_csrf_token(db, name):
 
 def test_login_page_posts_need_the_csrf_token_too(db):
     client = Client(enforce_csrf_checks=True)
-    response = client.post("/accounts/login/", {"username": "angthong_editor", "password": DEMO_PASSWORD})
+    response = client.post("/accounts/login/", {"username": EDITOR, "password": DEMO_PASSWORD})
     assert response.status_code == 403 and "ส่งแบบฟอร์มไม่สำเร็จ" in response.content.decode()  # the CSRF page

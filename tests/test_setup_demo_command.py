@@ -16,6 +16,8 @@ from assessments.models import (
     SupervisorScope,
 )
 
+from .factories import ADMIN
+
 
 def counts():
     return [m.objects.count() for m in (Framework, Item, Organization, OrgUnit, Assessment, IndicatorScore, ItemScore,
@@ -68,7 +70,7 @@ def test_it_loads_every_score_the_seeds_publish(db):
 
 def test_it_creates_the_demo_users_with_their_roles(db):
     User = get_user_model()
-    assert User.objects.get(username="admin").is_superuser
+    assert User.objects.get(username=ADMIN).is_superuser
     for prefix in ("dongkhwang", "bokaeo", "angthong", "choho", "phoknoi"):
         assert Membership.objects.filter(user__username=f"{prefix}_editor", role="editor").count() == 1
         assert Membership.objects.filter(user__username=f"{prefix}_approver", role="approver").count() == 1

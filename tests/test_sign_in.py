@@ -2,7 +2,7 @@
 
 from django.contrib.auth import get_user_model
 
-from .conftest import DEMO_PASSWORD
+from .factories import DEMO_PASSWORD, EDITOR
 
 LOGIN = "/accounts/login/"
 
@@ -14,28 +14,28 @@ def test_the_sign_in_page_is_in_thai(client, db):
 
 
 def test_a_demo_editor_signs_in_and_lands_on_their_tasks(client, db):
-    response = client.post(LOGIN, {"username": "angthong_editor", "password": DEMO_PASSWORD})
+    response = client.post(LOGIN, {"username": EDITOR, "password": DEMO_PASSWORD})
     assert response.status_code == 302 and response["Location"] == "/app/"
     html = client.get("/app/").content.decode()
     assert "เทศบาลเมืองอ่างทอง" in html and "นำเข้าคะแนน ITA จากไฟล์" in html
 
 
 def test_a_wrong_password_gets_a_thai_message(client, db):
-    html = client.post(LOGIN, {"username": "angthong_editor", "password": "wrong"}).content.decode()
+    html = client.post(LOGIN, {"username": EDITOR, "password": "wrong"}).content.decode()
     assert "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง" in html
 
 
 def test_five_failures_lock_the_account_out_even_with_the_right_password(client, db):
     for _ in range(5):
-        client.post(LOGIN, {"username": "angthong_editor", "password": "wrong"})
-    response = client.post(LOGIN, {"username": "angthong_editor", "password": DEMO_PASSWORD})
+        client.post(LOGIN, {"username": EDITOR, "password": "wrong"})
+    response = client.post(LOGIN, {"username": EDITOR, "password": DEMO_PASSWORD})
     assert response.status_code == 429
     assert "ระงับการเข้าสู่ระบบชั่วคราว" in response.content.decode()
     assert "_auth_user_id" not in client.session
 
 
 def test_sign_out_is_a_post_and_ends_the_session(client, db):
-    client.post(LOGIN, {"username": "angthong_editor", "password": DEMO_PASSWORD})
+    client.post(LOGIN, {"username": EDITOR, "password": DEMO_PASSWORD})
     response = client.post("/accounts/logout/")
     assert response.status_code == 302
     assert "_auth_user_id" not in client.session

@@ -15,7 +15,7 @@ from measures.models import (
     ProgressEntry,
 )
 
-from .conftest import login, user
+from .factories import EDITOR, login, user
 
 SLUG = "thesaban-mueang-ang-thong"
 PLAN = f"/app/orgs/{SLUG}/2569"
@@ -31,7 +31,7 @@ def plan(db):
 
 
 def test_it_refuses_a_too_long_field_in_the_measure_form_and_keeps_the_text(client, plan):
-    login(client, "angthong_editor")
+    login(client, EDITOR)
     long_text = "ก" * (MEASURE_LIMITS["guideline"] + 1)
     before = Measure.objects.count()
     response = client.post(f"{PLAN}/measures/new/", {"title": "มาตรการ", "guideline": long_text, "steps": "ขั้น",
@@ -44,7 +44,7 @@ def test_it_refuses_a_too_long_field_in_the_measure_form_and_keeps_the_text(clie
 
 
 def test_it_refuses_a_too_long_progress_entry_and_keeps_the_text(client, plan):
-    login(client, "angthong_editor")
+    login(client, EDITOR)
     measure = plan.measures.order_by("order").first()
     long_text = "ผลการดำเนินงาน" * 300
     response = client.post(f"{PLAN}/rounds/6/measures/{measure.pk}/", {
@@ -55,7 +55,7 @@ def test_it_refuses_a_too_long_progress_entry_and_keeps_the_text(client, plan):
 
 
 def test_it_refuses_a_too_long_analysis_summary(client, plan):
-    login(client, "angthong_editor")
+    login(client, EDITOR)
     response = client.post(f"{PLAN}/plan/analysis/", {"analysis_summary": "ก" * 10_001, "recommendations": "",
                                                      "version": plan.version})
     assert response.status_code == 200 and "เกินกำหนด 10000 ตัวอักษร" in response.content.decode()
@@ -64,11 +64,11 @@ def test_it_refuses_a_too_long_analysis_summary(client, plan):
 
 
 @pytest.mark.parametrize("field", sorted(MEASURE_LIMITS))
-def test_the_measure_service_says_the_limit_and_the_length(plan, field):
+def test_the_measure_service_says_the_limit_and_the_length(plan, editor, field):
     measure = plan.measures.order_by("order").first()
     limit = MEASURE_LIMITS[field]
     with pytest.raises(services.ServiceError) as raised:
-        services.measure_save(plan=plan, actor=user("angthong_editor"), measure=measure,
+        services.measure_save(plan=plan, actor=editor, measure=measure,
                               data={field: "ข" * (limit + 5)}, expected_version=measure.version)
     assert f"ยาว {limit + 5:,} ตัวอักษร เกินกำหนด {limit:,} ตัวอักษร" in raised.value.messages[0]
     measure.refresh_from_db()
@@ -76,24 +76,24 @@ def test_the_measure_service_says_the_limit_and_the_length(plan, field):
 
 
 @pytest.mark.parametrize("field", sorted(ENTRY_LIMITS))
-def test_the_entry_service_says_the_limit_and_the_length(plan, field):
+def test_the_entry_service_says_the_limit_and_the_length(plan, editor, field):
     measure = plan.measures.order_by("order").first()
     limit = ENTRY_LIMITS[field]
     with pytest.raises(services.ServiceError, match=f"เกินกำหนด {limit:,} ตัวอักษร"):
-        services.entry_save(progress_round=plan.rounds.get(months=6), measure=measure, actor=user("angthong_editor"),
+        services.entry_save(progress_round=plan.rounds.get(months=6), measure=measure, actor=editor,
                             data={field: "ค" * (limit + 1)})
 
 
-def test_a_comment_over_the_limit_is_refused_not_cut(plan):
+def test_a_comment_over_the_limit_is_refused_not_cut(plan, supervisor):
     with pytest.raises(services.ServiceError, match="เกินกำหนด 5,000 ตัวอักษร"):
-        services.comment_add(plan=plan, actor=user("sup_angthong"), text="ง" * 5001)
+        services.comment_add(plan=plan, actor=supervisor, text="ง" * 5001)
     assert not plan.comments.filter(text__startswith="งงงง").exists()
 
 
-def test_a_return_reason_over_the_limit_is_refused(plan):
-    services.document_transition(plan=plan, actor=user("angthong_editor"), action="submit")
+def test_a_return_reason_over_the_limit_is_refused(plan, editor, approver):
+    services.document_transition(plan=plan, actor=editor, action="submit")
     with pytest.raises(services.ServiceError, match="เกินกำหนด 2,000 ตัวอักษร"):
-        services.document_transition(plan=plan, actor=user("angthong_approver"), action="return", comment="จ" * 2001)
+        services.document_transition(plan=plan, actor=approver, action="return", comment="จ" * 2001)
 
 
 @pytest.mark.parametrize("model, field, limit", [
@@ -104,7 +104,7 @@ def test_a_return_reason_over_the_limit_is_refused(plan):
 def test_the_database_refuses_text_over_the_limit(plan, model, field, limit):
     measure = plan.measures.order_by("order").first()
     entry = services.entry_save(progress_round=plan.rounds.get(months=6), measure=measure,
-                                actor=user("angthong_editor"), data={"state": "in_progress"})
+                                actor=user(EDITOR), data={"state": "in_progress"})
     pk = {Measure: measure.pk, ProgressEntry: entry.pk, MeasurePlan: plan.pk}[model]
     with pytest.raises((IntegrityError, DataError)), transaction.atomic():  # PostgreSQL's varchar: DataError
         model.objects.filter(pk=pk).update(**{field: "x" * (limit + 1)})
@@ -112,7 +112,7 @@ def test_the_database_refuses_text_over_the_limit(plan, model, field, limit):
 
 
 def test_text_is_normalised_before_it_is_saved(plan):
-    measure = services.measure_save(plan=plan, actor=user("angthong_editor"), data={
+    measure = services.measure_save(plan=plan, actor=user(EDITOR), data={
         "title": "\u202eดําเนินการ\u202c\u200dตาม\u200bแผน\ufeff", "steps": "ขั้นที่\r\nหนึ่ง", "new_units": ["กองคลัง"],
         "monitoring_rounds": [6]})
     measure.refresh_from_db()

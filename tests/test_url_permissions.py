@@ -7,12 +7,12 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from measures import services as measure_services
 from measures.models import MeasurePlan
 
-from .conftest import ANGTHONG, login, user
+from .factories import ADMIN, ANGTHONG, APPROVER, EDITOR, KALASIN_SUPERVISOR, OTHER_EDITOR, SUPERVISOR, login, user
 
 PERSONAS = ["anonymous", "editor_a", "editor_b", "approver_a", "supervisor_a", "supervisor_elsewhere", "admin"]
 USERS = {
-    "editor_a": "angthong_editor", "editor_b": "bokaeo_editor", "approver_a": "angthong_approver",
-    "supervisor_a": "sup_angthong", "supervisor_elsewhere": "sup_kalasin", "admin": "admin",
+    "editor_a": EDITOR, "editor_b": OTHER_EDITOR, "approver_a": APPROVER,
+    "supervisor_a": SUPERVISOR, "supervisor_elsewhere": KALASIN_SUPERVISOR, "admin": ADMIN,
 }
 LOGIN = "login"  # redirect to the sign-in page
 PLAN = f"/app/orgs/{ANGTHONG}/2569"
@@ -35,6 +35,7 @@ MATRIX = {
     "plan-create": ("post", f"/app/orgs/{ANGTHONG}/2570/plan/create/", {}, EDIT_POST),
     "plan-duplicate": ("post", f"{PLAN}/plan/duplicate/", {}, EDIT_POST),
     "plan-analysis": ("get", f"{PLAN}/plan/analysis/", None, READ),
+    "plan-recorded-after": ("post", f"{PLAN}/plan/recorded-after/", {"recorded_after": ""}, EDIT_POST),
     "plan-transition": ("post", f"{PLAN}/plan/transition/", {"action": "submit"}, EDIT_POST),
     "comment-add": ("post", f"{PLAN}/comments/", {"text": "โปรดเร่งรัด"}, [LOGIN, 403, 404, 302, 302, 404, 403]),
     "measure-create": ("get", f"{PLAN}/measures/new/", None, EDIT_PAGE),
@@ -87,10 +88,10 @@ def objects(db):
     measure = plan.measures.order_by("order").first()
     upload = SimpleUploadedFile("photo.png", b"\x89PNG\r\n\x1a\n" + b"0" * 64)
     evidence = measure_services.evidence_add(progress_round=plan.rounds.get(months=6), measure=measure,
-                                             actor=user("angthong_editor"), upload=upload)
+                                             actor=user(EDITOR), upload=upload)
     from reports import services as report_services
 
-    job = report_services.republish_request(province=plan.org.province, actor=user("admin"))
+    job = report_services.republish_request(province=plan.org.province, actor=user(ADMIN))
     return {"measure": measure.pk, "evidence": evidence.token, "job": job.pk, "province": plan.org.province_id}
 
 
@@ -115,7 +116,7 @@ def test_access(client, objects, name, persona):
 
 def test_the_admin_is_for_staff_only(client, db):
     assert client.get("/admin/").status_code == 302
-    login(client, "angthong_editor")
+    login(client, EDITOR)
     assert client.get("/admin/").status_code == 302
-    login(client, "admin")
+    login(client, ADMIN)
     assert client.get("/admin/").status_code == 200
