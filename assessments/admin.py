@@ -1,7 +1,19 @@
-from django.contrib import admin
+import functools
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.shortcuts import redirect
+from django.template import engines
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.translation import gettext as _
 
 from common.admin_mixins import ReadOnlyAdminMixin
 
+from . import framework_io, services
 from .models import (
     Assessment,
     AuditEvent,
@@ -14,6 +26,7 @@ from .models import (
     ItemScore,
     Membership,
     Organization,
+    OrganizationName,
     OrgUnit,
     Province,
     SupervisorScope,
@@ -39,6 +52,12 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
+class OrganizationNameInline(admin.TabularInline):
+    model = OrganizationName
+    extra = 1
+    fields = ["name"]
+
+
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "province", "district", "dla_code", "slug"]
@@ -48,7 +67,7 @@ class OrganizationAdmin(admin.ModelAdmin):
     search_fields = ["name", "^district"]
     show_full_result_count = False
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [OrgUnitInline, MembershipInline]
+    inlines = [OrganizationNameInline, OrgUnitInline, MembershipInline]
 
 
 class ToolInline(admin.TabularInline):
@@ -56,10 +75,75 @@ class ToolInline(admin.TabularInline):
     extra = 0
 
 
+class FrameworkFileForm(forms.Form):
+    file = forms.FileField(label=_("ไฟล์กรอบการประเมิน (JSON หรือ XLSX)"),
+                           help_text=_("ปีเดียวต่อไฟล์ รูปแบบเดียวกับคำสั่ง load_framework (ดู docs/DOMAIN.md)"))
+
+
+# The framework admin's two pages extend the admin's own templates in place (no template files).
+FRAMEWORK_CHANGE_LIST = """{% extends "admin/change_list.html" %}{% load i18n %}
+{% block object-tools-items %}<li><a href="{% url 'admin:assessments_framework_upload' %}">
+{% translate "โหลดกรอบการประเมินจากไฟล์" %}</a></li>{{ block.super }}{% endblock %}"""
+FRAMEWORK_UPLOAD = """{% extends "admin/base_site.html" %}{% load i18n %}
+{% block breadcrumbs %}<div class="breadcrumbs"><a href="{% url 'admin:index' %}">{% translate "Home" %}</a>
+&rsaquo; <a href="{% url 'admin:assessments_framework_changelist' %}">{{ opts.verbose_name_plural|capfirst }}</a>
+&rsaquo; {{ title }}</div>{% endblock %}
+{% block content %}
+<p>{% blocktranslate %}ไฟล์หนึ่งไฟล์คือกรอบการประเมินทั้งปี: เครื่องมือและน้ำหนัก ตัวชี้วัด กลุ่ม ข้อ เกณฑ์ระดับ
+และข้อ ITA ที่เอกสารแต่ละชนิดใช้ประกอบ ระบบเพิ่มหรือปรับปรุงปีนั้นทั้งไฟล์ หรือไม่บันทึกเลยเมื่อพบข้อผิดพลาด
+สิ่งที่ไฟล์ไม่มีจะถูกนำออก เว้นแต่มีคะแนนบันทึกไว้แล้ว ซึ่งทำให้ไม่โหลดทั้งไฟล์{% endblocktranslate %}</p>
+{% if errors %}<p class="errornote">{% blocktranslate with count=errors|length %}ไม่ได้โหลดกรอบการประเมิน:
+พบข้อผิดพลาด {{ count }} รายการ{% endblocktranslate %}</p>
+<ul class="errorlist" data-testid="framework-errors">
+{% for error in errors %}<li>{{ error }}</li>{% endfor %}</ul>{% endif %}
+<form method="post" enctype="multipart/form-data">{% csrf_token %}
+<fieldset class="module aligned">{{ form.as_div }}</fieldset>
+<div class="submit-row"><input type="submit" class="default" value="{% translate "โหลดไฟล์" %}"></div>
+</form>
+{% endblock %}"""
+
+
+@functools.cache
+def _admin_page(source: str):
+    return engines["django"].from_string(source)
+
+
 @admin.register(Framework)
 class FrameworkAdmin(admin.ModelAdmin):
     list_display = ["fiscal_year", "name", "pass_mark"]
     inlines = [ToolInline]
+
+    @property
+    def change_list_template(self):
+        return _admin_page(FRAMEWORK_CHANGE_LIST)
+
+    def get_urls(self):
+        upload = path("upload/", self.admin_site.admin_view(self.upload_view), name="assessments_framework_upload")
+        return [upload, *super().get_urls()]
+
+    def upload_view(self, request):
+        """Load or update one year from a JSON or XLSX file: services.framework_load_file, all or nothing."""
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        errors = []
+        form = FrameworkFileForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            if upload.size > settings.SCORE_IMPORT_MAX_BYTES:
+                errors = [_("ไฟล์มีขนาดเกิน %(limit)s MB") % {"limit": settings.SCORE_IMPORT_MAX_BYTES // (1024 * 1024)}]
+            else:
+                try:
+                    loaded = services.framework_load_file(data=upload.read(), filename=upload.name, actor=request.user)
+                except framework_io.FrameworkRejected as rejected:
+                    errors = rejected.errors
+                else:
+                    messages.success(request, _(
+                        "โหลดกรอบการประเมิน ITA ปีงบประมาณ %(year)s แล้ว: ตัวชี้วัด %(indicators)s ข้อ %(items)s"
+                    ) % {"year": loaded.framework.fiscal_year, **loaded.counts})
+                    return redirect("admin:assessments_framework_changelist")
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "form": form,
+                   "errors": errors, "title": _("โหลดกรอบการประเมินจากไฟล์")}
+        return TemplateResponse(request, _admin_page(FRAMEWORK_UPLOAD), context, status=400 if errors else 200)
 
 
 @admin.register(Indicator)
@@ -95,7 +179,8 @@ class IndicatorScoreInline(admin.TabularInline):
 
 @admin.register(Assessment)
 class AssessmentAdmin(admin.ModelAdmin):
-    list_display = ["org", "framework", "overall", "level", "updated_at"]
+    list_display = ["org", "framework", "overall", "grade", "pass_label", "updated_at"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_filter = ["framework"]
     list_select_related = ["org", "framework"]
     search_fields = ["org__name"]

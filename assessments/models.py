@@ -39,6 +39,12 @@ class Province(models.Model):
         return self.name
 
 
+def name_key(name: str) -> str:
+    """A name as search and the score import compare it: no spaces or hyphens, ํา read as ำ,
+    case folded ("เทศบาลตำบล บ้าน-นา" and "เทศบาลตำบลบ้านนา" are the same key)."""
+    return "".join(ch for ch in name.replace("\u0e4d\u0e32", "\u0e33") if ch not in " -‐‑–—\u00a0").casefold()
+
+
 class Organization(models.Model):
     class Kind(models.TextChoices):
         PAO = "pao", _("องค์การบริหารส่วนจังหวัด")
@@ -50,13 +56,16 @@ class Organization(models.Model):
 
     name = models.CharField(_("ชื่อหน่วยงาน"), max_length=200)
     kind = models.CharField(_("ประเภท"), max_length=32, choices=Kind.choices)
+    # Optional: a source may not say where a body is ("ไม่ระบุ" is shown, nothing is made up).
     province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="organizations",
-                                 verbose_name=_("จังหวัด"))
+                                 verbose_name=_("จังหวัด"), null=True, blank=True)
     district = models.CharField(_("อำเภอ"), max_length=100, blank=True)
     dla_code = models.CharField(_("รหัส อปท. (สถ.)"), max_length=20, unique=True, null=True, blank=True)
     itas_code = models.CharField(_("รหัสหน่วยงานในระบบ ITAS"), max_length=32, blank=True)
     slug = models.SlugField(_("ชื่อในที่อยู่เว็บ"), max_length=100, unique=True)
     thai_numerals = models.BooleanField(_("ใช้เลขไทยในเอกสาร"), default=True)
+    # The name as search compares it (name_key): no spaces or hyphens, ํา as ำ.
+    search_key = models.CharField(max_length=200, editable=False, default="")
 
     class Meta:
         ordering = ["name"]
@@ -73,6 +82,31 @@ class Organization(models.Model):
     def save(self, *args, **kwargs):
         if self.dla_code == "":
             self.dla_code = None  # unique, but many bodies have none
+        self.search_key = name_key(self.name)
+        if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_key"}
+        super().save(*args, **kwargs)
+
+
+class OrganizationName(models.Model):
+    """Another name a body is known by: a former name (a อบต. that became a เทศบาล), a short
+    form news and websites use, the name with or without "เมือง". Search and the score
+    import find the body by it."""
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="names", verbose_name=_("หน่วยงาน"))
+    name = models.CharField(_("ชื่ออื่นของหน่วยงาน"), max_length=200)
+    key = models.CharField(max_length=200, editable=False, db_index=True)
+
+    class Meta:
+        verbose_name = _("ชื่ออื่นของหน่วยงาน")
+        verbose_name_plural = _("ชื่ออื่นของหน่วยงาน")
+        constraints = [models.UniqueConstraint(fields=["org", "key"], name="orgname_unique_key")]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.key = name_key(self.name)
         super().save(*args, **kwargs)
 
 
@@ -92,6 +126,12 @@ class OrgUnit(models.Model):
 
     def __str__(self):
         return self.name
+
+
+GRADES = ["AA", "A", "B", "C", "D", "E", "F"]  # the letter scale, to FY 2565 (assessments/scoring.py)
+PASS_LABELS = ["ผ่านดีเยี่ยม", "ผ่านดี", "ผ่าน", "ไม่ผ่าน", "ต้องปรับปรุง", "ต้องปรับปรุงโดยด่วน"]  # from FY 2566
+GRADE_CHOICES = [(g, g) for g in GRADES]
+PASS_LABEL_CHOICES = [(p, p) for p in PASS_LABELS]
 
 
 class Framework(models.Model):
@@ -214,8 +254,18 @@ class Assessment(models.Model):
     framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="assessments",
                                   verbose_name=_("ปีงบประมาณ"))
     overall = score_field(verbose_name=_("คะแนนรวม (ที่ประกาศ)"), null=True, blank=True)
-    level = models.CharField(_("ระดับผลการประเมิน (ที่ประกาศ)"), max_length=50, blank=True)
+    # Levels as published, each optional and in any year: sources print letter grades and
+    # pass labels for the same year, sometimes both (assessments/scoring.py: GRADES, PASS_LABELS).
+    grade = models.CharField(_("ระดับตัวอักษร (ที่ประกาศ)"), max_length=2, blank=True, choices=GRADE_CHOICES)
+    pass_label = models.CharField(_("ผลการประเมิน (ที่ประกาศ)"), max_length=32, blank=True,
+                                  choices=PASS_LABEL_CHOICES)
+    change_published = models.DecimalField(_("คะแนนที่เปลี่ยนจากปีก่อน (ที่ประกาศ)"), max_digits=6, decimal_places=2,
+                                           null=True, blank=True)
+    rank_district = models.CharField(_("อันดับในอำเภอ (ที่ประกาศ)"), max_length=200, blank=True)
+    rank_province = models.CharField(_("อันดับในจังหวัด (ที่ประกาศ)"), max_length=200, blank=True)
+    note = models.TextField(_("รางวัลหรือหมายเหตุ (ที่ประกาศ)"), max_length=2000, blank=True)
     source = models.CharField(_("แหล่งที่มา"), max_length=200, blank=True)
+    source_url = models.URLField(_("ที่มาของข้อมูล (ที่อยู่เว็บ)"), max_length=500, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -229,6 +279,13 @@ class Assessment(models.Model):
 
     def __str__(self):
         return f"{self.org} {self.framework.fiscal_year}"
+
+    @property
+    def level(self) -> str:
+        """The published level in the year's own scale (letter grades to FY 2565, pass labels
+        from FY 2566), or the other one when only that was published."""
+        letters = bool(self.framework.level_rule) and self.framework.level_rule[0]["label"] in GRADES
+        return (self.grade or self.pass_label) if letters else (self.pass_label or self.grade)
 
 
 class ScoreRow(models.Model):
@@ -353,6 +410,7 @@ class AuditAction(models.TextChoices):
     PLAN_CREATE = "plan.create", _("สร้างแผนมาตรการ")
     PLAN_ANALYSIS = "plan.analysis", _("แก้ไขผลการวิเคราะห์")
     PLAN_DUPLICATE = "plan.duplicate", _("คัดลอกมาตรการจากปีที่แล้ว")
+    PLAN_RECORDED_AFTER = "plan.recorded_after", _("ระบุว่าบันทึกย้อนหลังจากเอกสารที่เผยแพร่แล้ว")
     MEASURE_CREATE = "measure.create", _("เพิ่มมาตรการ")
     MEASURE_UPDATE = "measure.update", _("แก้ไขมาตรการ")
     MEASURE_DELETE = "measure.delete", _("ลบมาตรการ")

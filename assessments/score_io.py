@@ -3,15 +3,24 @@
 One row per published figure, in CSV (UTF-8, with or without BOM; Thai Windows cp874 is
 also read) or XLSX (first sheet). Columns, in any order (Thai header names work too):
 
-    org          body slug (or its DLA code)                 หน่วยงาน
+    org          body slug, DLA code, or the body's Thai name or another name it is
+                 known by, when that names one body only       หน่วยงาน
     fiscal_year  fiscal year in พ.ศ., e.g. 2568               ปีงบประมาณ
-    scope        overall | level | tool | group | indicator | indicator_alt | item    ระดับ
+    scope        overall | level | tool | group | indicator | indicator_alt | item |
+                 change | rank_district | rank_province | note | source_url        ประเภท
     code         tool code (IIT), group code (9.3), indicator number (4), item code (i10);
-                 empty for overall and level                  รหัส
+                 for level: empty (the text says which), grade or pass; else empty   รหัส
     part         0 (whole; empty means 0), or 1 / 2 for the parts of a tool scored in
                  parts (EIT 2568: 1 = EIT Public, 2 = EIT Survey)                    ส่วน
     value        the score 0–100, at most two decimals (Thai digits accepted); for
-                 scope=level the level's name                  คะแนน
+                 level the level as published: a letter grade (AA–F), a pass label
+                 (ผ่านดีเยี่ยม … ต้องปรับปรุงโดยด่วน, ไม่ผ่าน) or both ("(ผ่าน) ระดับ AA");
+                 for change the published change against the year before (−100–100);
+                 for rank_district / rank_province / note the text as published; for
+                 source_url the address of the source                                คะแนน
+    level        optional: a level as published, for the row's body and year     ระดับ
+
+A row may be a level only: org, fiscal_year and the level column, scope and value empty.
 
 ``indicator_alt`` is a second figure a document prints for the same indicator.
 Text a spreadsheet would run as a formula (= + - @ …) is written with a leading ' and read
@@ -26,24 +35,33 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from common.spreadsheet import spreadsheet_row, spreadsheet_unquote, xlsx_row
+from common.text import too_long
 from common.thai import parse_decimal, to_arabic_digits
 
-from .models import Assessment, Framework, Organization
+from . import scoring
+from .models import GRADES, PASS_LABELS, Assessment, Framework, Organization, OrganizationName, name_key
 
 COLUMNS = ["org", "fiscal_year", "scope", "code", "part", "value"]
+REQUIRED = ["org", "fiscal_year"]  # scope and value too, unless the file has a level column
 HEADER_ALIASES = {
-    "org": "org", "หน่วยงาน": "org", "slug": "org",
+    "org": "org", "หน่วยงาน": "org", "slug": "org", "ชื่อหน่วยงาน": "org",
     "fiscal_year": "fiscal_year", "ปีงบประมาณ": "fiscal_year", "ปี": "fiscal_year",
-    "scope": "scope", "ระดับ": "scope",
+    "scope": "scope", "ประเภท": "scope", "ขอบเขต": "scope",
     "code": "code", "รหัส": "code",
     "part": "part", "ส่วน": "part",
     "value": "value", "score": "value", "คะแนน": "value",
+    "level": "level", "ระดับ": "level", "ระดับผลการประเมิน": "level", "ผลการประเมิน": "level",
 }
-SCOPES = ["overall", "level", "tool", "group", "indicator", "indicator_alt", "item"]
+SCOPES = ["overall", "level", "tool", "group", "indicator", "indicator_alt", "item",
+          "change", "rank_district", "rank_province", "note", "source_url"]
+# Published facts kept as text, with the length a source needs.
+TEXT_FACTS = {"rank_district": 200, "rank_province": 200, "note": 2000, "source_url": 500}
 # The "not found" sentence for each scope with a code, whole (not a noun glued into a sentence).
 NOT_FOUND = {
     "tool": gettext_lazy("ไม่พบเครื่องมือ “%(code)s” ในปีงบประมาณ พ.ศ. %(year)s"),
@@ -159,7 +177,8 @@ def _with_header(rows):
         raise ImportRejected([_("ไฟล์ว่างเปล่า ไม่มีข้อมูลคะแนน")])
     header_line, header = rows[0]
     columns = [HEADER_ALIASES.get(h.strip().lower()) for h in header]
-    missing = [c for c in COLUMNS if c not in columns]
+    required = REQUIRED if "level" in columns else [*REQUIRED, "scope", "value"]
+    missing = [c for c in required if c not in columns]
     if missing:
         raise ImportRejected([
             _("แถวที่ %(line)s: แถวหัวตารางไม่มีคอลัมน์ %(missing)s (ต้องมี %(columns)s)") % {
@@ -175,11 +194,65 @@ def _with_header(rows):
         for column, cell in zip(columns, cells, strict=False):
             if column:
                 record[column] = cell
-        result.append((number, record))
+        level = record.pop("level", "").strip()
+        if level:  # the level column: a level row of its own
+            if record["scope"].strip() or record["value"].strip():
+                result.append((number, record))
+            result.append((number, {**record, "scope": "level", "code": "", "part": "", "value": level}))
+        else:
+            result.append((number, record))
     return result
 
 
 # ---------------------------------------------------------------- checking rows
+
+
+def _check_level(text, code, errors):
+    """(letter grade, pass label) as published; the scales of every year are accepted."""
+    label = text.strip()
+    if not label:
+        errors.append(_("ไม่ได้ระบุระดับผลการประเมิน"))
+        return None
+    parsed = scoring.parse_level(label)
+    if parsed is None:
+        errors.append(_("ระดับ “%(level)s” ไม่ใช่ระดับผลการประเมินที่รู้จัก (ใช้ได้: %(levels)s)") % {
+            "level": label, "levels": ", ".join([*GRADES, *PASS_LABELS])})
+        return None
+    grade, pass_label = parsed
+    if code == "grade" and (pass_label or not grade):
+        errors.append(_("ระดับ “%(level)s” ไม่ใช่ระดับตัวอักษร (AA–F)") % {"level": label})
+    if code == "pass" and (grade or not pass_label):
+        errors.append(_("ระดับ “%(level)s” ไม่ใช่ผลการประเมิน (ผ่านดีเยี่ยม … ต้องปรับปรุงโดยด่วน)") % {"level": label})
+    return parsed
+
+
+def _check_text_fact(scope, text, errors):
+    value = " ".join(text.split()) if scope != "note" else text.strip()
+    if not value:
+        errors.append(_("ไม่ได้ระบุข้อความ"))
+    elif len(value) > TEXT_FACTS[scope]:
+        errors.append(too_long(Assessment._meta.get_field(scope).verbose_name, len(value), TEXT_FACTS[scope]))
+    elif scope == "source_url":
+        try:
+            URLValidator(schemes=["http", "https"])(value)
+        except ValidationError:
+            errors.append(_("ที่อยู่เว็บ “%(url)s” ไม่ถูกต้อง (ขึ้นต้นด้วย http:// หรือ https://)") % {"url": value[:200]})
+    return value
+
+
+def _check_change(text, errors):
+    try:
+        value = parse_decimal(text.replace("+", "", 1) if text.strip().startswith("+") else text)
+    except ValueError:
+        errors.append(_("คะแนน “%(value)s” ไม่ใช่ตัวเลข") % {"value": text})
+        return None
+    if value is None:
+        errors.append(_("ไม่ได้ระบุคะแนน"))
+    elif not Decimal(-100) <= value <= Decimal(100):
+        errors.append(_("คะแนนที่เปลี่ยน %(value)s อยู่นอกช่วง −100 ถึง 100") % {"value": text})
+    elif value != value.quantize(Decimal("0.01")):
+        errors.append(_("คะแนน %(value)s มีทศนิยมเกิน 2 ตำแหน่ง") % {"value": text})
+    return value
 
 
 class _Catalogue:
@@ -187,10 +260,18 @@ class _Catalogue:
 
     def __init__(self):
         self.orgs = {}
-        for org in Organization.objects.all():
+        self.by_name: dict[str, list] = {}  # name key -> bodies with that name or another name
+        for org in Organization.objects.select_related("province"):
             self.orgs[org.slug] = org
             if org.dla_code:
                 self.orgs[org.dla_code] = org
+            self.by_name.setdefault(name_key(org.name), []).append(org)
+        by_pk = {org.pk: org for org in self.orgs.values()}
+        for org_id, key in OrganizationName.objects.values_list("org_id", "key"):
+            found = self.by_name.setdefault(key, [])
+            if by_pk[org_id] not in found:
+                found.append(by_pk[org_id])
+
         self.frameworks = {}
         from .selectors import frameworks_with_catalogue
 
@@ -206,6 +287,20 @@ class _Catalogue:
                 "levels": [band["label"] for band in fw.level_rule],
                 "indicator_by_pk": {i.pk: i for i in indicators.values()},
             }
+
+    def org(self, text):
+        """(the body, None) or (None, a Thai sentence why not)."""
+        text = text.strip()
+        if text in self.orgs:
+            return self.orgs[text], None
+        found = self.by_name.get(name_key(text), [])
+        if len(found) == 1:
+            return found[0], None
+        if not found:
+            return None, (_("ไม่พบหน่วยงาน “%(org)s”") % {"org": text} if text else _("ไม่ได้ระบุหน่วยงาน"))
+        return None, _("ชื่อ “%(org)s” ตรงกับหลายหน่วยงาน: %(bodies)s กรุณาใช้ชื่อในที่อยู่เว็บ (slug) หรือรหัส อปท.") % {
+            "org": text, "bodies": "; ".join(
+                f"{o.name} ({o.province.name if o.province else _('ไม่ระบุจังหวัด')}, {o.slug})" for o in found)}
 
     def tool_of(self, fyc, scope, target):
         if scope == "tool":
@@ -251,12 +346,9 @@ def check_rows(records, *, allowed_org_ids: set[int] | None = None) -> list[Scor
 
 def _check_row(catalogue, line, record, allowed_org_ids):
     errors = []
-    org = catalogue.orgs.get(record["org"].strip())
+    org, problem = catalogue.org(record["org"])
     if org is None:
-        if record["org"]:
-            errors.append(_("ไม่พบหน่วยงาน “%(org)s”") % {"org": record["org"]})
-        else:
-            errors.append(_("ไม่ได้ระบุหน่วยงาน"))
+        errors.append(problem)
     elif allowed_org_ids is not None and org.pk not in allowed_org_ids:
         errors.append(_("คุณไม่มีสิทธิ์นำเข้าคะแนนของ%(org)s") % {"org": org.name})
 
@@ -282,7 +374,11 @@ def _check_row(catalogue, line, record, allowed_org_ids):
 
     code = _normalise_code(scope, record["code"])
     target = None
-    if scope in ("overall", "level"):
+    if scope == "level" and code.lower() in ("grade", "pass"):
+        code = code.lower()
+        if part:
+            errors.append(_("ระดับ %(scope)s ไม่มีส่วนย่อย") % {"scope": scope})
+    elif scope in ("overall", "level", "change", *TEXT_FACTS):
         if code:
             errors.append(_("ระดับ %(scope)s ต้องไม่มีรหัส") % {"scope": scope})
         if part:
@@ -299,21 +395,19 @@ def _check_row(catalogue, line, record, allowed_org_ids):
                 errors.append(_("ข้อ %(code)s ต้องระบุส่วน (%(parts)s)") % {
                     "code": record["code"], "parts": ", ".join(map(str, parts))})
 
-    value = _check_value(scope, record["value"], fyc, errors)
+    value = _check_value(scope, record["value"], fyc, errors, code)
     if errors:
         return None, errors
     return ScoreRow(line, org, fyc["fw"], scope, code, part, value, target), []
 
 
-def _check_value(scope, text, fyc, errors):
+def _check_value(scope, text, fyc, errors, code=""):
     if scope == "level":
-        label = text.strip()
-        if not label:
-            errors.append(_("ไม่ได้ระบุระดับผลการประเมิน"))
-        elif fyc is not None and label not in fyc["levels"]:
-            errors.append(_("ระดับ “%(level)s” ไม่มีในเกณฑ์ปี %(year)s (ใช้ได้: %(levels)s)") % {
-                "level": label, "year": fyc["fw"].fiscal_year, "levels": ", ".join(fyc["levels"])})
-        return label
+        return _check_level(text, code, errors)
+    if scope in TEXT_FACTS:
+        return _check_text_fact(scope, text, errors)
+    if scope == "change":
+        return _check_change(text, errors)
     try:
         value = parse_decimal(text)
     except ValueError:
@@ -343,8 +437,15 @@ def export_rows(assessments) -> list[list[str]]:
         prefix = [a.org.slug, str(a.framework.fiscal_year)]
         if p.overall is not None:
             rows.append(prefix + ["overall", "", "0", f"{p.overall:.2f}"])
-        if p.level:
-            rows.append(prefix + ["level", "", "0", p.level])
+        if p.grade:
+            rows.append(prefix + ["level", "grade", "0", p.grade])
+        if p.pass_label:
+            rows.append(prefix + ["level", "pass", "0", p.pass_label])
+        if a.change_published is not None:
+            rows.append(prefix + ["change", "", "0", f"{a.change_published:.2f}"])
+        for scope in TEXT_FACTS:
+            if getattr(a, scope):
+                rows.append(prefix + [scope, "", "0", getattr(a, scope)])
         for scope, mapping in (("tool", p.tools), ("group", p.groups), ("indicator", p.indicators),
                                ("indicator_alt", p.indicator_alts), ("item", p.items)):
             for (code, part), score in sorted(mapping.items(), key=lambda kv: _sort_key(kv[0])):

@@ -9,6 +9,13 @@ Rules (ITA.md, checked against every figure of seed 002):
 - any other tool is the mean of its indicators;
 - overall is the weighted mean of the tools; the level comes from the year's rule.
 
+Levels come in two scales, and sources print either for any year, sometimes both: letter
+grades (AA–F by the overall score; the NACC's scale to FY 2565) and pass labels (ผ่านดีเยี่ยม
+… ต้องปรับปรุงโดยด่วน, which also need every tool's score; from FY 2566), plus the bare pass
+flag ไม่ผ่าน. A published label is kept as published; each is compared with what its own
+scale gives for the scores (a disagreement is a discrepancy); the year's own scale decides
+which level a page shows first, computed when none was published (and marked so).
+
 Every computed figure is rounded to two decimals (half up) before it is used above it,
 as the NACC's own tables are. A published figure is always the one used above it; where
 both exist and differ, that is a discrepancy. Nothing here writes to the database.
@@ -69,7 +76,8 @@ class PublishedScores:
     """Published figures of one assessment, keyed as the engine looks them up."""
 
     overall: Decimal | None = None
-    level: str = ""
+    grade: str = ""  # the letter grade as published
+    pass_label: str = ""  # the pass label as published
     tools: dict[tuple[str, int], Decimal] = field(default_factory=dict)  # (code, part)
     groups: dict[tuple[str, int], Decimal] = field(default_factory=dict)  # (group code, part)
     indicators: dict[tuple[int, int], Decimal] = field(default_factory=dict)  # (number, part)
@@ -80,8 +88,13 @@ class PublishedScores:
 @dataclass
 class Result:
     overall: Figure
-    level: str | None  # from the published level, else computed; None when unknown
-    level_computed: str | None
+    level: str | None  # in the year's own scale: as published, else computed; None when unknown
+    level_computed: str | None  # in the year's own scale
+    level_is_computed: bool  # ``level`` is the portal's, not the source's
+    grade: str  # as published ("" when not)
+    grade_computed: str | None
+    pass_label: str  # as published ("" when not)
+    pass_computed: str | None
     tools: dict[tuple[str, int], Figure]
     groups: dict[tuple[str, int], Figure]
     indicators: dict[tuple[int, int], Figure]
@@ -104,6 +117,58 @@ class Result:
 
     def discrepancy_keys(self) -> set[tuple[str, str]]:
         return {(d.scope, d.key) for d in self.discrepancies}
+
+
+GRADE_RULE = [{"label": g, "min_total": m} for g, m in
+              (("AA", "95"), ("A", "85"), ("B", "75"), ("C", "65"), ("D", "55"), ("E", "50"), ("F", "0"))]
+PASS_RULE = [
+    {"label": "ผ่านดีเยี่ยม", "min_total": "95", "min_each_tool": "95"},
+    {"label": "ผ่านดี", "min_total": "85", "min_each_tool": "85"},
+    {"label": "ผ่าน", "min_total": "85"},
+    {"label": "ต้องปรับปรุง", "min_total": "70"},
+    {"label": "ต้องปรับปรุงโดยด่วน", "min_total": "0"},
+]
+PASSING = {"ผ่านดีเยี่ยม", "ผ่านดี", "ผ่าน"}
+# Spellings seen in sources, written without spaces, for the labels of both scales.
+PASS_SPELLINGS = {
+    "ผ่านดีเยี่ยม": "ผ่านดีเยี่ยม", "ผ่านระดับดีเยี่ยม": "ผ่านดีเยี่ยม", "ดีเยี่ยม": "ผ่านดีเยี่ยม",
+    "ผ่านดี": "ผ่านดี", "ผ่านระดับดี": "ผ่านดี", "ผ่าน": "ผ่าน", "ไม่ผ่าน": "ไม่ผ่าน", "ไม่ผ่านเกณฑ์": "ไม่ผ่าน",
+    "ผ่านเกณฑ์": "ผ่าน", "ต้องปรับปรุง": "ต้องปรับปรุง", "ควรปรับปรุง": "ต้องปรับปรุง",
+    "ต้องปรับปรุงโดยด่วน": "ต้องปรับปรุงโดยด่วน", "ต้องปรับปรุงเร่งด่วน": "ต้องปรับปรุงโดยด่วน",
+    "ต้องปรับปรุงอย่างเร่งด่วน": "ต้องปรับปรุงโดยด่วน",
+}
+GRADE_LETTERS = {g for g in ("AA", "A", "B", "C", "D", "E", "F")}
+
+
+def parse_level(text: str) -> tuple[str, str] | None:
+    """(letter grade, pass label) as a source prints them — "AA", "ระดับ A", "ผ่านดี",
+    "(ผ่าน) ระดับ AA", "ผ่าน ระดับดีเยี่ยม" — either may be ""; None when it is neither."""
+    text = "".join(str(text).replace("\u0e4d\u0e32", "\u0e33").split())
+    for noise in ("ระดับผลการประเมิน", "ผลการประเมิน", "(", ")", "[", "]", ":", "“", "”", '"'):
+        text = text.replace(noise, "")
+    grade = pass_label = ""
+    latin = "".join(ch for ch in text if ch.isascii() and ch.isalpha()).upper()
+    if latin:
+        if latin not in GRADE_LETTERS:
+            return None
+        grade = latin
+        text = "".join(ch for ch in text if not (ch.isascii() and ch.isalpha()))
+    text = text.removeprefix("ระดับ").removesuffix("ระดับ")
+    if text:
+        pass_label = PASS_SPELLINGS.get(text) or PASS_SPELLINGS.get(text.replace("ระดับ", ""), "")
+        if not pass_label:
+            return None
+    return (grade, pass_label) if grade or pass_label else None
+
+
+def pass_agrees(published: str, computed: str) -> bool:
+    """ผ่าน and ไม่ผ่าน are also printed as a bare pass flag (at 85): they agree with any
+    computed label on the same side; the other labels must be the computed one."""
+    if published == "ผ่าน":
+        return computed in PASSING
+    if published == "ไม่ผ่าน":
+        return computed not in PASSING
+    return published == computed
 
 
 def level_for(rule: list[dict], total: Decimal | None, tool_values: list[Decimal | None]) -> str | None:
@@ -206,10 +271,16 @@ class _Engine:
         overall = self._record({}, None, self.pub.overall, computed_overall, "overall", "overall", _("คะแนนรวม"))
 
         level_computed = level_for(self.fw.level_rule, overall.value, tool_wholes)
-        if self.pub.level and level_computed and self.pub.level != level_computed:
+        grade_computed = level_for(GRADE_RULE, overall.value, tool_wholes)
+        pass_computed = level_for(PASS_RULE, overall.value, tool_wholes)
+        if self.pub.grade and grade_computed and self.pub.grade != grade_computed:
             self.discrepancies.append(
-                Discrepancy("level", "level", _("ระดับผลการประเมิน"), self.pub.level, level_computed)
-            )
+                Discrepancy("level", "grade", _("ระดับตัวอักษร"), self.pub.grade, grade_computed))
+        if self.pub.pass_label and pass_computed and not pass_agrees(self.pub.pass_label, pass_computed):
+            self.discrepancies.append(
+                Discrepancy("level", "pass", _("ผลการประเมิน"), self.pub.pass_label, pass_computed))
+        letters = bool(self.fw.level_rule) and self.fw.level_rule[0]["label"] in GRADE_LETTERS
+        published_level = self.pub.grade if letters else self.pub.pass_label
         for (number, part), alt in sorted(self.pub.indicator_alts.items()):
             published = self.pub.indicators.get((number, part))
             if published is not None and q2(alt) != q2(published):
@@ -220,8 +291,11 @@ class _Engine:
                 ))
         return Result(
             overall=overall,
-            level=self.pub.level or level_computed,
+            level=published_level or level_computed,
             level_computed=level_computed,
+            level_is_computed=not published_level and level_computed is not None,
+            grade=self.pub.grade, grade_computed=grade_computed,
+            pass_label=self.pub.pass_label, pass_computed=pass_computed,
             tools=self.tools,
             groups=self.groups,
             indicators=self.indicators,

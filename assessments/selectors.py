@@ -19,8 +19,10 @@ from .models import (
     ItemScore,
     Membership,
     Organization,
+    OrganizationName,
     Province,
     ToolScore,
+    name_key,
 )
 
 ABBREVIATIONS = {
@@ -58,7 +60,8 @@ def forget_catalogues() -> None:
 
 def published_scores(assessments) -> dict[int, scoring.PublishedScores]:
     """The published figures of several assessments: four queries."""
-    by_id = {a.pk: scoring.PublishedScores(overall=a.overall, level=a.level) for a in assessments}
+    by_id = {a.pk: scoring.PublishedScores(overall=a.overall, grade=a.grade, pass_label=a.pass_label)
+             for a in assessments}
     ids = list(by_id)
     for aid, code, part, score in ToolScore.objects.filter(assessment_id__in=ids).values_list(
         "assessment_id", "tool__code", "part", "score"
@@ -185,6 +188,12 @@ def search_organizations(*, q: str = "", province_id: int | None = None, distric
                 continue
             in_provinces = [pk for pk, name in provinces if word.casefold() in name.casefold()]
             condition &= Q(name__icontains=word) | Q(district__istartswith=word) | Q(province_id__in=in_provinces)
+        # Or the whole query as one name, spaces and hyphens ignored, in the body's name or any
+        # other name it is known by (a former name, a short form): trigram indexes on PostgreSQL.
+        key = name_key(" ".join(words))
+        if len(key) >= 3:
+            condition |= Q(search_key__contains=key) | Q(
+                pk__in=OrganizationName.objects.filter(key__contains=key).values("org_id"))
         bodies = bodies.filter(condition)
     if province_id:
         bodies = bodies.filter(province_id=province_id)
@@ -200,6 +209,44 @@ def thai_order(*fields):
     if connection.vendor != "postgresql":
         return fields
     return [Collate(field, "th-TH-x-icu") for field in fields]
+
+
+@dataclass
+class YearFacts:
+    """What a source published about a body's year beyond its scores, and the change against
+    the year before: as published, and as computed when both years are on record."""
+
+    change_published: object
+    change_computed: object
+    rank_district: str
+    rank_province: str
+    note: str
+    source_url: str
+
+    @property
+    def changes_differ(self) -> bool:
+        return (self.change_published is not None and self.change_computed is not None
+                and self.change_published != self.change_computed)
+
+    @property
+    def any(self) -> bool:
+        return any([self.change_published is not None, self.change_computed is not None, self.rank_district,
+                    self.rank_province, self.note, self.source_url])
+
+
+def year_facts(card) -> YearFacts:
+    """One query: the previous year's overall score of the same body, when on record."""
+    assessment = card.assessment
+    previous = (Assessment.objects.filter(org_id=assessment.org_id,
+                                          framework__fiscal_year=card.fiscal_year - 1)
+                .select_related("framework").first())
+    computed = None
+    if previous is not None and card.result.overall.value is not None:
+        before = scorecards([previous])[0].result.overall.value
+        if before is not None:
+            computed = scoring.q2(card.result.overall.value - before)
+    return YearFacts(assessment.change_published, computed, assessment.rank_district, assessment.rank_province,
+                     assessment.note, assessment.source_url)
 
 
 def user_memberships(user):

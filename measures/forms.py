@@ -179,10 +179,30 @@ class DueDateForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
 
+class KeyListField(forms.Field):
+    """The keys of the empty cells the editor confirmed (checkboxes named ``confirm``, one per
+    finding; measures/checks.py). The service compares them with the findings of the moment."""
+
+    widget = forms.MultipleHiddenInput
+    key = RegexValidator(r"^[a-z0-9-]{1,64}$", _("คำขอไม่ถูกต้อง"))
+    most = 2_000
+
+    def to_python(self, value):
+        return [str(v) for v in value or []]
+
+    def validate(self, value):
+        super().validate(value)
+        if len(value) > self.most:
+            raise forms.ValidationError(_("คำขอไม่ถูกต้อง"))
+        for item in value:
+            self.key(item)
+
+
 class TransitionForm(forms.Form):
     action = forms.ChoiceField(choices=[(a, a) for a in ("submit", "return", "approve", "publish", "revise")])
     comment = forms.CharField(label=_("ความเห็น / เหตุผล"), required=False, max_length=TRANSITION_LIMITS["comment"],
                               widget=forms.Textarea(attrs={"rows": 2}))
+    confirm = KeyListField(required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -198,3 +218,10 @@ class CommentForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         thai_limits(self)
+
+
+class RecordedAfterForm(VersionedForm):
+    """A plan entered from documents the body had already published (at creation, or on the
+    plan page while it can be edited): never counted late."""
+
+    recorded_after = forms.BooleanField(label=_("บันทึกย้อนหลังจากเอกสารที่เผยแพร่แล้ว"), required=False)

@@ -76,6 +76,10 @@ class MeasurePlan(LengthChecked):
                                         max_length=PLAN_LIMITS["analysis_summary"])
     recommendations = models.TextField(_("ข้อเสนอแนะ"), blank=True, max_length=PLAN_LIMITS["recommendations"])
     status = models.CharField(_("สถานะ"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    # A past year's plan (and its reports) entered from documents the body had already
+    # published: its due dates passed long before it was entered, so it is never counted late
+    # (dashboard, overdue findings, the editor's tasks).
+    recorded_after = models.BooleanField(_("บันทึกย้อนหลังจากเอกสารที่เผยแพร่แล้ว"), default=False)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

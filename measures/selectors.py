@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 
+from assessments import fiscal_years
 from assessments import selectors as assessment_selectors
 from assessments.models import Framework, Organization
 from common import thai
@@ -73,6 +74,21 @@ def document_history(plan, progress_round=None):
     return list(Transition.objects.filter(plan=plan, round=progress_round).select_related("actor"))
 
 
+def confirmed_gaps(history) -> list[str]:
+    """What the editor confirmed the source document leaves empty when they last submitted:
+    the messages kept with that submission, from ``document_history`` (already loaded)."""
+    last_submit = next((t for t in reversed(history) if t.action == "submit"), None)
+    if last_submit is None or not isinstance(last_submit.snapshot, dict):
+        return []
+    return [gap.get("message", "") for gap in last_submit.snapshot.get("confirmed_gaps") or []]
+
+
+def years_of_plans() -> list[int]:
+    """The fiscal years a body may open a plan of, newest first: the years on record
+    (``fiscal_years.plan_years``; no query in the steady state)."""
+    return sorted(fiscal_years.plan_years(), reverse=True)
+
+
 def latest_return(plan, progress_round=None):
     return Transition.objects.filter(plan=plan, round=progress_round, action="return").select_related("actor").last()
 
@@ -90,6 +106,7 @@ class DashboardRow:
     slug: str
     district: str
     plan_status: str = ""
+    recorded_after: bool = False  # entered from documents already published: never late
     statuses: dict[int, str] = field(default_factory=dict)  # round months -> status
     measures: int = 0
     done: int = 0
@@ -146,11 +163,12 @@ def dashboard_rows(orgs, fiscal_year: int, today: datetime.date) -> list[Dashboa
                                 urls={key: pattern.replace("SLUG", slug) for key, pattern in patterns.items()})
     # Id lists rather than subqueries: PostgreSQL then walks the (org, year) and plan indexes.
     plans = (MeasurePlan.objects.filter(org_id__in=list(rows), fiscal_year=fiscal_year)
-             .annotate(measure_count=Count("measures")).values_list("pk", "org_id", "status", "measure_count"))
+             .annotate(measure_count=Count("measures"))
+             .values_list("pk", "org_id", "status", "measure_count", "recorded_after"))
     by_plan = {}
-    for plan_id, org_id, status, measure_count in plans:
+    for plan_id, org_id, status, measure_count, recorded_after in plans:
         row = by_plan[plan_id] = rows[org_id]
-        row.plan_status, row.measures = status, measure_count
+        row.plan_status, row.measures, row.recorded_after = status, measure_count, recorded_after
     rounds = (ProgressRound.objects.filter(plan_id__in=list(by_plan))
               .annotate(done=Count("entries", filter=Q(entries__state=ProgressEntry.State.DONE)))
               .values_list("plan_id", "months", "due_date", "status", "done"))
@@ -158,7 +176,7 @@ def dashboard_rows(orgs, fiscal_year: int, today: datetime.date) -> list[Dashboa
         row = by_plan[plan_id]
         row.statuses[months] = status
         row.done = max(row.done, done)
-        if status in EDITABLE_STATUSES and due_date < today:
+        if status in EDITABLE_STATUSES and due_date < today and not row.recorded_after:
             row.days_late = max(row.days_late, (today - due_date).days)
     return list(rows.values())
 
@@ -197,13 +215,15 @@ def review_queue(roles, fiscal_years=None):
 
 
 def editor_tasks(roles, today: datetime.date):
-    """What an editor's bodies must do next: open rounds by due date, returned documents with why."""
+    """What an editor's bodies must do next: open rounds by due date, returned documents with why.
+    A plan recorded after the fact (and its rounds) is no task due: it is opened from the year
+    picker, and listed here only when it was returned."""
     orgs = roles.editor_of
     open_rounds = list(
-        ProgressRound.objects.filter(plan__org_id__in=orgs, status__in=EDITABLE_STATUSES)
+        ProgressRound.objects.filter(plan__org_id__in=orgs, status__in=EDITABLE_STATUSES, plan__recorded_after=False)
         .select_related("plan", "plan__org").order_by("due_date")[:20]
     )
-    draft_plans = list(MeasurePlan.objects.filter(org_id__in=orgs, status__in=EDITABLE_STATUSES)
+    draft_plans = list(MeasurePlan.objects.filter(org_id__in=orgs, status__in=EDITABLE_STATUSES, recorded_after=False)
                        .select_related("org").order_by("-fiscal_year")[:20])
     returns = list(
         Transition.objects.filter(plan__org_id__in=orgs, action="return", to_status=Status.RETURNED)

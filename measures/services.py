@@ -15,7 +15,7 @@ from assessments import fiscal_years
 from assessments.models import Assessment, AuditAction, Membership, OrgUnit
 from assessments.services import audit
 from common.text import clean_fields, clean_text, length_errors
-from common.thai import format_date
+from common.thai import fiscal_year_of, format_date
 
 from . import checks
 from .models import (
@@ -87,18 +87,54 @@ def _require_no_round_in_review(plan):
 
 
 @transaction.atomic
-def plan_create(*, org, fiscal_year: int, actor) -> MeasurePlan:
+def plan_create(*, org, fiscal_year: int, actor, recorded_after: bool = False) -> MeasurePlan:
+    """A plan for ``fiscal_year`` with its 6- and 12-month rounds. ``recorded_after``: a past
+    year's plan entered from documents already published, never counted late."""
     if fiscal_year not in fiscal_years.plan_years():
         raise ServiceError(_("ปีงบประมาณ %(fy)s ไม่มีเกณฑ์การประเมินที่ใช้จัดทำแผนได้") % {"fy": fiscal_year})
     if MeasurePlan.objects.filter(org=org, fiscal_year=fiscal_year).exists():
         raise ServiceError(_("มีแผนของปีงบประมาณนี้อยู่แล้ว"))
+    if recorded_after:
+        _require_past_year(fiscal_year)
     based_on = Assessment.objects.filter(org=org, framework__fiscal_year=fiscal_year - 1).first()
-    plan = MeasurePlan.objects.create(org=org, fiscal_year=fiscal_year, based_on=based_on)
+    plan = MeasurePlan.objects.create(org=org, fiscal_year=fiscal_year, based_on=based_on,
+                                      recorded_after=bool(recorded_after))
     for months in DEFAULT_ROUNDS:
         ProgressRound.objects.create(plan=plan, months=months, due_date=default_due(fiscal_year, months))
-    audit(actor=actor, action=AuditAction.PLAN_CREATE, org=org,
-          summary=_("สร้างแผนมาตรการปีงบประมาณ %(fy)s") % {"fy": fiscal_year},
-          detail={"plan": plan.pk})
+    summary = (_("สร้างแผนมาตรการปีงบประมาณ %(fy)s (บันทึกย้อนหลังจากเอกสารที่เผยแพร่แล้ว)") if recorded_after
+               else _("สร้างแผนมาตรการปีงบประมาณ %(fy)s"))
+    audit(actor=actor, action=AuditAction.PLAN_CREATE, org=org, summary=summary % {"fy": fiscal_year},
+          detail={"plan": plan.pk, "recorded_after": bool(recorded_after)})
+    return plan
+
+
+def _require_past_year(fiscal_year: int) -> None:
+    """Only a year already over is recorded after the fact: the current year's reports are
+    still due, and the dashboard must see them late when they are."""
+    current = fiscal_year_of(timezone.localdate())
+    if fiscal_year >= current:
+        raise ServiceError(_("บันทึกย้อนหลังได้เฉพาะปีงบประมาณที่ผ่านมาแล้ว (ก่อนปี %(fy)s)") % {"fy": current})
+
+
+@transaction.atomic
+def plan_set_recorded_after(*, plan, actor, recorded_after: bool, expected_version=None) -> MeasurePlan:
+    """Mark (or unmark) a plan as recorded after the fact from documents already published;
+    only while the plan can be edited (draft or returned)."""
+    plan = _locked(MeasurePlan, plan.pk)
+    _require_editable(plan.status)
+    _check_version(plan, expected_version)
+    recorded_after = bool(recorded_after)
+    if recorded_after:
+        _require_past_year(plan.fiscal_year)
+    if plan.recorded_after == recorded_after:
+        return plan
+    plan.recorded_after = recorded_after
+    plan.version += 1
+    plan.save(update_fields=["recorded_after", "version", "updated_at"])
+    summary = (_("ระบุว่ามาตรการปี %(fy)s บันทึกย้อนหลังจากเอกสารที่เผยแพร่แล้ว (ไม่นับว่าล่าช้า)") if recorded_after
+               else _("ยกเลิกการระบุว่ามาตรการปี %(fy)s บันทึกย้อนหลังจากเอกสารที่เผยแพร่แล้ว"))
+    audit(actor=actor, action=AuditAction.PLAN_RECORDED_AFTER, org=plan.org,
+          summary=summary % {"fy": plan.fiscal_year}, detail={"plan": plan.pk, "recorded_after": recorded_after})
     return plan
 
 
@@ -428,8 +464,12 @@ def allowed_actions(status: str, roles, org_id: int) -> list[str]:
 
 @transaction.atomic
 def document_transition(*, plan, actor, action: str, comment: str = "", progress_round=None,
-                        today: datetime.date | None = None) -> Transition:
-    """Move the plan's document (or one round's report) through the review workflow."""
+                        today: datetime.date | None = None, confirmed=()) -> Transition:
+    """Move the plan's document (or one round's report) through the review workflow.
+
+    A submit is refused while a check blocks, or while a cell the document leaves empty (a
+    warning with a key, measures/checks.py) is not among the keys the editor ``confirmed``;
+    the confirmed ones are kept in the submit transition's snapshot (``confirmed_gaps``)."""
     if action not in TRANSITIONS:
         raise ServiceError(_("ไม่รู้จักการดำเนินการนี้"))
     sources, target, role = TRANSITIONS[action]
@@ -449,13 +489,24 @@ def document_transition(*, plan, actor, action: str, comment: str = "", progress
         last_submit = Transition.objects.filter(plan=plan, round=progress_round, action="submit").last()
         if last_submit is not None and last_submit.actor_id == actor.pk:
             raise ServiceError(_("ผู้ส่งเอกสารไม่สามารถพิจารณาเอกสารที่ตนเองส่งได้"))
+    snapshot = None
     if action == "submit":
-        blocking = [f.message for f in findings_for(plan, progress_round, today) if f.blocks]
+        findings = findings_for(plan, progress_round, today)
+        blocking = [f.message for f in findings if f.blocks]
         if blocking:
             raise ServiceError(*blocking)
+        gaps = [f for f in findings if f.needs_confirmation]
+        confirmed = {str(key) for key in confirmed or ()}
+        unconfirmed = [f.message for f in gaps if f.key not in confirmed]
+        if unconfirmed:
+            raise ServiceError(_("ยังส่งไม่ได้: กรุณาตรวจและยืนยันว่าเอกสารต้นฉบับไม่มีข้อมูลในช่องต่อไปนี้ "
+                                 "(ติ๊กยืนยันทีละรายการ) หรือกรอกข้อมูลให้ครบก่อนส่ง"), *unconfirmed)
+        if gaps:
+            snapshot = {"confirmed_gaps": [{"key": f.key, "message": f.message} for f in gaps]}
     if action == "revise" and progress_round is None:
         _require_no_round_in_review(plan)
-    snapshot = document_snapshot(plan, progress_round) if action == "approve" else None
+    if action == "approve":
+        snapshot = document_snapshot(plan, progress_round)
     transition = Transition.objects.create(
         plan=plan, round=progress_round, action=action, from_status=document.status, to_status=target,
         actor=actor, comment=comment, snapshot=snapshot,
@@ -467,9 +518,11 @@ def document_transition(*, plan, actor, action: str, comment: str = "", progress
         for hook in approval_hooks:
             snapshot.update(hook(plan=plan, progress_round=progress_round, approval=transition))
         transition.save(update_fields=["snapshot"])
+    detail = {"plan": plan.pk, "round": getattr(progress_round, "pk", None), "transition": transition.pk}
+    if action == "submit" and snapshot:
+        detail["confirmed_gaps"] = [gap["key"] for gap in snapshot["confirmed_gaps"]]
     audit(actor=actor, action=AuditAction.document(action), org=plan.org,
-          summary=_transition_summary(action, plan, progress_round, comment),
-          detail={"plan": plan.pk, "round": getattr(progress_round, "pk", None), "transition": transition.pk})
+          summary=_transition_summary(action, plan, progress_round, comment), detail=detail)
     if action == "publish":
         for hook in publish_hooks:
             hook(plan=plan, progress_round=progress_round, actor=actor)

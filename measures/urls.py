@@ -11,6 +11,7 @@ urlpatterns = [
     path(plan + "plan/create/", views.plan_create, name="plan-create"),
     path(plan + "plan/duplicate/", views.plan_duplicate, name="plan-duplicate"),
     path(plan + "plan/analysis/", views.plan_analysis, name="plan-analysis"),
+    path(plan + "plan/recorded-after/", views.plan_recorded_after, name="plan-recorded-after"),
     path(plan + "plan/transition/", views.plan_transition, name="plan-transition"),
     path(plan + "comments/", views.comment_add, name="comment-add"),
     path(plan + "measures/new/", views.measure_edit, name="measure-create"),

@@ -32,7 +32,16 @@ from .access import (
     require_area_overview,
     round_or_404,
 )
-from .forms import AnalysisForm, CommentForm, DueDateForm, EntryForm, EvidenceForm, MeasureForm, TransitionForm
+from .forms import (
+    AnalysisForm,
+    CommentForm,
+    DueDateForm,
+    EntryForm,
+    EvidenceForm,
+    MeasureForm,
+    RecordedAfterForm,
+    TransitionForm,
+)
 from .models import Status
 
 DASHBOARD_PAGE = 50  # rows per page; sorting and filtering cover the whole area
@@ -58,7 +67,7 @@ def app_home(request):
     roles = request_roles(request)
     today = timezone.localdate()
     context = {"roles": roles, "memberships": list(assessment_selectors.user_memberships(request.user)),
-               "current_fy": fiscal_year_of(today)}
+               "current_fy": fiscal_year_of(today), "plan_years": selectors.years_of_plans()}
     if roles.editor_of:
         context["tasks"] = selectors.editor_tasks(roles, today)
     if roles.approver_of:
@@ -135,21 +144,27 @@ def plan_detail(request, slug, fy):
 
 def _plan_detail(request, access, fy):
     plan = selectors.load_plan(access.org, fy)
+    years = selectors.years_of_plans()
     if plan is None:
         return render(request, "measures/plan_missing.html", {
-            "access": access, "org": access.org, "fiscal_year": fy,
+            "access": access, "org": access.org, "fiscal_year": fy, "plan_years": years,
             "has_previous": selectors.MeasurePlan.objects.filter(org=access.org, fiscal_year=fy - 1).exists(),
+            # A year already over is most likely entered from documents published back then.
+            "past_year": fy < fiscal_year_of(timezone.localdate()),
         }, status=404 if not access.can_edit else 200)
     measures = selectors.plan_measures(plan)
     scorecard = selectors.plan_scorecard(plan)
     findings = checks.plan_findings(plan, measures, scorecard)
     rounds = selectors.plan_rounds(plan)
     rounds_in_review = [r.months for r in rounds if r.status in services.IN_REVIEW]
+    history = selectors.document_history(plan)
     return render(request, "measures/plan_detail.html", {
         "access": access, "org": access.org, "plan": plan, "measures": measures, "scorecard": scorecard,
-        "findings": findings, "rounds": rounds, "rounds_in_review": rounds_in_review,
+        "findings": findings, "gaps": [f for f in findings if f.needs_confirmation],
+        "rounds": rounds, "rounds_in_review": rounds_in_review,
         "measures_open": access.can_edit and plan.is_editable and not rounds_in_review,
-        "history": selectors.document_history(plan),
+        "history": history, "confirmed_gaps": selectors.confirmed_gaps(history), "plan_years": years,
+        "past_year": fy < fiscal_year_of(timezone.localdate()),
         "returned": selectors.latest_return(plan) if plan.status == Status.RETURNED else None,
         "actions": services.allowed_actions(plan.status, access.roles, access.org.pk),
         "comments": list(plan.comments.filter(round=None).select_related("author")),
@@ -159,11 +174,37 @@ def _plan_detail(request, access, fy):
 
 @login_required
 @require_POST
+def plan_recorded_after(request, slug, fy):
+    """The plan's "recorded after the fact from published documents" mark."""
+    access = Access(request, slug)
+    access.require_edit()
+    plan = plan_or_404(access, fy)
+    form = RecordedAfterForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("คำขอไม่ถูกต้อง"))
+        return redirect(_plan_url(plan))
+    try:
+        services.plan_set_recorded_after(plan=plan, actor=request.user,
+                                         recorded_after=form.cleaned_data["recorded_after"],
+                                         expected_version=form.cleaned_data["version"])
+    except services.ServiceError as error:
+        _service_errors(request, error)
+    else:
+        messages.success(request, _("บันทึกแล้ว: มาตรการปีนี้บันทึกย้อนหลังจากเอกสารที่เผยแพร่แล้ว ไม่นับว่าล่าช้า")
+                         if form.cleaned_data["recorded_after"] else
+                         _("บันทึกแล้ว: มาตรการปีนี้ไม่ได้บันทึกย้อนหลัง"))
+    return redirect(_plan_url(plan))
+
+
+@login_required
+@require_POST
 def plan_create(request, slug, fy):
     access = Access(request, slug)
     access.require_edit()
+    form = RecordedAfterForm(request.POST)
+    recorded_after = form.is_valid() and form.cleaned_data["recorded_after"]
     try:
-        services.plan_create(org=access.org, fiscal_year=fy, actor=request.user)
+        services.plan_create(org=access.org, fiscal_year=fy, actor=request.user, recorded_after=recorded_after)
     except services.ServiceError as error:
         _service_errors(request, error)
     return redirect("plan-detail", slug, fy)
@@ -233,7 +274,8 @@ def _transition(request, access, plan, progress_round, next_url):
         raise PermissionDenied(_("คุณไม่มีสิทธิ์ดำเนินการนี้"))
     try:
         services.document_transition(plan=plan, progress_round=progress_round, actor=request.user,
-                                     action=form.cleaned_data["action"], comment=form.cleaned_data["comment"])
+                                     action=form.cleaned_data["action"], comment=form.cleaned_data["comment"],
+                                     confirmed=form.cleaned_data["confirm"])
     except services.ServiceError as error:
         _service_errors(request, error)
     else:
@@ -364,10 +406,12 @@ def round_detail(request, slug, fy, months):
     entries = selectors.round_entries(progress_round)
     today = timezone.localdate()
     rows = [(m, entries.get(m.pk)) for m in measures]
+    findings = checks.round_findings(progress_round, measures, entries, today)
+    history = selectors.document_history(plan, progress_round)
     return render(request, "measures/round_detail.html", {
         "access": access, "org": access.org, "plan": plan, "round": progress_round, "rows": rows,
-        "findings": checks.round_findings(progress_round, measures, entries, today),
-        "history": selectors.document_history(plan, progress_round),
+        "findings": findings, "gaps": [f for f in findings if f.needs_confirmation],
+        "history": history, "confirmed_gaps": selectors.confirmed_gaps(history),
         "returned": selectors.latest_return(plan, progress_round)
         if progress_round.status == Status.RETURNED else None,
         "actions": services.allowed_actions(progress_round.status, access.roles, access.org.pk),

@@ -16,6 +16,7 @@ from django.core.files.base import ContentFile
 from django.db import connection, transaction
 
 from assessments.models import (
+    GRADES,
     Assessment,
     Framework,
     IndicatorScore,
@@ -25,6 +26,7 @@ from assessments.models import (
     Province,
     SupervisorScope,
     ToolScore,
+    name_key,
 )
 from assessments.scoring import level_for, q2
 from measures.models import Measure, MeasurePlan, ProgressEntry, ProgressRound, Status, default_due
@@ -123,6 +125,7 @@ def seed(*, bodies: int, years: int, published: int, write, seed_value: int = 25
         orgs.append(Organization(
             name=f"{KIND_PREFIX[kind]}{name}", kind=kind, province=province, district=rng.choice(district_list),
             slug=f"{PREFIX}{n:05d}", dla_code=f"9{n:06d}", thai_numerals=rng.random() < 0.8,
+            search_key=name_key(f"{KIND_PREFIX[kind]}{name}"),
         ))
     with transaction.atomic():
         Organization.objects.bulk_create(orgs, batch_size=BATCH)
@@ -172,10 +175,14 @@ def seed(*, bodies: int, years: int, published: int, write, seed_value: int = 25
                 overall = q2(sum(tools[c].weight * v for c, v in tool_values.items()) / sum(t.weight for t in
                                                                                           tools.values()))
                 assessment.overall = overall
-                assessment.level = level_for(framework.level_rule, overall, list(tool_values.values())) or ""
+                level = level_for(framework.level_rule, overall, list(tool_values.values())) or ""
+                if level in GRADES:
+                    assessment.grade = level
+                else:
+                    assessment.pass_label = level
             IndicatorScore.objects.bulk_create(scores, batch_size=BATCH)
             ToolScore.objects.bulk_create(tool_scores, batch_size=BATCH)
-            Assessment.objects.bulk_update(assessments, ["overall", "level"], batch_size=BATCH)
+            Assessment.objects.bulk_update(assessments, ["overall", "grade", "pass_label"], batch_size=BATCH)
             rows += len(scores) + len(tool_scores) + len(assessments)
         progress.step(f"ผลการประเมินปี {framework.fiscal_year}: {len(assessments):,} หน่วยงาน")
 

@@ -46,7 +46,7 @@ def _header(org, fiscal_year, doc, numbers, settings_, approval=None):
         "doc": doc, "doc_title": numbers.text(Doc(doc).label), "fiscal_year": fiscal_year,
         "fiscal_year_text": numbers.text(fiscal_year), "thai_numerals": numbers.thai,
         "org": {"name": org.name, "kind": org.get_kind_display(), "district": org.district,
-                "province": org.province.name, "slug": org.slug},
+                "province": org.province.name if org.province_id else "", "slug": org.slug},
         "signature": _signature(org, settings_, approval),
         "approved_on": numbers.date(approval.created_at.date()) if approval else "",
     }
@@ -153,7 +153,13 @@ def build_results(progress_round) -> dict:
 
 
 def build_analysis(plan) -> dict:
-    """The analysis of the year-N result that the plan for year N+1 is based on."""
+    """The analysis of the year-N result that the plan for year N+1 is based on.
+
+    Tells the truth about partial data: the summary of the indicators says when there is one
+    indicator score or none, the item tables print only what the result gives, and the chart
+    shows every year on record that has indicator scores. Keys added since documents were first
+    stored (``no_overall``, ``indicator_summary``, ``no_indicator_scores``, ``item_note``, ``chart_title``) are
+    optional for the template: an old stored context renders as it did."""
     org = plan.org
     numbers = Numbers(org.thai_numerals)
     settings_ = _settings(org)
@@ -164,9 +170,16 @@ def build_analysis(plan) -> dict:
         context["missing"] = True
         return context
     result, framework = card.result, card.framework
-    context["assessed_year_text"] = numbers.text(framework.fiscal_year)
+    year_text = numbers.text(framework.fiscal_year)
+    context["assessed_year_text"] = year_text
     context["overall"] = numbers.score(result.overall.value)
     context["level"] = result.level or "–"
+    # What the portal computed is said to be computed (a published figure never is).
+    context["level_computed"] = result.level_is_computed
+    context["overall_computed"] = result.overall.is_computed
+    context["published_levels"] = [label for label in (result.grade, result.pass_label)
+                                   if label and label != result.level]
+    context["no_overall"] = result.overall.value is None and not result.level
     context["pass_mark"] = numbers.score(framework.pass_mark)
     tools = []
     for tool in framework.tools.all():
@@ -188,7 +201,9 @@ def build_analysis(plan) -> dict:
         top, bottom = max(i["raw"] for i in scored), min(i["raw"] for i in scored)
         context["highest"] = [i for i in scored if i["raw"] == top]
         context["lowest"] = [i for i in scored if i["raw"] == bottom]
-    context["item_tables"] = _item_tables(framework, result, numbers)
+    context["no_indicator_scores"] = not scored
+    context["indicator_summary"] = _indicator_summary(indicators, year_text, numbers)
+    context["item_tables"], context["item_note"] = _item_tables(framework, result, numbers, year_text)
     notes = {n.key: n.text for n in plan.notes.all() if n.text.strip()}
     context["notes"] = [{"label": f"{t.code} – {t.name}", "text": notes[t.code]}
                         for t in framework.tools.all() if t.code in notes]
@@ -196,25 +211,84 @@ def build_analysis(plan) -> dict:
                           "text": notes[str(i.number)]} for i in framework.indicators.all() if str(i.number) in notes]
     context["summary"] = plan.analysis_summary
     context["recommendations"] = plan.recommendations
-    history = sorted(cards, key=lambda c: c.fiscal_year)[-5:]
-    context["chart_svg"] = charts.indicator_bars(
-        [numbers.text(c.fiscal_year) for c in history],
-        [numbers.text(i.number) for i in framework.indicators.all()],
-        [[_as_float(c.result.indicator(i.number).value) for i in framework.indicators.all()] for c in history],
-        pass_mark=float(framework.pass_mark), tick=numbers.text,
-    )
+    context["chart_title"], context["chart_svg"] = _indicator_chart(cards, framework, numbers)
     return context
+
+
+CHART_YEARS = 5  # the latest years of indicator scores the chart compares
+
+
+def _indicator_chart(cards, framework, numbers) -> tuple[str, str]:
+    """Every year on record with indicator scores (the latest ``CHART_YEARS``), oldest first,
+    on the indicators of the year analysed (matched by number, as every year numbers them 1–10).
+    ("", "") when no year has an indicator score."""
+    numbers_on_chart = [i.number for i in framework.indicators.all()]
+    history = []
+    for card in sorted(cards, key=lambda c: c.fiscal_year):
+        scores = [_as_float(card.result.indicator(n).value) for n in numbers_on_chart]
+        if any(score is not None for score in scores):
+            history.append((card.fiscal_year, scores))
+    history = history[-CHART_YEARS:]
+    if not history:
+        return "", ""
+    years = [year for year, _scores in history]
+    if len(years) == 1:
+        title = _("คะแนนรายตัวชี้วัด ปีงบประมาณ พ.ศ. %(year)s") % {"year": numbers.text(years[0])}
+    elif years == list(range(years[0], years[-1] + 1)):
+        title = _("คะแนนรายตัวชี้วัด ปีงบประมาณ พ.ศ. %(first)s–%(last)s") % {
+            "first": numbers.text(years[0]), "last": numbers.text(years[-1])}
+    else:
+        title = _("คะแนนรายตัวชี้วัด ปีงบประมาณ พ.ศ. %(years)s และ %(last)s") % {
+            "years": ", ".join(numbers.text(y) for y in years[:-1]), "last": numbers.text(years[-1])}
+    pass_mark = float(framework.pass_mark)
+    svg = charts.indicator_bars(
+        [numbers.text(y) for y in years], [numbers.text(n) for n in numbers_on_chart],
+        [scores for _year, scores in history], pass_mark=pass_mark, tick=numbers.text,
+        pass_label=_("เกณฑ์ผ่าน %(m)s คะแนน") % {"m": numbers.text(f"{pass_mark:g}")},
+        axis_label=_("ตัวชี้วัดที่"),
+    )
+    return title, svg
+
+
+def _indicator_summary(indicators, year_text, numbers) -> list[str]:
+    """Sentences under the indicator table: the highest and lowest, said once when there is
+    one score or all are equal, and which indicators have no score."""
+    scored = [i for i in indicators if i["raw"] is not None]
+    if not scored:
+        return [_("ผลการประเมินปีงบประมาณ พ.ศ. %(year)s ไม่มีคะแนนรายตัวชี้วัด") % {"year": year_text}]
+
+    def named(group):
+        return ", ".join(_("ตัวชี้วัดที่ %(n)s %(name)s (%(s)s)") % {"n": i["number"], "name": i["name"],
+                                                                   "s": i["value"]} for i in group)
+
+    top, bottom = max(i["raw"] for i in scored), min(i["raw"] for i in scored)
+    if len(scored) == 1:
+        lines = [_("มีคะแนนรายตัวชี้วัดเพียงตัวเดียว: %(indicator)s") % {"indicator": named(scored)}]
+    elif top == bottom:
+        sentence = (_("ตัวชี้วัดทั้ง %(count)s ตัวได้คะแนนเท่ากัน คือ %(s)s คะแนน") if len(scored) == len(indicators)
+                    else _("ตัวชี้วัดทั้ง %(count)s ตัวที่มีคะแนนได้คะแนนเท่ากัน คือ %(s)s คะแนน"))
+        lines = [sentence % {"count": numbers.text(len(scored)), "s": scored[0]["value"]}]
+    else:
+        lines = [_("คะแนนสูงสุด: %(indicators)s") % {"indicators": named(i for i in scored if i["raw"] == top)},
+                 _("คะแนนต่ำสุด: %(indicators)s") % {"indicators": named(i for i in scored if i["raw"] == bottom)}]
+    unscored = [i["number"] for i in indicators if i["raw"] is None]
+    if unscored:
+        lines.append(_("ผลการประเมินไม่มีคะแนนของตัวชี้วัดที่ %(numbers)s") % {"numbers": ", ".join(unscored)})
+    return lines
 
 
 def _as_float(value):
     return float(value) if value is not None else None
 
 
-def _item_tables(framework, result, numbers):
-    tables = []
+def _item_tables(framework, result, numbers, year_text) -> tuple[list, str]:
+    """The item tables of the tools whose items the result scores, and a sentence naming the
+    tools it gives no item (or group) figure for ("" when there is none to name). Inside a
+    table, an indicator whose items have no figure prints its title row only, with a note."""
+    tables, unscored_tools = [], []
     for tool in framework.tools.all():
         parts = tool.parts or [0]
-        blocks = []
+        blocks, known = [], False
         for indicator in framework.indicators.all():
             if indicator.tool_id != tool.pk:
                 continue
@@ -222,22 +296,34 @@ def _item_tables(framework, result, numbers):
             if not items:
                 continue
             groups = list(indicator.groups.all()) or [None]
+            items_known = any(result.items.get((item.code, p)) is not None for item in items for p in parts)
+            groups_known = any(result.group(g.code).value is not None for g in groups if g is not None)
             rows = []
             for group in groups:
-                if group is not None:
+                if group is not None and (items_known or groups_known):
                     rows.append({"group": group.name, "values": [numbers.score(result.group(group.code).value)]})
                 for item in items:
-                    if group is None or item.group_id == group.pk:
+                    if items_known and (group is None or item.group_id == group.pk):
                         rows.append({"code": item.code, "text": item.text,
                                      "values": [numbers.score(result.items.get((item.code, p))) for p in parts]})
+            known = known or items_known or groups_known
             blocks.append({"title": _("ตัวชี้วัดที่ %(n)s %(name)s") % {"n": numbers.text(indicator.number),
                                                                        "name": indicator.name},
                            "values": [numbers.score(result.indicator(indicator.number, p).value) for p in parts],
-                           "rows": rows})
-        if blocks:
+                           "rows": rows, "no_items": not rows})
+        if not blocks:
+            continue
+        if known:
             tables.append({"code": tool.code, "name": tool.name, "part_labels": tool.part_labels or [_("คะแนน")],
                            "blocks": blocks})
-    return tables
+        else:
+            unscored_tools.append(f"{tool.code} {tool.name}")
+    if not unscored_tools:
+        return tables, ""
+    if not tables:
+        return tables, _("ผลการประเมินปีงบประมาณ พ.ศ. %(year)s ไม่มีคะแนนรายข้อ") % {"year": year_text}
+    return tables, _("ผลการประเมินปีงบประมาณ พ.ศ. %(year)s ไม่มีคะแนนรายข้อของ %(tools)s") % {
+        "year": year_text, "tools": ", ".join(unscored_tools)}
 
 
 def approval_documents(*, plan, progress_round, approval) -> dict:

@@ -10,7 +10,10 @@ public addresses (/orgs/<slug>/<fy>/<doc>.pdf)."""
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from common.thai import to_thai_digits
 
 
 class Doc(models.TextChoices):
@@ -21,6 +24,70 @@ class Doc(models.TextChoices):
 
 
 APPROVED_STATES = ("approved", "published")
+
+
+@dataclass(frozen=True)
+class Answers:
+    """A document answering one ITA item: the item's code as that year's list writes it, the
+    fiscal year of the document that answers it, and whether a source says so outright."""
+
+    item: str
+    fiscal_year: int
+    confirmed: bool
+
+
+# Which ITA item each document answers, by assessment (ITA) year. The year a document is filed
+# under is not always the ITA year it serves: a plan's measures serve the ITA of the plan's own
+# year, but from ITA 2568 on the results report assessed is the previous fiscal year's whole-year
+# (12-month) report. docs/DOMAIN.md, "The four documents and the ITA items they answer", gives the
+# sources; the fixtures' framework files carry the same rows (``documents``), and
+# tests/test_framework_items.py keeps the two equal. A year not listed shows no item (FY 2570:
+# no framework published yet).
+ITA_ITEMS: dict[int, dict[str, Answers]] = {
+    # o1–o43 lists: "o42 measures, o43 results". o43 asks for what was done under the year's
+    # measures during the assessed year, i.e. that year's 6-month report: the round and year
+    # are not confirmed by a source.
+    2566: {Doc.MEASURES: Answers("o42", 2566, True), Doc.RESULTS_6M: Answers("o43", 2566, False)},
+    2567: {Doc.MEASURES: Answers("o42", 2567, True), Doc.RESULTS_6M: Answers("o43", 2567, False)},
+    # Seed 002 lists ITA 2568's items: o27 มาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน,
+    # o28 รายงานผลการดำเนินการเพื่อส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน ประจำปี พ.ศ. 2567.
+    2568: {Doc.MEASURES: Answers("o27", 2568, True), Doc.RESULTS_12M: Answers("o28", 2567, True)},
+    # One body's listing of ITA 2569 (not checked against the NACC's manual): O25
+    # การนำผลการประเมิน ITA ไปสู่การพัฒนาองค์กร is the measures document; O26 is the results
+    # report of the previous fiscal year, 2568.
+    2569: {Doc.MEASURES: Answers("O25", 2569, False), Doc.RESULTS_12M: Answers("O26", 2568, False)},
+}
+
+
+@dataclass(frozen=True)
+class ItaItem:
+    """An ITAS item a published document answers: item ``code`` of ITA ``assessment_year``."""
+
+    assessment_year: int
+    code: str
+    confirmed: bool
+
+    @property
+    def label(self) -> str:
+        return gettext("ใช้ประกอบการประเมิน ITA ปี %(year)s ข้อ %(code)s") % {
+            "year": to_thai_digits(self.assessment_year), "code": self.code}
+
+    @property
+    def copy_label(self) -> str:
+        return gettext("คัดลอกลิงก์สำหรับ ITAS ปี %(year)s ข้อ %(code)s") % {
+            "year": to_thai_digits(self.assessment_year), "code": self.code}
+
+    def as_data(self) -> dict:
+        """For open data."""
+        return {"assessment_year": self.assessment_year, "item": self.code, "confirmed": self.confirmed,
+                "label": self.label}
+
+
+def ita_items(doc: str, fiscal_year: int) -> list[ItaItem]:
+    """The ITA items the ``doc`` filed under ``fiscal_year`` answers, oldest ITA year first
+    (the FY 2568 results report: ITA 2569 O26)."""
+    return [ItaItem(year, answers.item, answers.confirmed) for year, docs in sorted(ITA_ITEMS.items())
+            if (answers := docs.get(doc)) is not None and answers.fiscal_year == fiscal_year]
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from collections import defaultdict
 
 from assessments import selectors as assessment_selectors
 
-from .documents import OPEN_DATA_FIELDS, ROUND_DOCS, Doc
+from .documents import OPEN_DATA_FIELDS, ROUND_DOCS, Doc, ita_items
 from .models import PublishedDocument
 
 
@@ -16,6 +16,7 @@ def published_by_year(org, fiscal_year=None) -> dict[int, dict[str, list[Publish
         documents = documents.filter(fiscal_year=fiscal_year)
     result: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for document in documents:
+        document.ita_items = ita_items(document.doc, document.fiscal_year)  # the ITA items it answers
         result[document.fiscal_year][document.doc].append(document)
     return {year: dict(docs) for year, docs in result.items()}
 
@@ -46,8 +47,17 @@ def open_data(org, fiscal_year, *, address) -> dict | None:
     scores = None
     if card is not None:
         result = card.result
+        assessment = card.assessment
         scores = {
             "overall": _num(result.overall.value), "level": result.level,
+            "level_source": _source(result.level, result.level_is_computed),
+            "grade": result.grade or result.grade_computed, "grade_source": _source(
+                result.grade or result.grade_computed, not result.grade),
+            "pass_label": result.pass_label or result.pass_computed, "pass_label_source": _source(
+                result.pass_label or result.pass_computed, not result.pass_label),
+            "change_published": _num(assessment.change_published),
+            "rank_district": assessment.rank_district or None, "rank_province": assessment.rank_province or None,
+            "note": assessment.note or None, "source_url": assessment.source_url or None,
             "tools": {code: _num(f.value) for code, f in result.tool_totals.items()},
             "indicators": {str(i.number): _num(result.indicator(i.number).value)
                            for i in card.framework.indicators.all()},
@@ -55,12 +65,14 @@ def open_data(org, fiscal_year, *, address) -> dict | None:
                               for d in result.discrepancies],
         }
     published = [{"doc": d.doc, "title": d.title, "version": d.version, "sha256": d.sha256,
-                  "published_at": d.published_at.isoformat(), "url": address(d.doc, d.version)}
+                  "published_at": d.published_at.isoformat(), "url": address(d.doc, d.version),
+                  "ita_items": [item.as_data() for item in ita_items(d.doc, d.fiscal_year)]}
                  for d in snapshots.values()]
     measures = snapshots.get(Doc.MEASURES)
     results = {doc: snapshots[doc].snapshot["rows"] for doc in ROUND_DOCS.values() if doc in snapshots}
+    province = org.province.name if org.province_id else None
     return {"org": {"slug": org.slug, "name": org.name, "kind": org.kind, "district": org.district,
-                    "province": org.province.name}, "fiscal_year": fiscal_year, "scores": scores,
+                    "province": province}, "fiscal_year": fiscal_year, "scores": scores,
             "documents": published, "measures": measures.snapshot["rows"] if measures else [], "results": results}
 
 
@@ -70,6 +82,13 @@ def open_data_rows(data):
     rows += [(doc, row) for doc, doc_rows in data["results"].items() for row in doc_rows]
     for doc, row in rows:
         yield doc, [" | ".join(v) if isinstance(v := row.get(name, ""), list) else v for name in OPEN_DATA_FIELDS]
+
+
+def _source(value, computed: bool) -> str | None:
+    """Where a figure comes from: "published" (the source's), "computed" (the portal's), None."""
+    if value is None or value == "":
+        return None
+    return "computed" if computed else "published"
 
 
 def _num(value):

@@ -65,6 +65,7 @@ def org_year(request, slug, fy):
     return render(request, "assessments/org_year.html", {
         "org": org, "card": card, "fiscal_year": fy,
         "sections": assessment_selectors.year_sections(card) if card else [],
+        "facts": assessment_selectors.year_facts(card) if card else None,
         "documents": selectors.ordered_docs(published),
         "measures_snapshot": snapshots.get(Doc.MEASURES), "results_snapshots": [
             snapshots[doc] for doc in (Doc.RESULTS_6M, Doc.RESULTS_12M) if doc in snapshots],

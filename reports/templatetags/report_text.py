@@ -29,16 +29,34 @@ CELLS = {
 }
 
 
+# What a cell the document leaves empty prints: a mark, never a blank and never invented text
+# (a body entering a document it published years ago copies what the source says).
+EMPTY_CELL = "–"
+
+
+def is_empty(value) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, list | tuple):
+        return all(is_empty(v) for v in value)
+    return False
+
+
 @register.simple_tag
 def cell(row, column):
-    """One table cell of a document: ``column`` from ``documents.shown_columns``."""
+    """One table cell of a document: ``column`` from ``documents.shown_columns``. An empty
+    cell prints ``EMPTY_CELL`` in the markup of its kind; a cell with text prints as before."""
     value = row.get(column["field"], "")
     kind = column["cell"]
+    if is_empty(value):
+        return format_html('<td class="num">{}</td>' if kind == "num" else "<td>{}</td>", EMPTY_CELL)
     if kind == "lines":
         return format_html("<td>{}</td>", format_html_join("", "<div>{}</div>", ((v,) for v in value or [])))
     if kind == "steps":
         steps = format_html_join("", "<li>{}</li>", ((text_blocks(s),) for s in value or []))
-        return format_html("<td><ol>{}</ol></td>", steps) if value else format_html("<td></td>")
+        return format_html("<td><ol>{}</ol></td>", steps)
     if kind in ("title", "text"):
         value = text_blocks(value)
     return format_html(CELLS[kind], value)

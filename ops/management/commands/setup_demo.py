@@ -33,6 +33,15 @@ SEED_COLUMNS = {
 }
 
 
+def framework_files() -> list[dict]:
+    """The years of fixtures/frameworks.json, then each fixtures/framework-<year>.json (one year
+    per file, the load_framework format), oldest first."""
+    years = json.loads((FIXTURES / "frameworks.json").read_text(encoding="utf-8"))
+    for path in sorted(FIXTURES.glob("framework-*.json")):
+        years.append(json.loads(path.read_text(encoding="utf-8")))
+    return sorted(years, key=lambda data: data["fiscal_year"])
+
+
 def seed_score_records(body: dict):
     """The scores of one fixtures/seed_bodies.json entry as score-file records."""
     group_codes = {
@@ -72,9 +81,9 @@ class Command(BaseCommand):
             call_command("migrate", interactive=False, verbosity=0)
         with transaction.atomic():
             load_provinces(Province)
-            frameworks = json.loads((FIXTURES / "frameworks.json").read_text(encoding="utf-8"))
+            frameworks = framework_files()
             for data in frameworks:
-                services.framework_load(data)
+                services.framework_load(data, source=_("ข้อมูลตัวอย่าง (fixtures)"))
             bodies = json.loads((FIXTURES / "seed_bodies.json").read_text(encoding="utf-8"))
             orgs = {}
             for body in bodies:
