@@ -18,7 +18,8 @@ Groups are numbered ``<indicator>.<position>`` (9.1, 9.2, …) in their order; a
 grouped items come first, then its own ``items``. ``documents`` says which ITA item of this
 year each portal document answers, and the fiscal year of the document that does (the
 results report of FY 2568 answers ITA 2569's O26). Every object may also carry ``note``
-(text) and ``confirmed`` (true/false): they document the file and are not stored.
+(text) and ``confirmed`` (true/false): they document the file and are not stored, except a
+``documents`` row's ``confirmed``, which the portal shows ("not confirmed").
 
 XLSX: one sheet per part, a header row of these column names, then one row per entry:
 
@@ -136,9 +137,10 @@ class DocumentSpec:
     doc: str
     item: str  # as the file writes it (O25)
     fiscal_year: int  # of the document that answers the item
+    confirmed: bool = True  # a source says so outright
 
     def as_dict(self) -> dict:
-        return {"doc": self.doc, "item": self.item, "fiscal_year": self.fiscal_year}
+        return {"doc": self.doc, "item": self.item, "fiscal_year": self.fiscal_year, "confirmed": self.confirmed}
 
 
 @dataclass
@@ -233,7 +235,8 @@ def from_json(data) -> FrameworkSpec:
     for n, doc in enumerate(reader.entries(data, "documents"), start=1):
         where = _("รายการที่ %(n)s ของ documents") % {"n": n}
         if reader.keys(doc, "document", where):
-            raw.documents.append((where, doc.get("doc"), doc.get("item"), doc.get("fiscal_year")))
+            raw.documents.append((where, doc.get("doc"), doc.get("item"), doc.get("fiscal_year"),
+                                  doc.get("confirmed", True)))
     return _check(raw, reader.errors)
 
 
@@ -315,7 +318,8 @@ def from_xlsx(data: bytes) -> FrameworkSpec:
     for where, r in tables["levels"]:
         raw.levels.append((where, r["label"], r["min_total"], r.get("min_each_tool", "") or None))
     for where, r in tables.get("documents", []):
-        raw.documents.append((where, r["doc"], r["item"], r["fiscal_year"]))
+        raw.documents.append((where, r["doc"], r["item"], r["fiscal_year"],
+                              str(r.get("confirmed", "") or "yes").strip().lower() not in ("no", "false", "0", "ไม่")))
     return _check(raw, errors)
 
 
@@ -522,7 +526,7 @@ def _check(raw: _RawFramework, errors: list[str]) -> FrameworkSpec:
         errors.append(_("ไม่มีตัวชี้วัด (indicators)"))
 
     documents: dict[str, DocumentSpec] = {}
-    for where, doc, item, year in raw.documents:
+    for where, doc, item, year, confirmed in raw.documents:
         doc = check.text(doc, where, "doc", 20)
         if doc and doc not in DOCUMENT_KEYS:
             errors.append(_("%(where)s: ไม่รู้จักเอกสาร “%(doc)s” (ใช้ได้: %(docs)s)") % {
@@ -549,7 +553,7 @@ def _check(raw: _RawFramework, errors: list[str]) -> FrameworkSpec:
                 "where": where, "year": fiscal_year, "previous": fiscal_year - 1, "value": year})
             year = None
         if doc and code and year:
-            documents[doc] = DocumentSpec(where, doc, item_text, year)
+            documents[doc] = DocumentSpec(where, doc, item_text, year, confirmed is not False)
 
     if errors:
         raise FrameworkRejected(_limited(errors))

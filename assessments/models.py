@@ -146,6 +146,9 @@ class Framework(models.Model):
     name = models.CharField(_("ชื่อ"), max_length=300)
     pass_mark = score_field(verbose_name=_("คะแนนผ่านเกณฑ์"), default=Decimal("85"))
     level_rule = models.JSONField(_("เกณฑ์ระดับผลการประเมิน"), default=list)
+    # Which ITA item of this year each portal document answers, as the loaded file says:
+    # [{"doc": "measures", "item": "O25", "fiscal_year": 2569, "confirmed": false}, …]
+    documents = models.JSONField(_("เอกสารที่ใช้ประกอบการประเมินแต่ละข้อ"), default=list, blank=True)
 
     class Meta:
         ordering = ["-fiscal_year"]

@@ -83,6 +83,7 @@ def framework_save(*, spec: framework_io.FrameworkSpec, actor=None, source: str 
     created = framework is None
     framework = framework or Framework(fiscal_year=spec.fiscal_year)
     framework.name, framework.pass_mark, framework.level_rule = spec.name, spec.pass_mark, spec.level_rule
+    framework.documents = [d.as_dict() for d in spec.documents]
     framework.full_clean()
     framework.save()
     tools = {}

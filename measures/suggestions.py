@@ -18,6 +18,7 @@ class AnalysisPoints:
     tools: list[str] = field(default_factory=list)
     changes: list[str] = field(default_factory=list)
     discrepancies: list[str] = field(default_factory=list)
+    has_indicators: bool = False  # the result has any indicator score (else nothing is above or below)
 
 
 def note_keys(scorecard) -> list[tuple[str, str]]:
@@ -48,6 +49,7 @@ def analysis_points(org, scorecard) -> AnalysisPoints:
             "fy": framework.fiscal_year, "s": format_score(result.overall.value), "level": result.level or "–"}
     scored = [(i, result.indicator(i.number).value) for i in framework.indicators.all()]
     scored = [(i, v) for i, v in scored if v is not None]
+    points.has_indicators = bool(scored)
     if scored:
         top = max(v for _i, v in scored)
         bottom = min(v for _i, v in scored)

@@ -36,27 +36,35 @@ class Answers:
     confirmed: bool
 
 
-# Which ITA item each document answers, by assessment (ITA) year. The year a document is filed
-# under is not always the ITA year it serves: a plan's measures serve the ITA of the plan's own
-# year, but from ITA 2568 on the results report assessed is the previous fiscal year's whole-year
-# (12-month) report. docs/DOMAIN.md, "The four documents and the ITA items they answer", gives the
-# sources; the fixtures' framework files carry the same rows (``documents``), and
-# tests/test_framework_items.py keeps the two equal. A year not listed shows no item (FY 2570:
-# no framework published yet).
-ITA_ITEMS: dict[int, dict[str, Answers]] = {
-    # o1–o43 lists: "o42 measures, o43 results". o43 asks for what was done under the year's
-    # measures during the assessed year, i.e. that year's 6-month report: the round and year
-    # are not confirmed by a source.
-    2566: {Doc.MEASURES: Answers("o42", 2566, True), Doc.RESULTS_6M: Answers("o43", 2566, False)},
-    2567: {Doc.MEASURES: Answers("o42", 2567, True), Doc.RESULTS_6M: Answers("o43", 2567, False)},
-    # Seed 002 lists ITA 2568's items: o27 มาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน,
-    # o28 รายงานผลการดำเนินการเพื่อส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน ประจำปี พ.ศ. 2567.
-    2568: {Doc.MEASURES: Answers("o27", 2568, True), Doc.RESULTS_12M: Answers("o28", 2567, True)},
-    # One body's listing of ITA 2569 (not checked against the NACC's manual): O25
-    # การนำผลการประเมิน ITA ไปสู่การพัฒนาองค์กร is the measures document; O26 is the results
-    # report of the previous fiscal year, 2568.
-    2569: {Doc.MEASURES: Answers("O25", 2569, False), Doc.RESULTS_12M: Answers("O26", 2568, False)},
-}
+# Which ITA item each document answers is data of each year's framework (Framework.documents,
+# loaded with the framework: fixtures/frameworks.json, fixtures/framework-2569.json, or
+# load_framework). The year a document is filed under is not always the ITA year it serves: a
+# plan's measures serve the ITA of the plan's own year, but from ITA 2568 on the results report
+# assessed is the previous fiscal year's whole-year (12-month) report. docs/DOMAIN.md, "The four
+# documents and the ITA items they answer", gives the sources. A year without a framework shows
+# no item (FY 2570: none published yet).
+_answers: tuple[str, dict[int, dict[str, Answers]]] | None = None  # (frameworks' token, by ITA year)
+
+
+def ita_answers() -> dict[int, dict[str, Answers]]:
+    """{ITA year: {doc: Answers}}, kept per process until any framework changes (one query then)."""
+    from assessments import fiscal_years
+    from assessments.models import Framework
+
+    global _answers
+    token = fiscal_years.token()
+    if _answers is None or _answers[0] != token:
+        by_year = {}
+        for year, rows in Framework.objects.values_list("fiscal_year", "documents"):
+            by_year[year] = {row["doc"]: Answers(row["item"], int(row["fiscal_year"]),
+                                                 bool(row.get("confirmed", True))) for row in rows or []}
+        _answers = (token, by_year)
+    return _answers[1]
+
+
+def forget_answers() -> None:
+    global _answers
+    _answers = None
 
 
 @dataclass(frozen=True)
@@ -86,7 +94,7 @@ class ItaItem:
 def ita_items(doc: str, fiscal_year: int) -> list[ItaItem]:
     """The ITA items the ``doc`` filed under ``fiscal_year`` answers, oldest ITA year first
     (the FY 2568 results report: ITA 2569 O26)."""
-    return [ItaItem(year, answers.item, answers.confirmed) for year, docs in sorted(ITA_ITEMS.items())
+    return [ItaItem(year, answers.item, answers.confirmed) for year, docs in sorted(ita_answers().items())
             if (answers := docs.get(doc)) is not None and answers.fiscal_year == fiscal_year]
 
 

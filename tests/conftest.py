@@ -20,10 +20,12 @@ def _fresh_cache():
 
     from assessments import fiscal_years
     from assessments.selectors import forget_catalogues
+    from reports.documents import forget_answers
 
     cache.clear()
     fiscal_years.forget()  # a change rolled back with the last test must not linger in this process
     forget_catalogues()
+    forget_answers()
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """The FY 2569 item catalogue, and which ITA item each published document answers in which
-assessment year (reports/documents.py: ITA_ITEMS), on the year page, the ITAS copy button and
-in open data."""
+assessment year (Framework.documents, read by reports/documents.py: ita_answers), on the year page,
+the ITAS copy button and in open data."""
 
 import json
 import re
@@ -12,7 +12,7 @@ from django.conf import settings
 from assessments import framework_io
 from assessments.models import Framework, Item, Organization
 from measures import services as measure_services
-from reports.documents import ITA_ITEMS, Doc, ita_items
+from reports.documents import Doc, ita_answers, ita_items
 
 from .factories import OTHER_APPROVER, OTHER_EDITOR, build_plan, import_records, make_body, user
 
@@ -80,20 +80,21 @@ def test_the_fixtures_never_point_outside_the_project():
     ("analysis", 2569, []),
     ("measures", 2565, []),
 ])
-def test_each_document_answers_the_item_of_its_assessment_year(doc, fiscal_year, expected):
+def test_each_document_answers_the_item_of_its_assessment_year(db, doc, fiscal_year, expected):
     assert [(i.assessment_year, i.code) for i in ita_items(doc, fiscal_year)] == expected
 
 
-def test_a_document_of_one_year_serves_the_next_years_ita_only_where_a_source_says_so():
-    for year, docs in ITA_ITEMS.items():
+def test_a_document_of_one_year_serves_the_next_years_ita_only_where_a_source_says_so(db):
+    for year, docs in ita_answers().items():
         for doc, answers in docs.items():
             assert answers.fiscal_year in (year, year - 1)
             if answers.fiscal_year == year - 1:
                 assert doc == Doc.RESULTS_12M and year >= 2568
 
 
-def test_only_what_a_source_states_is_marked_confirmed():
-    confirmed = {(year, doc): answers.confirmed for year, docs in ITA_ITEMS.items() for doc, answers in docs.items()}
+def test_only_what_a_source_states_is_marked_confirmed(db):
+    confirmed = {(year, doc): answers.confirmed for year, docs in ita_answers().items()
+                 for doc, answers in docs.items()}
     assert confirmed == {
         (2566, "measures"): True, (2566, "results-6m"): False, (2567, "measures"): True, (2567, "results-6m"): False,
         (2568, "measures"): True, (2568, "results-12m"): True,
@@ -101,12 +102,12 @@ def test_only_what_a_source_states_is_marked_confirmed():
     }
 
 
-def test_the_framework_files_say_the_same_as_the_registry():
+def test_the_framework_files_are_what_the_portal_shows(db):
     years = fixture_years()
     in_files = {year: {d["doc"]: (d["item"], d["fiscal_year"], d.get("confirmed", True)) for d in data["documents"]}
                 for year, data in years.items() if data.get("documents")}
     in_registry = {year: {doc: (a.item, a.fiscal_year, a.confirmed) for doc, a in docs.items()}
-                   for year, docs in ITA_ITEMS.items()}
+                   for year, docs in ita_answers().items() if docs}
     assert in_files == in_registry
 
 
@@ -115,14 +116,14 @@ def test_the_framework_file_knows_the_portals_documents():
 
 
 def test_each_item_a_document_answers_is_in_its_years_catalogue_where_there_is_one(db):
-    for year, docs in ITA_ITEMS.items():
+    for year, docs in ita_answers().items():
         codes = set(Item.objects.filter(framework__fiscal_year=year).values_list("code", flat=True))
         if codes:  # 2566 and 2567 have no item catalogue yet
             for answers in docs.values():
                 assert framework_io.normalise_item_code(answers.item) in codes
 
 
-def test_the_label_writes_the_year_in_thai_digits():
+def test_the_label_writes_the_year_in_thai_digits(db):
     item = ita_items("measures", 2569)[0]
     assert item.label == "ใช้ประกอบการประเมิน ITA ปี ๒๕๖๙ ข้อ O25"
     assert item.copy_label == "คัดลอกลิงก์สำหรับ ITAS ปี ๒๕๖๙ ข้อ O25"
@@ -205,3 +206,16 @@ def test_a_year_page_with_ita_2569_scores_lists_the_2569_items(client, db):
     html = client.get(f"/orgs/{body.slug}/2569/").content.decode()
     assert "การนำผลการประเมิน ITA ไปสู่การพัฒนาองค์กร" in html and "ข้อมูลพื้นฐาน" in html
     assert "ใช้ประกอบการประเมิน ITA" not in html  # no document published for FY 2569
+
+
+def test_a_year_loaded_from_a_file_shows_its_documents_items_at_once(db):
+    from assessments import services as assessment_services
+
+    data = json.loads((Path(settings.BASE_DIR) / "fixtures" / "framework-2569.json").read_text(encoding="utf-8"))
+    data = data[0] if isinstance(data, list) else data
+    data["fiscal_year"], data["name"] = 2570, "ITA 2570 (ทดสอบ)"
+    data["documents"] = [{"doc": "measures", "item": "O25", "fiscal_year": 2570},
+                         {"doc": "results-12m", "item": "O26", "fiscal_year": 2569, "confirmed": False}]
+    assessment_services.framework_save(spec=framework_io.from_json(data))
+    assert [(i.assessment_year, i.code, i.confirmed) for i in ita_items("measures", 2570)] == [(2570, "O25", True)]
+    assert [(i.assessment_year, i.code) for i in ita_items("results-12m", 2569)] == [(2570, "O26")]

@@ -120,8 +120,10 @@ def test_it_loads_fy_2569_from_the_file_shipped_in_fixtures(db):
         f"o{n}" for n in range(20, 27)}
     event = AuditEvent.objects.filter(action="admin.change").latest("created_at")
     assert event.detail["framework"] == 2569 and event.detail["created"] is True
-    assert event.detail["documents"] == [{"doc": "measures", "item": "O25", "fiscal_year": 2569},
-                                         {"doc": "results-12m", "item": "O26", "fiscal_year": 2568}]
+    expected = [{"doc": "measures", "item": "O25", "fiscal_year": 2569, "confirmed": False},
+                {"doc": "results-12m", "item": "O26", "fiscal_year": 2568, "confirmed": False}]
+    assert event.detail["documents"] == expected
+    assert Framework.objects.get(fiscal_year=2569).documents == expected  # stored with the year
 
 
 def test_loading_the_same_file_again_changes_nothing_but_is_audited(db):

@@ -146,3 +146,19 @@ def test_measure_history_shows_who_changed_what(client, org):
     html = client.get(f"/app/orgs/{ANGTHONG}/2569/measures/{measure.pk}/history/").content.decode()
     assert "ชื่อที่แก้แล้ว" in html and "มาตรการกำกับดูแลตามมาตรฐานการปฏิบัติงาน" in html
     assert "เจ้าหน้าที่เทศบาลเมืองอ่างทอง" in html
+
+
+def test_the_analysis_page_never_says_no_indicator_is_low_when_there_are_no_indicator_scores(client, db):
+    from measures import services as measure_services
+
+    from .factories import import_records, make_body
+
+    body = make_body("test-overall-only")
+    import_records([{"org": body.slug, "fiscal_year": "2568", "scope": "overall", "value": "88.00"}])
+    from assessments.models import Membership
+
+    Membership.objects.create(user=user(EDITOR), org=body, role="editor")
+    measure_services.plan_create(org=body, fiscal_year=2569, actor=user(EDITOR))
+    login(client, EDITOR)
+    html = client.get(f"/app/orgs/{body.slug}/2569/plan/analysis/").content.decode()
+    assert "ผลการประเมินไม่มีคะแนนรายตัวชี้วัด" in html and "ไม่มีตัวชี้วัดต่ำกว่าเกณฑ์" not in html
