@@ -38,17 +38,15 @@ Item codes are stored in lower case (o25), as the score file reads them; a leadi
 (๐1, as the seeds type it) is read as o.
 """
 
-import io
 import json
 import re
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from common.spreadsheet import spreadsheet_unquote
+from common.spreadsheet import BadWorkbook, open_workbook, spreadsheet_unquote
 from common.text import clean_text
 from common.thai import parse_decimal, to_arabic_digits
 
@@ -242,17 +240,10 @@ def from_json(data) -> FrameworkSpec:
 
 def from_xlsx(data: bytes) -> FrameworkSpec:
     """The workbook form: one sheet per part (see the module's docstring)."""
-    from openpyxl import load_workbook
-
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_XLSX_UNCOMPRESSED:
-                raise FrameworkRejected([_("ไฟล์ XLSX มีข้อมูลเมื่อแตกไฟล์ใหญ่เกินกำหนด")])
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except FrameworkRejected:
-        raise
-    except Exception:  # openpyxl raises many kinds for a broken file
-        raise FrameworkRejected([_("ไฟล์ XLSX เสียหายหรือไม่ใช่ไฟล์ Excel ที่อ่านได้")]) from None
+        workbook = open_workbook(data, max_uncompressed=MAX_XLSX_UNCOMPRESSED)
+    except BadWorkbook as bad:
+        raise FrameworkRejected([str(bad)]) from None
     try:
         sheets = {sheet.title.strip().lower(): sheet for sheet in workbook.worksheets}
         missing = [name for name in REQUIRED_SHEETS if name not in sheets]

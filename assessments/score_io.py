@@ -30,7 +30,6 @@ Parsing here reads and checks; writing is services.scores_import.
 
 import csv
 import io
-import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -40,7 +39,7 @@ from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from common.spreadsheet import spreadsheet_row, spreadsheet_unquote, xlsx_row
+from common.spreadsheet import BadWorkbook, open_workbook, spreadsheet_row, spreadsheet_unquote, xlsx_row
 from common.text import too_long
 from common.thai import parse_decimal, to_arabic_digits
 
@@ -140,17 +139,10 @@ def _csv_rows(data: bytes):
 
 
 def _xlsx_rows(data: bytes):
-    from openpyxl import load_workbook
-
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_XLSX_UNCOMPRESSED:
-                raise ImportRejected([_("ไฟล์ XLSX มีข้อมูลเมื่อแตกไฟล์ใหญ่เกินกำหนด")])
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except ImportRejected:
-        raise
-    except Exception:  # openpyxl raises many kinds for a broken file
-        raise ImportRejected([_("ไฟล์ XLSX เสียหายหรือไม่ใช่ไฟล์ Excel ที่อ่านได้")]) from None
+        workbook = open_workbook(data, max_uncompressed=MAX_XLSX_UNCOMPRESSED)
+    except BadWorkbook as bad:
+        raise ImportRejected([str(bad)]) from None
     try:
         sheet = workbook.worksheets[0]
         rows = []

@@ -53,3 +53,27 @@ def xlsx_row(sheet, values) -> list:
                 cell.quotePrefix = True
         cells.append(cell)
     return cells
+
+
+class BadWorkbook(ValueError):
+    """An uploaded XLSX that cannot be read; the message is a Thai sentence."""
+
+
+def open_workbook(data: bytes, *, max_uncompressed: int):
+    """An uploaded XLSX as a read-only openpyxl workbook (values, not formulas), refusing a file
+    that unpacks to more than ``max_uncompressed`` bytes (a zip bomb) before openpyxl reads it."""
+    import io
+    import zipfile
+
+    from django.utils.translation import gettext as _
+    from openpyxl import load_workbook
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if sum(info.file_size for info in archive.infolist()) > max_uncompressed:
+                raise BadWorkbook(_("ไฟล์ XLSX มีข้อมูลเมื่อแตกไฟล์ใหญ่เกินกำหนด"))
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except BadWorkbook:
+        raise
+    except Exception:  # openpyxl and zipfile raise many kinds for a broken file
+        raise BadWorkbook(_("ไฟล์ XLSX เสียหายหรือไม่ใช่ไฟล์ Excel ที่อ่านได้")) from None

@@ -36,40 +36,22 @@ def angthong(db):
 # The personas (tests/factories.py names who each is): the demo User, not signed in anywhere.
 
 
-@pytest.fixture
-def editor(db):
-    """The editor of ANGTHONG."""
-    return user(EDITOR)
+def _persona(username, about):
+    @pytest.fixture
+    def persona(db):
+        return user(username)
+
+    persona.__doc__ = about
+    return persona
 
 
-@pytest.fixture
-def approver(db):
-    """The approver of ANGTHONG."""
-    return user(APPROVER)
-
-
-@pytest.fixture
-def other_editor(db):
-    """The editor of another body (อบต.บ่อแก้ว), who has no say over ANGTHONG."""
-    return user(OTHER_EDITOR)
-
-
-@pytest.fixture
-def supervisor(db):
-    """The provincial supervisor whose area ANGTHONG is in."""
-    return user(SUPERVISOR)
-
-
-@pytest.fixture
-def outside_supervisor(db):
-    """A provincial supervisor (นครราชสีมา) whose area ANGTHONG is not in."""
-    return user(OUTSIDE_SUPERVISOR)
-
-
-@pytest.fixture
-def admin_user(db):
-    """The system administrator (replaces pytest-django's admin_user with the demo one)."""
-    return user(ADMIN)
+editor = _persona(EDITOR, "The editor of ANGTHONG.")
+approver = _persona(APPROVER, "The approver of ANGTHONG.")
+other_editor = _persona(OTHER_EDITOR, "The editor of another body (อบต.บ่อแก้ว), who has no say over ANGTHONG.")
+supervisor = _persona(SUPERVISOR, "The provincial supervisor whose area ANGTHONG is in.")
+outside_supervisor = _persona(OUTSIDE_SUPERVISOR, "A provincial supervisor (นครราชสีมา) whose area ANGTHONG is not in.")
+# Replaces pytest-django's admin_user with the demo one.
+admin_user = _persona(ADMIN, "The system administrator.")
 
 
 @pytest.fixture
