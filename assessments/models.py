@@ -431,6 +431,8 @@ class AuditAction(models.TextChoices):
     REPORT_PUBLISH = "report.publish", _("เผยแพร่เอกสาร")
     REPORT_SETTINGS = "report.settings", _("แก้ไขการตั้งค่าเอกสาร")
     REPORT_REPUBLISH = "report.republish", _("สร้างเอกสารที่เผยแพร่ใหม่ทั้งจังหวัด")
+    SIGNATURE_SAVE = "signature.save", _("บันทึกลายมือชื่อ")
+    SIGNATURE_DELETE = "signature.delete", _("ลบลายมือชื่อ")
     PRIVACY_ERASE = "privacy.erase", _("ลบข้อมูลส่วนบุคคล")
     ADMIN_ADD = "admin.add", _("ผู้ดูแลระบบเพิ่มรายการ")
     ADMIN_CHANGE = "admin.change", _("ผู้ดูแลระบบแก้ไขรายการ")

@@ -1,6 +1,7 @@
 """Personal data (PDPA): what the portal keeps about a person, exported or erased on request.
 
-The portal stores only a user name, a display name, an email and positions. Erasing keeps
+The portal stores only a user name, a display name, an email, positions and, when a person
+uploads one, their signature image with the name and position printed under it. Erasing keeps
 the account row (records point to it) but removes everything that identifies the person;
 published documents are official records and stay exactly as published."""
 
@@ -11,6 +12,8 @@ from django.utils.translation import gettext as _
 
 from assessments.models import AuditAction, AuditEvent, Membership, SupervisorScope
 from assessments.services import audit
+from reports.models import UserSignature
+from reports.services import signature_delete
 
 
 def personal_data(user) -> dict:
@@ -26,6 +29,9 @@ def personal_data(user) -> dict:
                               for s in SupervisorScope.objects.filter(user=user).select_related("province")],
         "activity": [{"at": e.created_at.isoformat(), "action": e.action, "summary": e.summary}
                      for e in AuditEvent.objects.filter(actor=user).order_by("created_at")],
+        # The image itself is not exported here (a file): the person sees it on their own signature page.
+        "signature": [{"name": s.name, "position": s.position, "uploaded_at": s.uploaded_at.isoformat(),
+                       "sha256": s.sha256} for s in UserSignature.objects.filter(user=user)],
     }
 
 
@@ -40,6 +46,7 @@ def erase_personal_data(*, user, actor) -> None:
     user.set_unusable_password()
     user.save()
     Membership.objects.filter(user=user).update(position="")
+    signature_delete(user=user)  # documents already approved keep the copy they were approved with
     for model in (AccessAttempt, AccessLog, AccessFailureLog):
         model.objects.filter(username=old_username).delete()
     for session in Session.objects.all().iterator():

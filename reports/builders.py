@@ -13,7 +13,7 @@ from measures.models import ProgressEntry, Transition
 
 from . import charts, documents
 from .documents import DEFAULT_MEASURE_COLUMNS, DEFAULT_RESULT_COLUMNS, MEASURE_TABLE, RESULT_TABLE, Doc
-from .models import ReportSettings
+from .models import ReportSettings, SignatureImage, UserSignature
 
 STATE_LABELS = dict(ProgressEntry.State.choices)
 
@@ -49,21 +49,57 @@ def _header(org, fiscal_year, doc, numbers, settings_, approval=None):
                 "province": org.province.name if org.province_id else "", "slug": org.slug},
         "signature": _signature(org, settings_, approval),
         "approved_on": numbers.date(approval.created_at.date()) if approval else "",
+        "layout": _layout(settings_),
     }
 
 
+def _layout(settings_) -> dict:
+    """The body's layout options, kept with the document like its columns (templates/reports/
+    _base.html; a context stored before these options prints with the defaults)."""
+    return {"margins": settings_.margins, "header": settings_.header, "font_pt": settings_.body_font_pt}
+
+
 def _signature(org, settings_, approval):
-    """Names from the report settings, else from the people who submitted and approved."""
+    """Names from the report settings, else from the people who submitted and approved.
+
+    A person who submitted or approved the document and has uploaded a signature image signs
+    it: their image (by its SHA-256: the copy kept with this approval, ``SignatureImage``) with
+    the name and position of their signature, since the names in the settings may be someone
+    else's. Only while the approval is the document's latest step (publishing aside): the
+    approval itself, never a correction drafted after it."""
     preparer = {"name": settings_.preparer_name, "position": settings_.preparer_position}
     approver = {"name": settings_.approver_name, "position": settings_.approver_position}
     if approval is not None:
         submit = Transition.objects.filter(plan=approval.plan, round=approval.round, action="submit",
                                            created_at__lte=approval.created_at).select_related("actor").last()
+        signatures = _signatures_at(approval, [t.actor_id for t in (submit, approval) if t is not None])
         for person, transition in ((preparer, submit), (approver, approval)):
-            if transition is not None and not person["name"]:
-                person["name"] = transition.actor.get_full_name() or transition.actor.get_username()
+            if transition is None:
+                continue
+            signature = signatures.get(transition.actor_id)
+            digest = SignatureImage.objects.keep(signature) if signature is not None else None
+            if digest:
+                person["name"] = signature.name or _name(transition.actor)
+                person["position"] = signature.position or _position(org, transition.actor) or person["position"]
+                person["signature_sha256"] = digest
+            elif not person["name"]:
+                person["name"] = _name(transition.actor)
                 person["position"] = person["position"] or _position(org, transition.actor)
     return {"preparer": preparer, "approver": approver}
+
+
+def _signatures_at(approval, user_ids) -> dict:
+    """{user id: UserSignature} of these people, if ``approval`` is the document's latest step
+    but publishing; else {} (a draft or a resubmission after it is never signed)."""
+    later = Transition.objects.filter(plan=approval.plan_id, round=approval.round_id, pk__gt=approval.pk).exclude(
+        action="publish")
+    if not user_ids or later.exists():
+        return {}
+    return {s.user_id: s for s in UserSignature.objects.filter(user_id__in=user_ids)}
+
+
+def _name(user) -> str:
+    return user.get_full_name() or user.get_username()
 
 
 def _position(org, user) -> str:

@@ -1,14 +1,23 @@
-"""Published documents (immutable PDF versions) and each body's report settings."""
+"""Published documents (immutable PDF versions), each body's report settings, and people's
+signature images."""
+
+import hashlib
+import logging
+import secrets
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Organization
+from measures.models import LengthChecked, length_checks
 
 from .documents import DEFAULT_MEASURE_COLUMNS, DEFAULT_RESULT_COLUMNS, Doc
 
-__all__ = ["Doc", "PublishedDocument", "ReportSettings", "RepublishJob"]
+__all__ = ["Doc", "PublishedDocument", "ReportSettings", "RepublishJob", "SignatureImage", "UserSignature"]
+
+log = logging.getLogger(__name__)
 
 
 def default_measure_columns():
@@ -20,6 +29,21 @@ def default_result_columns():
 
 
 class ReportSettings(models.Model):
+    """How a body's documents look. The layout options default to the portal's original look;
+    README.md ("Document layout") says which rule each option follows."""
+
+    class Margins(models.TextChoices):
+        CURRENT = "current", _("แบบเดิมของระบบ (บน 1.4 ขวา 1.2 ล่าง 1.6 ซ้าย 1.2 ซม.)")
+        OFFICIAL = "official", _("แบบหนังสือราชการ (บน 2.5 ขวา 2 ล่าง 2 ซ้าย 3 ซม.)")
+
+    class Header(models.TextChoices):
+        LOGO = "logo", _("ตราหน่วยงาน (ถ้าอัปโหลดไว้) และชื่อเอกสาร")
+        PLAIN = "plain", _("ข้อความอย่างเดียว ไม่มีภาพ")
+
+    class FontSize(models.IntegerChoices):
+        PT16 = 16, _("16 พอยต์ (ตาราง 14 พอยต์)")
+        PT14 = 14, _("14 พอยต์ (ตาราง 12 พอยต์)")
+
     org = models.OneToOneField(Organization, on_delete=models.CASCADE, related_name="report_settings")
     measure_columns = models.JSONField(_("คอลัมน์ในเอกสารมาตรการ"), default=default_measure_columns)
     result_columns = models.JSONField(_("คอลัมน์ในรายงานผล"), default=default_result_columns)
@@ -28,6 +52,10 @@ class ReportSettings(models.Model):
     approver_name = models.CharField(_("ชื่อผู้รับรอง"), max_length=200, blank=True)
     approver_position = models.CharField(_("ตำแหน่งผู้รับรอง"), max_length=200, blank=True)
     logo = models.FileField(_("ตราหน่วยงาน (PNG หรือ JPEG)"), upload_to="logos/", blank=True)
+    margins = models.CharField(_("ระยะขอบกระดาษ"), max_length=16, choices=Margins.choices, default=Margins.CURRENT)
+    header = models.CharField(_("หัวเอกสาร"), max_length=16, choices=Header.choices, default=Header.LOGO)
+    body_font_pt = models.PositiveSmallIntegerField(_("ขนาดตัวอักษรเนื้อความ"), choices=FontSize.choices,
+                                                    default=FontSize.PT16)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -51,7 +79,7 @@ class PublishedDocument(models.Model):
     doc = models.CharField(max_length=16, choices=Doc.choices)
     version = models.PositiveIntegerField()
     file = models.FileField(upload_to=published_path)
-    sha256 = models.CharField(max_length=64)
+    sha256 = models.CharField(max_length=64, db_index=True)  # /verify/ looks a file up by it
     size = models.PositiveIntegerField()
     pages = models.PositiveSmallIntegerField(default=0)
     snapshot = models.JSONField()  # the data the PDF was rendered from, for public pages and open data
@@ -101,3 +129,82 @@ class RepublishJob(models.Model):
     @property
     def percent(self) -> int:
         return round(100 * (self.done + self.failed) / self.total) if self.total else (100 if self.finished_at else 0)
+
+
+SIGNATURE_LIMITS = {"name": 200, "position": 200}
+
+
+def signature_path(instance, filename):
+    """A random, non-guessable name, as evidence has: the file is never served by its path."""
+    return f"signatures/{secrets.token_hex(16)}.png"
+
+
+class UserSignature(LengthChecked):
+    """A person's own signature image (a PNG with a transparent background, checked and
+    re-encoded when uploaded) and the name and position printed under it. Private: shown only
+    to its owner on their signature page; drawn only into a document they submitted or
+    approved, from the copy kept at the approval (``SignatureImage``)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="signature")
+    image = models.FileField(_("ภาพลายมือชื่อ"), upload_to=signature_path)
+    sha256 = models.CharField(max_length=64)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    name = models.CharField(_("ชื่อที่พิมพ์ใต้ลายมือชื่อ"), max_length=SIGNATURE_LIMITS["name"], blank=True)
+    position = models.CharField(_("ตำแหน่งที่พิมพ์ใต้ชื่อ"), max_length=SIGNATURE_LIMITS["position"], blank=True)
+    uploaded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("ลายมือชื่อ")
+        verbose_name_plural = _("ลายมือชื่อ")
+        constraints = length_checks("signature", SIGNATURE_LIMITS)
+
+    def __str__(self):
+        return f"{self.user} ({self.sha256[:12]})"
+
+
+def kept_signature_path(instance, filename):
+    return f"signatures/approved/{instance.sha256}.png"
+
+
+class SignatureImageManager(models.Manager):
+    def keep(self, signature: UserSignature) -> str | None:
+        """A copy of ``signature``'s image as it is now, kept under its SHA-256 (made once per
+        image); the hash, or None when the image cannot be read."""
+        try:
+            with signature.image.open("rb") as handle:
+                data = handle.read()
+        except (FileNotFoundError, OSError, ValueError):
+            log.warning("the signature image of user %s is missing from storage: %s", signature.user_id,
+                        signature.image.name)
+            return None
+        digest = hashlib.sha256(data).hexdigest()
+        if not self.filter(sha256=digest).exists():
+            kept = self.model(sha256=digest, user_id=signature.user_id)
+            kept.image.save("signature.png", ContentFile(data), save=False)
+            _kept, created = self.get_or_create(sha256=digest, defaults={"image": kept.image.name,
+                                                                          "user_id": signature.user_id})
+            if not created:  # kept meanwhile by another approval
+                kept.image.storage.delete(kept.image.name)
+        return digest
+
+
+class SignatureImage(models.Model):
+    """A signature as it was when a document was approved, named by its SHA-256: the approval's
+    snapshot refers to it by that hash, and publishing and re-rendering draw it from here
+    (handed to the renderer as bytes, like the logo). Never changed, never served; a person
+    replacing or removing their signature leaves the copies documents were approved with."""
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    image = models.FileField(upload_to=kept_signature_path)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SignatureImageManager()
+
+    class Meta:
+        verbose_name = _("ลายมือชื่อในเอกสารที่เห็นชอบ")
+        verbose_name_plural = _("ลายมือชื่อในเอกสารที่เห็นชอบ")
+
+    def __str__(self):
+        return self.sha256[:12]

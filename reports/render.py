@@ -1,6 +1,7 @@
 """HTML templates -> PDF with WeasyPrint, with a URL fetcher that can only read the portal's
-own static files (fonts, stylesheet) and the body's logo, handed over as bytes: text people
-typed can never make the renderer fetch anything else.
+own static files (fonts, stylesheet), the body's logo and the signature images of the people
+who signed the document, all handed over as bytes: text people typed can never make the
+renderer fetch anything else.
 
 Rendering time grows linearly with the length of the text. WeasyPrint, at every page break
 inside a paragraph, lays out all of the paragraph's remaining lines to count them (for
@@ -11,12 +12,14 @@ filter), and a render that still runs past ``settings.RENDER_TIMEOUT_SECONDS`` i
 (``RenderTimeout``)."""
 
 import hashlib
+import json
+import re
 import signal
 import threading
 import time
 import unicodedata
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -26,6 +29,8 @@ from django.template.loader import render_to_string
 from . import documents
 
 LOGO_URL = "file:///ita-portal/logo/"  # + the logo's hash; answered from the bytes given to render_pdf
+SIGNATURE_URL = "file:///ita-portal/signature/"  # + the image's SHA-256; likewise
+SIGNERS = ("preparer", "approver")  # the signature blocks of a document (context["signature"])
 IMAGE_TYPES = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 # The longest text laid out as one paragraph, in a table cell and in text as wide as the page
 # (the analysis). Inside a piece the cost still grows with the square of its length: a cell's
@@ -44,13 +49,18 @@ def _static_root() -> Path:
     return (Path(settings.BASE_DIR) / "static").resolve()
 
 
-def url_fetcher(url: str, timeout=10, ssl_context=None, *, logo: bytes | None = None):
+def url_fetcher(url: str, timeout=10, ssl_context=None, *, logo: bytes | None = None,
+                signatures: dict[str, bytes] | None = None):
     from weasyprint import default_url_fetcher
 
     if logo and url == logo_url(logo):
         mime = next((t for magic, t in IMAGE_TYPES.items() if logo.startswith(magic)), None)
         if mime:
             return {"string": logo, "mime_type": mime}
+    if signatures and url.startswith(SIGNATURE_URL):
+        image = signatures.get(url[len(SIGNATURE_URL):])
+        if image and image.startswith(b"\x89PNG"):
+            return {"string": image, "mime_type": "image/png"}
     parsed = urlparse(url)
     if parsed.scheme != "file":
         raise BlockedFetch(f"blocked: {url[:80]}")
@@ -65,19 +75,33 @@ def logo_url(logo: bytes) -> str:
     return LOGO_URL + hashlib.sha256(logo).hexdigest()[:32]
 
 
+def signature_images(context: dict, signatures: dict[str, bytes] | None) -> dict[str, str]:
+    """{"preparer"/"approver": address} of the signature images the document's context names
+    (by SHA-256) and the renderer was given; none in an HTML preview."""
+    shown = {}
+    for role in SIGNERS:
+        person = (context.get("signature") or {}).get(role) or {}
+        digest = person.get("signature_sha256") if isinstance(person, dict) else None
+        if digest and signatures and digest in signatures:
+            shown[role] = SIGNATURE_URL + digest
+    return shown
+
+
 def asset_base(for_pdf: bool) -> str:
     if for_pdf:
         return _static_root().as_uri() + "/"
     return settings.STATIC_URL
 
 
-def render_html(context: dict, *, draft: bool, for_pdf: bool, logo: bytes | None = None) -> str:
+def render_html(context: dict, *, draft: bool, for_pdf: bool, logo: bytes | None = None,
+                signatures: dict[str, bytes] | None = None) -> str:
     doc = context["doc"]
     kind = documents.REGISTRY[doc]
     return render_to_string(kind.template, {
         **context, "table": documents.shown_columns(context) if kind.table else [],
         "draft": draft, "landscape": kind.landscape, "asset": asset_base(for_pdf),
         "for_pdf": for_pdf, "logo": logo_url(logo) if for_pdf and logo else None,
+        "signature_images": signature_images(context, signatures) if for_pdf else {},
     })
 
 
@@ -188,25 +212,230 @@ class TimeBudget:
             raise RenderTimeout(f"rendering ran past {self.seconds} s")
 
 
+# The PDF text layer (docs/ARCHITECTURE.md, "The PDF text layer"). The documents print in
+# Sarabun PDF (static/fonts/build_sarabun_pdf.py): Sarabun whose every glyph stands for one text,
+# listed in GLYPH_TABLE. WeasyPrint maps a glyph to the text of the first cluster it met it in,
+# which is wrong for a glyph first met inside a cluster of several glyphs (a mark, ำ), and
+# pdftotext orders the characters of a line by position, so a mark (no advance, drawn over the
+# glyph before it) can land after the next letter. ``text_layer`` (WeasyPrint's finisher) writes
+# each Sarabun PDF font's ToUnicode from the table and wraps every base glyph drawn with marks in
+# a /Span with /ActualText (as Chromium does), so that it is read as one piece, in typed order.
+GLYPH_TABLE = "fonts/sarabun-pdf-text.json"
+_HEX = re.compile(rb"<([0-9a-f]*)>")
+_GLYPH = re.compile(rb"[0-9a-f]{4}")
+_ONE_GLYPH = re.compile(rb"<([0-9a-f]{4})>")
+_NUMBER = rb"(?:[-+]?[0-9.]+(?:e[-+]?[0-9]+)?|<>)"  # a TJ adjustment (or WeasyPrint's empty string)
+_CLUSTER_OPS = (b"TJ", b"Ts")  # a base glyph and its marks may be drawn across these (a mark's rise)
+
+
+class GlyphTable:
+    """The text of each glyph of one Sarabun PDF file and, for its glyphs in a TJ array (as
+    WeasyPrint writes them: 4 hex digits each), patterns that find a base glyph with its marks."""
+
+    CACHE_SIZE = 20_000  # the replacements of clusters already seen (they repeat: a few sizes, few marks)
+
+    def __init__(self, texts: dict[int, str], marks: frozenset[int]):
+        self.texts, self.marks = texts, marks
+        self.hex_texts = {b"%04x" % glyph: text for glyph, text in texts.items()}
+        mark = _alternatives([b"%04x" % glyph for glyph in marks])
+        self.any_mark = re.compile(mark)  # may match misaligned: then only the slow path is taken
+        self.leading_mark = re.compile(_NUMBER + b"*<" + mark)
+        # In a TJ array of one glyph per string: a base glyph, then adjustments and marks.
+        self.cluster = re.compile(b"<(?!" + mark + b">)[0-9a-f]{4}>(?:" + _NUMBER + b"*<" + mark + b">)+")
+        self._wrapped = {}
+
+    def text(self, glyphs) -> str:
+        return "".join(self.hex_texts.get(glyph, "") for glyph in glyphs)
+
+    def wrap(self, match) -> bytes:
+        """A cluster of one TJ array as TJ operations in a span of its own."""
+        cluster = match[0]
+        wrapped = self._wrapped.get(cluster)
+        if wrapped is None:
+            if len(self._wrapped) >= self.CACHE_SIZE:
+                self._wrapped.clear()
+            text = self.text(_ONE_GLYPH.findall(cluster))
+            wrapped = self._wrapped[cluster] = b"] TJ\n" + _span(text) + b"\n[" + cluster + b"] TJ\nEMC\n["
+        return wrapped
+
+
+def _alternatives(words: list[bytes]) -> bytes:
+    """A regular expression matching any of ``words`` (of equal length), as a trie: faster than
+    a flat alternation."""
+    if len(words[0]) == 1:
+        return b"[" + b"".join(sorted(set(words))) + b"]"
+    heads = {}
+    for word in words:
+        heads.setdefault(word[:1], []).append(word[1:])
+    parts = [head + _alternatives(tails) for head, tails in sorted(heads.items())]
+    return parts[0] if len(parts) == 1 else b"(?:" + b"|".join(parts) + b")"
+
+
+@cache
+def glyph_tables() -> dict[str, GlyphTable]:
+    """{SHA-256 of a Sarabun PDF file: its GlyphTable}."""
+    fonts = json.loads((_static_root() / GLYPH_TABLE).read_text(encoding="utf-8"))["fonts"]
+    return {font["sha256"]: GlyphTable({int(gid): text for gid, text in font["glyphs"].items()},
+                                       frozenset(font["marks"])) for font in fonts.values()}
+
+
+def text_layer(document, pdf):
+    """WeasyPrint finisher: the text layer of the Sarabun PDF fonts, from their glyph table."""
+    from weasyprint.pdf.stream import Stream
+    from weasyprint.text.fonts import get_hb_object_data
+
+    tables, fonts = glyph_tables(), {}
+    for font in document.fonts.values():
+        table = tables.get(hashlib.sha256(get_hb_object_data(font.hb_face) or b"").hexdigest())
+        if table is not None and not font.bitmap:
+            fonts[font.hash] = (font, table)
+    if not fonts:
+        return
+    by_name = {font.name: (font, table) for font, table in fonts.values()}
+    for obj in pdf.objects:
+        if isinstance(obj, Stream):
+            obj.stream = _spans(obj.stream, fonts)
+        elif isinstance(obj, dict) and "ToUnicode" in obj and obj.get("BaseFont") in by_name:
+            font, table = by_name[obj["BaseFont"]]
+            cmap = pdf.objects[int(obj["ToUnicode"].split()[0])]
+            cmap.stream = _to_unicode(cmap.stream, {g: table.texts.get(g, text) for g, text in font.cmap.items()})
+
+
+def _to_unicode(lines: list, texts: dict) -> list:
+    """A ToUnicode CMap as WeasyPrint writes it, with its bfchar entries replaced by ``texts``."""
+    head = lines[:lines.index(b"endcodespacerange") + 1]
+    body = []
+    items = sorted(texts.items())
+    for start in range(0, len(items), 100):
+        batch = items[start:start + 100]
+        body.append(f"{len(batch)} beginbfchar".encode())
+        body.extend(f"<{glyph:04x}> <{text.encode('utf-16-be').hex()}>".encode() for glyph, text in batch)
+        body.append(b"endbfchar")
+    return head + body + lines[lines.index(b"endcmap"):]
+
+
+def _spans(ops: list, fonts: dict) -> list:
+    """A content stream's operations, each base glyph of a Sarabun PDF font drawn with marks
+    wrapped in ``/Span <</ActualText (its text)>> BDC … EMC``."""
+    out, run, font, saved = [], [], None, []
+    for op in ops:
+        if font in fonts and isinstance(op, bytes) and op.endswith(_CLUSTER_OPS):
+            run.append(op)
+            continue
+        if run:
+            out.extend(_run_spans(run, fonts[font][1]))
+            run = []
+        out.append(op)
+        if not isinstance(op, bytes):
+            continue
+        if op.endswith(b" Tf"):
+            font = op[1:op.index(b" ")].decode()
+        elif op == b"q":
+            saved.append(font)
+        elif op == b"Q" and saved:
+            font = saved.pop()
+    if run:
+        out.extend(_run_spans(run, fonts[font][1]))
+    return out
+
+
+def _span(text: str) -> bytes:
+    return b"/Span <</ActualText <feff" + text.encode("utf-16-be").hex().encode() + b">>> BDC"
+
+
+def _run_spans(run: list, table: GlyphTable) -> list:
+    """``run``: consecutive TJ and Ts operations in one font. Where a mark is drawn in an
+    operation of its own (WeasyPrint raises it with Ts), its base glyph is in an earlier one."""
+    if any(op.endswith(b"TJ") and table.leading_mark.match(op, 1) for op in run[1:]):
+        return _run_spans_apart(run, table)
+    return [_op_spans(op, table) if op.endswith(b"TJ") else op for op in run]
+
+
+def _op_spans(op: bytes, table: GlyphTable) -> bytes:
+    """One TJ operation, split around each base glyph drawn with marks, the pieces in spans."""
+    body = op[1:-4]
+    if not table.any_mark.search(body):
+        return op
+    body = _HEX.sub(lambda m: b"<" + b"><".join(_GLYPH.findall(m[1])) + b">" if len(m[1]) > 4 else m[0], body)
+    body = table.cluster.sub(table.wrap, body)
+    return (b"[" + body + b"] TJ").replace(b"[] TJ\n", b"").removesuffix(b"\n[] TJ")
+
+
+def _run_spans_apart(run: list, table: GlyphTable) -> list:
+    """As ``_op_spans`` for a whole run, glyph by glyph, spans across operations."""
+    parsed = []  # per operation: None (Ts) or its items: each glyph as a string of its own, the rest as is
+    clusters = []  # [(operation, item) of its first glyph, of its last glyph, starts with a base, glyphs]
+    for index, op in enumerate(run):
+        if not op.endswith(b"TJ"):
+            parsed.append(None)
+            continue
+        items = []
+        for piece in re.split(rb"(<[0-9a-f]*>)", op[1:-4]):
+            if not piece.startswith(b"<") or piece == b"<>":
+                if piece:
+                    items.append(piece)
+                continue
+            for glyph in _GLYPH.findall(piece):
+                position = (index, len(items))
+                is_mark = int(glyph, 16) in table.marks
+                if is_mark and clusters and clusters[-1][2]:
+                    clusters[-1][1] = position
+                    clusters[-1][3].append(glyph)
+                else:
+                    clusters.append([position, position, not is_mark, [glyph]])
+                items.append(b"<" + glyph + b">")
+        parsed.append(items)
+    begins, ends = {}, set()
+    for first, last, _base, glyphs in clusters:
+        if len(glyphs) > 1:
+            begins[first] = _span(table.text(glyphs))
+            ends.add(last)
+    out = []
+    for index, items in enumerate(parsed):
+        if items is None:
+            out.append(run[index])
+            continue
+        piece = []
+        for position, item in enumerate(items):
+            if (index, position) in begins:
+                _flush(piece, out)
+                out.append(begins[index, position])
+            piece.append(item)
+            if (index, position) in ends:
+                _flush(piece, out)
+                out.append(b"EMC")
+        _flush(piece, out)
+    return out
+
+
+def _flush(piece: list, out: list):
+    """Appends the TJ operation that draws ``piece`` (glyphs and adjustments), if any."""
+    if piece:
+        out.append(b"[" + b"".join(piece) + b"] TJ")
+        piece.clear()
+
+
 @dataclass
 class RenderedPdf:
     data: bytes
     pages: int
 
 
-def render_pdf(context: dict, *, draft: bool, logo: bytes | None = None) -> RenderedPdf:
-    """``logo``: the body's logo file, read through the storage API (local disk or S3 alike).
+def render_pdf(context: dict, *, draft: bool, logo: bytes | None = None,
+               signatures: dict[str, bytes] | None = None) -> RenderedPdf:
+    """``logo``: the body's logo file, read through the storage API (local disk or S3 alike);
+    ``signatures``: {SHA-256: PNG bytes} of the signature images the context names.
     Raises ``RenderTimeout`` past ``settings.RENDER_TIMEOUT_SECONDS`` (see ``TimeBudget``)."""
     from weasyprint import HTML
 
     budget = TimeBudget(settings.RENDER_TIMEOUT_SECONDS)
     budget.start()
     try:
-        html = render_html(context, draft=draft, for_pdf=True, logo=logo)
-        fetcher = partial(url_fetcher, logo=logo)
+        html = render_html(context, draft=draft, for_pdf=True, logo=logo, signatures=signatures)
+        fetcher = partial(url_fetcher, logo=logo, signatures=signatures)
         document = HTML(string=html, base_url=asset_base(True), url_fetcher=fetcher).render()
         budget.check()
-        data = document.write_pdf()
+        data = document.write_pdf(finisher=text_layer)
         budget.check()
     finally:
         try:

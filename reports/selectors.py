@@ -2,6 +2,8 @@
 
 from collections import defaultdict
 
+from django.db.models import OuterRef, Subquery
+
 from assessments import selectors as assessment_selectors
 
 from .documents import OPEN_DATA_FIELDS, ROUND_DOCS, Doc, ita_items
@@ -27,6 +29,20 @@ def ordered_docs(docs: dict[str, list]) -> list[tuple[str, list]]:
 
 def latest(org, fiscal_year, doc) -> PublishedDocument | None:
     return PublishedDocument.objects.filter(org=org, fiscal_year=fiscal_year, doc=doc).order_by("-version").first()
+
+
+VERIFY_MATCHES = 10  # the same bytes published more than once (a re-render that came out identical)
+
+
+def published_with_sha256(sha256: str) -> list[PublishedDocument]:
+    """The published versions whose file has this SHA-256, each with its body (and province)
+    and ``newest_version``, the document's latest version: one query on the sha256 index (the
+    newest version from the (org, fiscal_year, doc, -version) index inside it)."""
+    newest = (PublishedDocument.objects.filter(org=OuterRef("org"), fiscal_year=OuterRef("fiscal_year"),
+                                               doc=OuterRef("doc")).order_by("-version").values("version")[:1])
+    return list(PublishedDocument.objects.filter(sha256=sha256).select_related("org", "org__province")
+                .defer("snapshot").annotate(newest_version=Subquery(newest))
+                .order_by("org__name", "fiscal_year", "doc", "version")[:VERIFY_MATCHES])
 
 
 def latest_snapshots(org, fiscal_year) -> dict[str, PublishedDocument]:

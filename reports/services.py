@@ -1,6 +1,7 @@
 """Publishing: render once, store with version, SHA-256, who and when; never change a file."""
 
 import hashlib
+import io
 import logging
 
 from django.core.files.base import ContentFile
@@ -16,7 +17,7 @@ from measures import services as measure_services
 from measures.models import Transition
 
 from . import builders, documents, render
-from .models import Doc, PublishedDocument, ReportSettings, RepublishJob
+from .models import Doc, PublishedDocument, ReportSettings, RepublishJob, SignatureImage, UserSignature
 
 log = logging.getLogger(__name__)
 
@@ -53,9 +54,33 @@ def logo_bytes(org) -> bytes | None:
         return None
 
 
+def signature_bytes(context: dict) -> dict[str, bytes]:
+    """{SHA-256: PNG bytes} of the signature images a document's context names (one query, or
+    none when it names none): the copies kept with its approval, each checked against its hash."""
+    wanted = set()
+    for role in render.SIGNERS:
+        person = (context.get("signature") or {}).get(role)
+        if isinstance(person, dict) and person.get("signature_sha256"):
+            wanted.add(person["signature_sha256"])
+    images = {}
+    for kept in SignatureImage.objects.filter(sha256__in=wanted) if wanted else ():
+        try:
+            with kept.image.open("rb") as handle:
+                data = handle.read()
+        except (FileNotFoundError, OSError):
+            log.error("signature image %s is missing from storage: %s", kept.sha256[:12], kept.image.name)
+            continue
+        if hashlib.sha256(data).hexdigest() != kept.sha256:
+            log.error("signature image %s does not match its SHA-256; not drawn", kept.sha256[:12])
+            continue
+        images[kept.sha256] = data
+    return images
+
+
 def render_document(plan, doc, progress_round=None, *, draft: bool):
     context = document_context(plan, doc, progress_round)
-    return context, render.render_pdf(context, draft=draft, logo=logo_bytes(plan.org))
+    return context, render.render_pdf(context, draft=draft, logo=logo_bytes(plan.org),
+                                      signatures=signature_bytes(context))
 
 
 def report_publish(*, plan, doc: str, actor, progress_round=None) -> PublishedDocument:
@@ -72,7 +97,7 @@ def report_republish(*, document: PublishedDocument, actor) -> PublishedDocument
 
 
 def _store(*, org, fiscal_year, doc, context, actor) -> PublishedDocument:
-    pdf = render.render_pdf(context, draft=False, logo=logo_bytes(org))
+    pdf = render.render_pdf(context, draft=False, logo=logo_bytes(org), signatures=signature_bytes(context))
     digest = hashlib.sha256(pdf.data).hexdigest()
     with transaction.atomic():
         last = (PublishedDocument.objects.select_for_update().filter(org=org, fiscal_year=fiscal_year,
@@ -119,9 +144,12 @@ SETTINGS_TEXT = ["preparer_name", "preparer_position", "approver_name", "approve
 @transaction.atomic
 def report_settings_save(*, org, actor, measure_columns: list[str], result_columns: list[str], thai_numerals: bool,
                          preparer_name="", preparer_position="", approver_name="", approver_position="",
-                         logo=None, expected_version=None) -> ReportSettings:
+                         logo=None, expected_version=None, margins=None, header=None,
+                         body_font_pt=None) -> ReportSettings:
     """A body's document settings, unless someone saved them after this form was opened.
-    ``logo``: an uploaded file to use, False to remove the logo, None to keep it."""
+    ``logo``: an uploaded file to use, False to remove the logo, None to keep it. The layout
+    options (``margins``, ``header``, ``body_font_pt``): None keeps the current value. Like every
+    setting, they apply to the next document built, never to one already approved."""
     settings_ = ReportSettings.objects.select_for_update().filter(org=org).first() or ReportSettings(org=org)
     current = settings_.version if settings_.pk else 0
     if expected_version is not None and current != expected_version:
@@ -132,6 +160,15 @@ def report_settings_save(*, org, actor, measure_columns: list[str], result_colum
         setattr(settings_, name, clean_text(value).strip())
     if errors := length_errors(settings_):
         raise measure_services.ServiceError(*errors)
+    for name, value, choices in (("margins", margins, ReportSettings.Margins),
+                                 ("header", header, ReportSettings.Header),
+                                 ("body_font_pt", body_font_pt, ReportSettings.FontSize)):
+        if value is None:
+            continue
+        if value not in choices.values:
+            raise measure_services.ServiceError(_("ค่าที่เลือกสำหรับ “%(field)s” ไม่มีในรายการ") % {
+                "field": ReportSettings._meta.get_field(name).verbose_name})
+        setattr(settings_, name, value)
     if logo is False:
         settings_.logo = ""
     elif logo is not None:
@@ -142,8 +179,104 @@ def report_settings_save(*, org, actor, measure_columns: list[str], result_colum
     org.save(update_fields=["thai_numerals"])
     audit(actor=actor, action=AuditAction.REPORT_SETTINGS, org=org, summary=_("แก้ไขการตั้งค่าเอกสาร"),
           detail={"measure_columns": settings_.measure_columns, "result_columns": settings_.result_columns,
-                  "thai_numerals": org.thai_numerals})
+                  "thai_numerals": org.thai_numerals, "margins": settings_.margins, "header": settings_.header,
+                  "body_font_pt": settings_.body_font_pt})
     return settings_
+
+
+# ---------------------------------------------------------------- signatures
+
+SIGNATURE_MAX_BYTES = 300 * 1024
+SIGNATURE_MAX_SIZE = (2000, 1000)  # pixels, width × height
+SIGNATURE_MIN_SIZE = (60, 20)
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def signature_png(data: bytes) -> tuple[bytes, int, int]:
+    """An uploaded signature checked and cleaned: a PNG of at most ``SIGNATURE_MAX_BYTES``,
+    within the size bounds, with a transparent background; decoded, cut to its strokes and
+    encoded again (no metadata or extra chunks kept). (PNG bytes, width, height), or
+    ``ServiceError``."""
+    from PIL import Image, UnidentifiedImageError
+
+    if len(data) > SIGNATURE_MAX_BYTES:
+        raise measure_services.ServiceError(_("ไฟล์ลายมือชื่อต้องไม่เกิน %(kb)s KB") % {
+            "kb": SIGNATURE_MAX_BYTES // 1024})
+    if not data.startswith(PNG_MAGIC):
+        raise measure_services.ServiceError(_("ลายมือชื่อต้องเป็นไฟล์ PNG พื้นหลังโปร่งใส"))
+    try:
+        image = Image.open(io.BytesIO(data), formats=["PNG"])
+        width, height = image.size
+        too_big = width > SIGNATURE_MAX_SIZE[0] or height > SIGNATURE_MAX_SIZE[1]
+        if too_big or width < SIGNATURE_MIN_SIZE[0] or height < SIGNATURE_MIN_SIZE[1]:
+            raise measure_services.ServiceError(_(
+                "ภาพลายมือชื่อต้องกว้าง %(min_w)s–%(max_w)s และสูง %(min_h)s–%(max_h)s พิกเซล "
+                "(ภาพนี้ %(w)s × %(h)s พิกเซล)") % {
+                "min_w": SIGNATURE_MIN_SIZE[0], "max_w": SIGNATURE_MAX_SIZE[0], "min_h": SIGNATURE_MIN_SIZE[1],
+                "max_h": SIGNATURE_MAX_SIZE[1], "w": width, "h": height})
+        image.load()
+    except measure_services.ServiceError:
+        raise
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        raise measure_services.ServiceError(_("อ่านไฟล์ PNG นี้ไม่ได้ กรุณาบันทึกภาพใหม่แล้วอัปโหลดอีกครั้ง")) from None
+    if not image.has_transparency_data:
+        raise measure_services.ServiceError(_(
+            "ภาพลายมือชื่อต้องมีพื้นหลังโปร่งใส (PNG ที่มีช่องความโปร่งใส) ภาพนี้มีพื้นหลังทึบ "
+            "ซึ่งจะพิมพ์เป็นกรอบสีขาวทับเส้นในเอกสาร"))
+    image = image.convert("RGBA")
+    alpha = image.getchannel("A")
+    if alpha.getextrema()[0] == 255:
+        raise measure_services.ServiceError(_(
+            "ภาพลายมือชื่อต้องมีพื้นหลังโปร่งใส ภาพนี้ทึบทั้งภาพ"))
+    strokes = alpha.point(lambda a: 255 if a > 16 else 0).getbbox()
+    if strokes is None:
+        raise measure_services.ServiceError(_("ไม่พบเส้นลายมือชื่อในภาพ (ภาพโปร่งใสทั้งภาพ)"))
+    image = image.crop(strokes)
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue(), image.width, image.height
+
+
+@transaction.atomic
+def signature_save(*, user, image: bytes | None = None, name: str = "", position: str = "") -> UserSignature:
+    """A person's own signature: a new image (checked by ``signature_png``) and/or the name and
+    position printed under it. Documents already approved keep the image they were approved
+    with (``SignatureImage``); the replaced file is deleted once saved."""
+    signature = UserSignature.objects.select_for_update().filter(user=user).first()
+    if signature is None:
+        if image is None:
+            raise measure_services.ServiceError(_("กรุณาเลือกไฟล์ภาพลายมือชื่อ"))
+        signature = UserSignature(user=user)
+    signature.name, signature.position = clean_text(name).strip(), clean_text(position).strip()
+    if errors := length_errors(signature):
+        raise measure_services.ServiceError(*errors)
+    replaced = None
+    if image is not None:
+        png, width, height = signature_png(image)
+        replaced = signature.image.name or None
+        signature.image.save("signature.png", ContentFile(png), save=False)
+        signature.sha256, signature.width, signature.height = hashlib.sha256(png).hexdigest(), width, height
+    signature.save()
+    audit(actor=user, action=AuditAction.SIGNATURE_SAVE, summary=_("บันทึกลายมือชื่อสำหรับลงนามในเอกสาร"),
+          detail={"signature": signature.sha256, "new_image": image is not None})
+    if replaced:
+        storage = signature.image.storage
+        transaction.on_commit(lambda: storage.delete(replaced))
+    return signature
+
+
+@transaction.atomic
+def signature_delete(*, user) -> None:
+    """Remove a person's signature: documents they submit or approve from now on print their name
+    and position only; documents already approved keep the image they were approved with."""
+    signature = UserSignature.objects.select_for_update().filter(user=user).first()
+    if signature is None:
+        return
+    name, storage = signature.image.name, signature.image.storage
+    signature.delete()
+    audit(actor=user, action=AuditAction.SIGNATURE_DELETE, summary=_("ลบลายมือชื่อสำหรับลงนามในเอกสาร"),
+          detail={"signature": None})
+    transaction.on_commit(lambda: storage.delete(name))
 
 
 def republish_request(*, province, actor):

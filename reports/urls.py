@@ -13,7 +13,10 @@ urlpatterns = [
     path("data/orgs/<slug:slug>/<fy:fy>.csv", views.open_data_csv, name="open-data-csv"),
     path("app/" + year + "reports/<slug:doc>/", views.preview, name="report-preview"),
     path("app/" + year + "reports/<slug:doc>.pdf", views.preview_pdf, name="report-preview-pdf"),
+    path("app/" + year + "reports/<slug:doc>.docx", views.report_docx, name="report-docx"),
     path("app/orgs/<slug:slug>/reports/settings/", views.report_settings, name="report-settings"),
+    path("verify/", views.verify, name="verify"),
+    path("app/signature/", views.signature, name="signature"),
     path("app/republish/", views.republish, name="republish"),
     path("app/republish/<int:pk>/", views.republish_job, name="republish-job"),
 ]

@@ -1,30 +1,36 @@
 """Public pages (no sign-in), PDF downloads, open data, and staff previews."""
 
+import base64
 import csv
 import io
 import logging
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments import selectors as assessment_selectors
+from assessments.access import request_roles
 from assessments.models import Organization
-from common import params
+from common import params, thai
 from common.public_cache import cached_public
 from common.spreadsheet import spreadsheet_row
 from measures import services as measure_services
 from measures.access import Access, plan_or_404, province_for_supervisor, round_or_404
 
-from . import documents, downloads, selectors, services
+from . import documents, docx, downloads, selectors, services
 from . import render as report_render
 from .documents import OPEN_DATA_FIELDS, Doc
-from .forms import ReportSettingsForm
-from .models import PublishedDocument, ReportSettings, RepublishJob
+from .forms import VERIFY_MAX_BYTES, HashingUploadHandler, ReportSettingsForm, SignatureForm, VerifyForm
+from .models import PublishedDocument, ReportSettings, RepublishJob, UserSignature
 
 log = logging.getLogger(__name__)
 
@@ -161,6 +167,22 @@ def preview_pdf(request, slug, fy, doc):
 
 
 @login_required
+@require_GET
+def report_docx(request, slug, fy, doc):
+    """The document as a Word file, for a body to adjust before it prints and signs: the same
+    context as the PDF preview (what was approved, once approved), a draft marked ร่าง."""
+    _access, plan, progress_round = _preview_objects(request, slug, fy, _doc_or_404(doc))
+    context = services.document_context(plan, doc, progress_round)
+    draft = documents.is_draft(plan, progress_round)
+    data = docx.render_docx(context, draft=draft, logo=services.logo_bytes(plan.org))
+    response = HttpResponse(data, content_type=docx.CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, docx.filename(context, draft=draft))
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
 def report_settings(request, slug):
     access = Access(request, slug)
     access.require_edit()
@@ -177,7 +199,8 @@ def report_settings(request, slug):
                     preparer_name=data["preparer_name"], preparer_position=data["preparer_position"],
                     approver_name=data["approver_name"], approver_position=data["approver_position"],
                     logo=False if logo is False else (logo if logo and "logo" in request.FILES else None),
-                    expected_version=data["expected_version"])
+                    expected_version=data["expected_version"], margins=data["margins"] or None,
+                    header=data["header"] or None, body_font_pt=data["body_font_pt"] or None)
             except services.ConcurrentEdit:
                 form.add_error(None, _("มีผู้อื่นบันทึกการตั้งค่านี้ไปแล้วระหว่างที่คุณแก้ไข สิ่งที่คุณเลือกยังอยู่ในแบบฟอร์ม "
                                        "กรุณาเปิดหน้านี้ใหม่เพื่อดูฉบับล่าสุด แล้วแก้ไขซ้ำ"))
@@ -192,6 +215,127 @@ def report_settings(request, slug):
     else:
         form = ReportSettingsForm(instance=settings_, org=access.org)
     return render(request, "reports/settings.html", {"access": access, "org": access.org, "form": form})
+
+
+# ---------------------------------------------------------------- signatures
+
+
+@login_required
+def signature(request):
+    """A person's own signature image, for the documents they submit or approve. Only its owner
+    ever sees it (a preview inside this page, never an address of its own)."""
+    if not request_roles(request).is_member:
+        raise PermissionDenied(_("เฉพาะผู้จัดทำและผู้บริหารของหน่วยงานเท่านั้นที่บันทึกลายมือชื่อได้"))
+    current = UserSignature.objects.filter(user=request.user).first()
+    status = 200
+    if request.method == "POST" and "remove" in request.POST:
+        services.signature_delete(user=request.user)
+        messages.success(request, _("ลบลายมือชื่อแล้ว เอกสารที่เห็นชอบไปแล้วยังคงมีลายมือชื่อเดิม"))
+        return redirect("signature")
+    if request.method == "POST":
+        form = SignatureForm(request.POST, request.FILES, signature=current)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.signature_save(user=request.user, image=data["image"], name=data["name"],
+                                        position=data["position"])
+            except measure_services.ServiceError as error:
+                form.add_error("image" if data["image"] else None, " ".join(error.messages))
+            else:
+                messages.success(request, _("บันทึกลายมือชื่อแล้ว จะใช้กับเอกสารที่คุณส่งหรือเห็นชอบต่อจากนี้"))
+                return redirect("signature")
+        status = 400
+    else:
+        form = SignatureForm(signature=current)
+    response = render(request, "reports/signature.html", {
+        "form": form, "signature": current, "preview": _signature_preview(current)}, status=status)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _signature_preview(signature) -> str:
+    """The owner's image as a data: address inside their own page (no URL serves it)."""
+    if signature is None:
+        return ""
+    try:
+        with signature.image.open("rb") as handle:
+            data = handle.read()
+    except (FileNotFoundError, OSError):
+        log.warning("signature image of user %s is missing: %s", signature.user_id, signature.image.name)
+        return ""
+    return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+
+
+# ---------------------------------------------------------------- /verify/: is this copy one we published?
+
+
+VERIFY_FORM_OVERHEAD = 64 * 1024  # the multipart envelope and the other fields around the file
+
+
+@csrf_exempt  # checked in _verify, once the hashing upload handler is in place (csrf_protect)
+@require_http_methods(["GET", "HEAD", "POST"])
+def verify(request):
+    """ตรวจสอบเอกสาร: anyone drops a PDF (hashed as it arrives, nothing kept) or pastes its SHA-256
+    and learns whether the portal published it: which body, document, version, when, and whether
+    a newer version exists. A GET with ?sha256= answers the same, as a link to share."""
+    if request.method != "POST":
+        return _verify(request, None)
+    if _content_length(request) > VERIFY_MAX_BYTES + VERIFY_FORM_OVERHEAD:
+        # Refused unread: nothing of the request is parsed or done, so there is no token to check.
+        return _verify_page(request, VerifyForm(data={}, too_large=True), status=413)
+    handler = HashingUploadHandler(request)
+    request.upload_handlers = [handler]
+    return _verify(request, handler)
+
+
+def _content_length(request) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
+@csrf_protect
+def _verify(request, handler):
+    if request.method == "POST":
+        form = VerifyForm(request.POST, request.FILES, too_large=handler.too_large)
+    else:
+        form = VerifyForm(request.GET) if "sha256" in request.GET else VerifyForm()
+    status = 200 if not form.is_bound or form.is_valid() else (413 if form.too_large else 400)
+    return _verify_page(request, form, status=status)
+
+
+def _verify_page(request, form, *, status):
+    digest, found = "", None
+    if form.is_valid():
+        digest = form.cleaned_data["digest"]
+        found = _verified_documents(request, selectors.published_with_sha256(digest))
+    response = render(request, "reports/verify.html", {"form": form, "digest": digest, "found": found},
+                      status=status)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _verified_documents(request, matches) -> list[dict]:
+    """The matching versions grouped by document: a document re-rendered without a change has
+    the same bytes in several versions, and a newer version exists only past the last of them."""
+    grouped = {}
+    for match in matches:
+        grouped.setdefault((match.org_id, match.fiscal_year, match.doc), []).append(match)
+    found = []
+    for versions in grouped.values():
+        first, last = versions[0], versions[-1]
+        address = [first.org.slug, first.fiscal_year, first.doc]
+        found.append({
+            "org": first.org, "title": first.title, "fiscal_year": first.fiscal_year,
+            "versions": [{"version": v.version,
+                          "published_on": thai.format_date(timezone.localtime(v.published_at), False),
+                          "url": request.build_absolute_uri(reverse("public-pdf-version", args=[*address, v.version]))}
+                         for v in versions],
+            "newest_version": first.newest_version, "newer": first.newest_version > last.version,
+            "newest_url": reverse("public-pdf-version", args=[*address, first.newest_version]),
+        })
+    return found
 
 
 @login_required

@@ -13,14 +13,16 @@ def _require(tool):
         pytest.skip(f"{tool} is not installed (apt-get install poppler-utils)")
 
 
-def pdf_text(data: bytes) -> str:
+def pdf_text(data: bytes, *, raw: bool = True) -> str:
+    """The text pdftotext extracts: with ``raw`` (-raw) in content-stream order, so each table
+    cell's text stays together; else in its default mode, which orders words by position (and
+    reads the lines of side-by-side table cells across the row)."""
     _require("pdftotext")
     with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
         handle.write(data)
         handle.flush()
-        # -raw keeps the content-stream order: each table cell's text stays together.
-        return subprocess.run(["pdftotext", "-raw", handle.name, "-"], capture_output=True, text=True,
-                              check=True).stdout
+        return subprocess.run(["pdftotext", *(["-raw"] if raw else []), handle.name, "-"], capture_output=True,
+                              text=True, check=True).stdout
 
 
 def pdf_fonts(data: bytes) -> list[str]:
@@ -33,10 +35,17 @@ def pdf_fonts(data: bytes) -> list[str]:
 
 
 def skeleton(text: str) -> str:
-    """Text reduced to what survives PDF extraction: no spaces, no combining marks (their
-    order is shuffled by extraction), and ำ read as า (a known limit of extraction)."""
+    """Text reduced loosely, as the older tests compare it: no spaces, no combining marks, and
+    ำ read as า (PDFs once extracted so; since the text layer they give the text as typed,
+    which ``strict`` checks)."""
     text = text.replace("\u0e33", "\u0e32")
     return "".join(ch for ch in text if not ch.isspace() and unicodedata.category(ch) != "Mn")
+
+
+def strict(text: str) -> str:
+    """Text with all whitespace removed and nothing else: ำ, the marks and their order as typed
+    (the PDF text layer, docs/ARCHITECTURE.md)."""
+    return "".join(ch for ch in text if not ch.isspace())
 
 
 

@@ -47,3 +47,18 @@ def test_the_export_is_json_so_a_name_that_looks_like_a_formula_is_kept_exactly_
     assert response["Content-Type"] == "application/json; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="personal-data.json"'
     assert json.loads(response.content)[0]["user"]["first_name"] == target.first_name
+
+
+def test_erasing_a_person_removes_their_signature_and_the_export_lists_it(client, db):
+    from ops import privacy
+    from reports import services as report_services
+    from reports.models import UserSignature
+
+    from .factories import user
+    from .test_signature import signature_png
+
+    person = user(OTHER_APPROVER)
+    report_services.signature_save(user=person, image=signature_png(), name="นายทดสอบ ลงนาม", position="นายก")
+    assert privacy.personal_data(person)["signature"][0]["name"] == "นายทดสอบ ลงนาม"
+    privacy.erase_personal_data(user=person, actor=user(ADMIN))
+    assert not UserSignature.objects.filter(user=person).exists()

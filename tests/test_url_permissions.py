@@ -57,7 +57,11 @@ MATRIX = {
     "open-data-csv": ("get", "/data/orgs/abt-bo-kaeo/2568.csv", None, [200] * 7),
     "report-preview": ("get", f"{PLAN}/reports/results-6m/", None, READ),
     "report-preview-pdf": ("get", f"{PLAN}/reports/results-6m.pdf", None, READ),
+    "report-docx": ("get", f"{PLAN}/reports/measures.docx", None, READ),
     "report-settings": ("get", f"/app/orgs/{ANGTHONG}/reports/settings/", None, EDIT_PAGE),
+    "verify": ("get", "/verify/", None, [200] * 7),
+    # Everyone's own signature: the bodies' people only (supervisors and the admin sign nothing).
+    "signature": ("get", "/app/signature/", None, [LOGIN, 200, 200, 200, 403, 403, 403]),
     "republish": ("post", "/app/republish/", {"province": "{province}"}, [LOGIN, 403, 403, 403, 302, 403, 302]),
     "republish-job": ("get", "/app/republish/{job}/", None, [LOGIN, 403, 403, 403, 200, 403, 200]),
 }
