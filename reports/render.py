@@ -224,6 +224,7 @@ GLYPH_TABLE = "fonts/sarabun-pdf-text.json"
 _HEX = re.compile(rb"<([0-9a-f]*)>")
 _GLYPH = re.compile(rb"[0-9a-f]{4}")
 _ONE_GLYPH = re.compile(rb"<([0-9a-f]{4})>")
+_STRINGS = re.compile(rb"(<[0-9a-f]*>)")
 _NUMBER = rb"(?:[-+]?[0-9.]+(?:e[-+]?[0-9]+)?|<>)"  # a TJ adjustment (or WeasyPrint's empty string)
 _CLUSTER_OPS = (b"TJ", b"Ts")  # a base glyph and its marks may be drawn across these (a mark's rise)
 
@@ -370,7 +371,7 @@ def _run_spans_apart(run: list, table: GlyphTable) -> list:
             parsed.append(None)
             continue
         items = []
-        for piece in re.split(rb"(<[0-9a-f]*>)", op[1:-4]):
+        for piece in _STRINGS.split(op[1:-4]):
             if not piece.startswith(b"<") or piece == b"<>":
                 if piece:
                     items.append(piece)

@@ -38,6 +38,12 @@ BROKEN_WORDS = (
     "นายกองค์การบริหารส่วนตำบล นำ นำมา ประจำ มีส่วน สำนัก สำนักงาน สำเร็จ สู่ หมู่บ้าน องค์การบริหารส่วนตำบล "
     "ใช้อำนาจ ประจำปี ผู้รับผิดชอบ"
 ).split()
+# pdftotext's default mode reads the lines of side-by-side table cells across the row: in the
+# narrow columns of these documents a wrapped word can come out with a line of the next cell in
+# its middle (97.5 % to 99.4 % of the words are whole; Chromium's PDFs of the same HTML lose the
+# same words: bench/text_layer.py). With -raw every word is whole.
+ACROSS_CELLS = {("abt-dong-khwang", "measures"), ("thesaban-mueang-ang-thong", "measures"),
+                ("abt-cho-ho", "measures"), ("thesaban-tambon-phok-noi", "measures")}
 # Every way Sarabun shapes a mark: ำ after a letter and after a tone mark (NIKHAHIT with the tone
 # in one ligature), after ป ฝ ฟ (narrow forms), stacked marks, lowered tone marks, ญ and ฐ
 # without their tails, the ฤๅ ligature.
@@ -125,16 +131,14 @@ def test_every_way_sarabun_shapes_a_mark_comes_out_as_typed(db, raw):
 @MODES
 @pytest.mark.parametrize("slug, fy, doc", DEMO_DOCUMENTS)
 def test_the_words_each_demo_document_prints_are_in_its_pdf(db, slug, fy, doc, raw):
-    """99.5 % of the words (all of them with -raw). pdftotext's default mode reads the lines of
-    side-by-side table cells across the row, so a word wrapped inside a narrow cell can have a
-    line of the next cell in the middle: Chromium's PDFs of the same HTML lose the same words
-    (97 % to 100 %; bench/text_layer.py). Before the text layer: 87 % to 92 %."""
+    """At least 99.5 % of the distinct words (87 % to 94 % before the text layer). In the
+    ACROSS_CELLS documents pdftotext's default mode loses a few more, whatever made the PDF."""
     context = _context(slug, fy, doc)
     words = printed_words(context)
     text = strict(pdf_text(render.render_pdf(context, draft=False).data, raw=raw))
     missing = [w for w in words if w not in text]
     share = 100 * (len(words) - len(missing)) / len(words)
-    assert share >= (99.5 if raw or doc == "analysis" or (slug, doc) == ("abt-bo-kaeo", "results-6m") else 97), missing
+    assert share >= (97 if not raw and (slug, doc) in ACROSS_CELLS else 99.5), missing
 
 
 def test_each_glyph_maps_to_the_one_text_the_font_says(db):
