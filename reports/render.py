@@ -213,7 +213,7 @@ class TimeBudget:
 
 
 # The PDF text layer (docs/ARCHITECTURE.md, "The PDF text layer"). The documents print in
-# Sarabun PDF (static/fonts/build_sarabun_pdf.py): Sarabun whose every glyph stands for one text,
+# Sarabun PDF (scripts/build_sarabun_pdf.py): Sarabun whose every glyph stands for one text,
 # listed in GLYPH_TABLE. WeasyPrint maps a glyph to the text of the first cluster it met it in,
 # which is wrong for a glyph first met inside a cluster of several glyphs (a mark, ำ), and
 # pdftotext orders the characters of a line by position, so a mark (no advance, drawn over the

@@ -1,8 +1,8 @@
 """Builds Sarabun PDF (SarabunPDF-*.ttf) from the Sarabun TTFs beside this file, and the table
 of the text each of its glyphs stands for (sarabun-pdf-text.json).
 
-    .venv/bin/python static/fonts/build_sarabun_pdf.py          # writes the fonts and the table
-    .venv/bin/python static/fonts/build_sarabun_pdf.py --check  # fails if they are not what it would write
+    .venv/bin/python scripts/build_sarabun_pdf.py          # writes the fonts and the table
+    .venv/bin/python scripts/build_sarabun_pdf.py --check  # fails if they are not what it would write
 
 Why: a PDF maps each glyph back to text with one string per glyph (its ToUnicode CMap). Thai
 shaping (HarfBuzz) draws ำ (SARA AM) as two glyphs, NIKHAHIT + SARA AA, moved before any tone
@@ -38,7 +38,7 @@ from fontTools.otlLib import builder as otl
 from fontTools.ttLib import TTFont
 from fontTools.ttLib.tables import otTables
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parent.parent / "static" / "fonts"  # the fonts it reads and writes
 STYLES = ["Regular", "Bold", "Italic", "BoldItalic"]
 FAMILY = "Sarabun PDF"
 TABLE = HERE / "sarabun-pdf-text.json"
