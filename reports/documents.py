@@ -91,11 +91,12 @@ class ItaItem:
                 "label": self.label}
 
 
-def ita_items(doc: str, fiscal_year: int) -> list[ItaItem]:
+def ita_items(doc: str, fiscal_year: int, answers: dict | None = None) -> list[ItaItem]:
     """The ITA items the ``doc`` filed under ``fiscal_year`` answers, oldest ITA year first
     (the FY 2568 results report: ITA 2569 O26)."""
-    return [ItaItem(year, answers.item, answers.confirmed) for year, docs in sorted(ita_answers().items())
-            if (answers := docs.get(doc)) is not None and answers.fiscal_year == fiscal_year]
+    by_year = ita_answers() if answers is None else answers  # a page with many documents reads it once
+    return [ItaItem(year, found.item, found.confirmed) for year, docs in sorted(by_year.items())
+            if (found := docs.get(doc)) is not None and found.fiscal_year == fiscal_year]
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from django.db.models import OuterRef, Subquery
 
 from assessments import selectors as assessment_selectors
 
-from .documents import OPEN_DATA_FIELDS, ROUND_DOCS, Doc, ita_items
+from .documents import OPEN_DATA_FIELDS, ROUND_DOCS, Doc, ita_answers, ita_items
 from .models import PublishedDocument
 
 
@@ -17,8 +17,9 @@ def published_by_year(org, fiscal_year=None) -> dict[int, dict[str, list[Publish
     if fiscal_year is not None:
         documents = documents.filter(fiscal_year=fiscal_year)
     result: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    answers = ita_answers()
     for document in documents:
-        document.ita_items = ita_items(document.doc, document.fiscal_year)  # the ITA items it answers
+        document.ita_items = ita_items(document.doc, document.fiscal_year, answers)  # the ITA items it answers
         result[document.fiscal_year][document.doc].append(document)
     return {year: dict(docs) for year, docs in result.items()}
 
@@ -80,9 +81,10 @@ def open_data(org, fiscal_year, *, address) -> dict | None:
             "discrepancies": [{"what": d.label, "published": str(d.published), "other": str(d.other)}
                               for d in result.discrepancies],
         }
+    answers = ita_answers()
     published = [{"doc": d.doc, "title": d.title, "version": d.version, "sha256": d.sha256,
                   "published_at": d.published_at.isoformat(), "url": address(d.doc, d.version),
-                  "ita_items": [item.as_data() for item in ita_items(d.doc, d.fiscal_year)]}
+                  "ita_items": [item.as_data() for item in ita_items(d.doc, d.fiscal_year, answers)]}
                  for d in snapshots.values()]
     measures = snapshots.get(Doc.MEASURES)
     results = {doc: snapshots[doc].snapshot["rows"] for doc in ROUND_DOCS.values() if doc in snapshots}
