@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "ita_portal",
     "common",
     "assessments",
+    "people",
     "measures",
     "reports",
     "ops",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/login/", PortalLoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("assessments.urls")),
+    path("", include("people.urls")),
     path("", include("measures.urls")),
     path("", include("reports.urls")),
 ]

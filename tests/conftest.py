@@ -60,3 +60,35 @@ def anonymous():
     from django.test import Client
 
     return Client()
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on 127.0.0.1; the settings point Django's SMTP backend at it. Yields the
+    Inbox (tests/smtp.py): `.messages`, `.to(address)`, `.text(m)`, `.html(m)`, `.refuse = True`."""
+    from . import smtp
+
+    controller, inbox = smtp.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = controller.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 5
+    try:
+        yield inbox
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def closed_smtp_port(settings):
+    """An SMTP setting that points at a port nobody listens on (connection refused)."""
+    from . import smtp
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = smtp.free_port()
+    settings.EMAIL_TIMEOUT = 2
+    return settings.EMAIL_PORT

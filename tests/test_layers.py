@@ -1,4 +1,4 @@
-"""The layers import one way: ops → reports → measures → assessments → common. ita_portal
+"""The layers import one way: ops → reports → measures → people → assessments → common. ita_portal
 (configuration) wires them and no app imports it. Every import counts, the ones inside
 functions too, so a new upward arrow fails here."""
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ["common", "assessments", "measures", "reports", "ops"]  # each may import those before it
+LAYERS = ["common", "assessments", "people", "measures", "reports", "ops"]  # each may import those before it
 WIRING = "ita_portal"
 
 
