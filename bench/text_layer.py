@@ -8,8 +8,10 @@ documents, and the results report of each round that has entries) it takes the t
 document prints as stored (the measures' titles, steps, periods, units, outputs, outcomes and
 the other columns shown; the analysis' prose, tool and indicator names and item texts), cuts
 them into words with pythainlp (newmm), keeps the distinct Thai words, and counts the share of
-them found in the text pdftotext extracts, all whitespace removed, in its default (layout)
-mode and with -raw (content-stream order). The same HTML (reports.render.render_html,
+them found in the text pdftotext extracts, all whitespace removed, in its default mode
+(reading order found from positions: columns, then lines; a word wrapped inside a table cell
+is whole only if the cell is read as a column of its own, see docs/ARCHITECTURE.md, "The PDF
+text layer", Columns) and with -raw (content-stream order). The same HTML (reports.render.render_html,
 for_pdf=True: fonts as file:// URLs to static/) is printed by WeasyPrint (reports.render:
 render_pdf, as the portal does) and by headless Chromium, in the same run, and as the portal
 printed it before the text layer ("today": Sarabun itself, WeasyPrint's own ToUnicode). The

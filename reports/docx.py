@@ -43,10 +43,19 @@ TEXT, TABLE_TEXT, TABLE_HEADER = "Document Text", "Table Text", "Table Header"
 CELL_MARGINS_PT = {"top": 2, "left": 4, "bottom": 2, "right": 4}  # the PDF's cell padding
 
 
-def render_docx(context: dict, *, draft: bool, logo: bytes | None = None) -> bytes:
+def render_docx(context: dict, *, draft: bool, logo: bytes | None = None,
+                signatures: dict[str, bytes] | None = None) -> bytes:
     """The Word file of a document ``context`` (a builder's or a stored one); ``draft`` puts a
-    ร่าง note at the top, ``logo`` (PNG or JPEG bytes) heads the title block as in the PDF."""
+    ร่าง note at the top, ``logo`` (PNG or JPEG bytes) heads the title block as in the PDF.
+    ``signatures``: {SHA-256: PNG bytes} of the signature images the context's signature block
+    names, as for the PDF; None reads them (``services.signature_bytes``: the copies kept with
+    the approval, so a published version's file is signed as it was approved)."""
     from docx import Document
+
+    if signatures is None:
+        from .services import signature_bytes
+
+        signatures = signature_bytes(context)
 
     kind = documents.REGISTRY[context["doc"]]
     word = Document()
@@ -62,7 +71,7 @@ def render_docx(context: dict, *, draft: bool, logo: bytes | None = None) -> byt
             _lines(word, context["summary"], space_before=6)
     else:
         _analysis(word, context)
-    _signatures(word, context)
+    _signatures(word, context, signatures)
     buffer = io.BytesIO()
     word.save(buffer)
     return buffer.getvalue()
@@ -203,12 +212,39 @@ def _order(r_pr):
         r_pr.append(c)
 
 
+# Thai digits in a page number field. Word's switch is ThaiArabic (ECMA-376 17.16.4.3; Word reads
+# format switches in any case but ALPHABETIC/alphabetic and ROMAN/roman); LibreOffice (7.4, its
+# writerfilter: the switch names compared case by case) reads "ThaiArabic" as Thai *letters*
+# (หน้า ก/ง) and maps no OOXML name to Thai digits (the section's thaiNumbers neither), so the
+# switch is written in capitals, which LibreOffice does not know: it prints 1/4, Arabic digits,
+# the right numbers. The section's page numbers say thaiNumbers for Word's own page numbering.
+THAI_DIGITS_SWITCH = r" \* THAIARABIC"
+THAI_PAGE_NUMBERS = "thaiNumbers"  # ST_NumberFormat
+# The children of w:sectPr that come after w:pgNumType (CT_SectPr's sequence).
+AFTER_PG_NUM_TYPE = ("cols", "formProt", "vAlign", "noEndnote", "titlePg", "textDirection", "bidi", "rtlGutter",
+                     "docGrid", "printerSettings", "sectPrChange")
+
+
 def _footer(section, *, thai: bool):
     """หน้า n/N centred at the foot of every page, in Thai numerals when the body uses them."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     paragraph = section.footer.paragraphs[0]
     paragraph.style = "Footer"
     _align(paragraph, "center")
-    switch = r" \* ThaiArabic" if thai else ""
+    switch = THAI_DIGITS_SWITCH if thai else ""
+    if thai:
+        sect_pr = section._sectPr
+        numbering = sect_pr.find(qn("w:pgNumType"))
+        if numbering is None:  # in the schema's order: before cols, …, docGrid
+            numbering = OxmlElement("w:pgNumType")
+            after = next((child for child in sect_pr if child.tag in {qn(f"w:{t}") for t in AFTER_PG_NUM_TYPE}), None)
+            if after is None:
+                sect_pr.append(numbering)
+            else:
+                after.addprevious(numbering)
+        numbering.set(qn("w:fmt"), THAI_PAGE_NUMBERS)
     paragraph.add_run(_("หน้า") + " ")
     _field(paragraph, "PAGE" + switch)
     paragraph.add_run("/")
@@ -590,8 +626,9 @@ def _item_table(word, item_table, page):
 # ---------------------------------------------------------------- signatures
 
 
-def _signatures(word, context):
-    """ผู้จัดทำ and ผู้รับรอง side by side, kept on one page, as in the PDF."""
+def _signatures(word, context, signatures: dict[str, bytes]):
+    """ผู้จัดทำ and ผู้รับรอง side by side, kept on one page, as in the PDF; a signer's signature
+    image (the one the context names) on the ลงชื่อ line, in place of the dots."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
     from docx.shared import Mm
@@ -605,11 +642,13 @@ def _signatures(word, context):
     element = OxmlElement("w:cantSplit")
     element.set(qn("w:val"), "true")
     tr_pr.append(element)
-    people = [(_("ผู้จัดทำ"), signature.get("preparer") or {}, ""),
-              (_("ผู้รับรอง"), signature.get("approver") or {}, context.get("approved_on", ""))]
-    for cell, (role, person, approved_on) in zip(table.rows[0].cells, people, strict=True):
+    people = [("preparer", _("ผู้จัดทำ"), _("ลายมือชื่อผู้จัดทำ"), ""),
+              ("approver", _("ผู้รับรอง"), _("ลายมือชื่อผู้รับรอง"), context.get("approved_on", ""))]
+    for cell, (key, role, image_label, approved_on) in zip(table.rows[0].cells, people, strict=True):
+        person = signature.get(key) or {}
+        image = _signature_image(person, signatures)
         cell.width = Mm(half)
-        lines = [role, f"{_('ลงชื่อ')} {DOTS}", f"({person.get('name') or DOTS})",
+        lines = [role, f"{_('ลงชื่อ')} {'' if image else DOTS}".rstrip(), f"({person.get('name') or DOTS})",
                  f"{_('ตำแหน่ง')} {person.get('position') or DOTS}"]
         if approved_on:
             lines.append(f"{_('วันที่ให้ความเห็นชอบ')} {approved_on}")
@@ -617,4 +656,40 @@ def _signatures(word, context):
         for paragraph in cell.paragraphs:
             paragraph.paragraph_format.keep_with_next = True
             paragraph.paragraph_format.space_after = _pt(4)
-        cell.paragraphs[1].paragraph_format.space_before = _pt(SIGNING_ROOM_PT)
+        if image:
+            _signature_picture(cell.paragraphs[1], image, image_label)
+        else:
+            cell.paragraphs[1].paragraph_format.space_before = _pt(SIGNING_ROOM_PT)
+
+
+# The signature image's size, as the PDF draws it (templates/reports/_base.html, .signature-image):
+# its own size at 96 pixels an inch, made smaller to fit 45 × 15 mm, its proportions kept.
+SIGNATURE_MAX_MM = (45, 15)
+CSS_PX_MM = 25.4 / 96
+
+
+def _signature_image(person, signatures: dict[str, bytes]) -> bytes | None:
+    digest = person.get("signature_sha256") if isinstance(person, dict) else None
+    image = (signatures or {}).get(digest) if digest else None
+    return image if image and image.startswith(b"\x89PNG") else None  # as the PDF's fetcher: PNG only
+
+
+def signature_size_mm(image: bytes) -> tuple[float, float]:
+    """(width, height) in mm at which a signature image is drawn."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(image)) as picture:
+        width, height = picture.size[0] * CSS_PX_MM, picture.size[1] * CSS_PX_MM
+    scale = min(1, SIGNATURE_MAX_MM[0] / width, SIGNATURE_MAX_MM[1] / height)
+    return width * scale, height * scale
+
+
+def _signature_picture(paragraph, image: bytes, label: str):
+    """The signature image after ลงชื่อ, on the line's baseline, with ``label`` as its
+    alternative text (as the PDF's alt)."""
+    from docx.shared import Mm
+
+    width, height = signature_size_mm(image)
+    paragraph.add_run(" ")
+    shape = paragraph.add_run().add_picture(io.BytesIO(image), width=Mm(width), height=Mm(height))
+    shape._inline.docPr.set("descr", label)

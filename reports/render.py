@@ -13,6 +13,7 @@ filter), and a render that still runs past ``settings.RENDER_TIMEOUT_SECONDS`` i
 
 import hashlib
 import json
+import math
 import re
 import signal
 import threading
@@ -237,6 +238,8 @@ class GlyphTable:
 
     def __init__(self, texts: dict[int, str], marks: frozenset[int]):
         self.texts, self.marks = texts, marks
+        self.blanks = frozenset(glyph for glyph, text in texts.items() if text.isspace())
+        self.not_bases = marks | self.blanks
         self.hex_texts = {b"%04x" % glyph: text for glyph, text in texts.items()}
         mark = _alternatives([b"%04x" % glyph for glyph in marks])
         self.any_mark = re.compile(mark)  # may match misaligned: then only the slow path is taken
@@ -317,27 +320,211 @@ def _to_unicode(lines: list, texts: dict) -> list:
 
 def _spans(ops: list, fonts: dict) -> list:
     """A content stream's operations, each base glyph of a Sarabun PDF font drawn with marks
-    wrapped in ``/Span <</ActualText (its text)>> BDC … EMC``."""
-    out, run, font, saved = [], [], None, []
-    for op in ops:
+    wrapped in ``/Span <</ActualText (its text)>> BDC … EMC``, and the last cluster of each line
+    in a span of no width (``_line_end_spans``)."""
+    ends = _line_ends(ops, fonts)
+    out, run, font, size, saved = [], [], None, 0.0, []
+    for index, op in enumerate(ops):
         if font in fonts and isinstance(op, bytes) and op.endswith(_CLUSTER_OPS):
             run.append(op)
             continue
         if run:
-            out.extend(_run_spans(run, fonts[font][1]))
+            out.extend(_flush_run(run, fonts[font], size, not ends.isdisjoint(range(index - len(run), index))))
             run = []
         out.append(op)
         if not isinstance(op, bytes):
             continue
         if op.endswith(b" Tf"):
-            font = op[1:op.index(b" ")].decode()
+            font, size = op[1:op.index(b" ")].decode(), float(op.split()[1])
         elif op == b"q":
-            saved.append(font)
+            saved.append((font, size))
         elif op == b"Q" and saved:
-            font = saved.pop()
+            font, size = saved.pop()
     if run:
-        out.extend(_run_spans(run, fonts[font][1]))
+        out.extend(_flush_run(run, fonts[font], size, not ends.isdisjoint(range(len(ops) - len(run), len(ops)))))
     return out
+
+
+def _flush_run(run: list, font_table: tuple, size: float, line_end: bool) -> list:
+    font, table = font_table
+    if line_end:
+        return _line_end_spans(run, table, font.widths, size)
+    return _run_spans(run, table)
+
+
+# How far (in ems) the next piece of text on the same baseline may begin from where a piece ends
+# and still be the same line: the gap after a list number is about 0.25 em, the gap between the
+# text of two table cells more than 0.6 em.
+SAME_LINE_EMS = 0.5
+
+
+def _line_ends(ops: list, fonts: dict) -> set[int]:
+    """The index of the last glyph operation of each piece of text (from its ``Tm`` on) in a
+    Sarabun PDF font that ends a line: no other piece continues it on the same baseline."""
+    pieces = []  # [index of its Tm, x, y, CTM generation, [(TJ index, font, size)]]
+    font, size, generation = None, 0.0, 0
+    for index, op in enumerate(ops):
+        if op.__class__ is not bytes:
+            continue
+        operator = op[-2:]
+        if operator == b"TJ":
+            if pieces:
+                pieces[-1][4].append((index, font, size))
+        elif operator == b"Tm":
+            numbers = op.split()
+            pieces.append((index, float(numbers[4]), float(numbers[5]), generation, []))
+        elif operator == b"Tf":
+            font, size = op[1:op.index(b" ")].decode(), float(op.split()[1])
+        elif operator == b"cm":
+            generation += 1
+    ends = set()
+    for number, (_index, x, y, generation, shown) in enumerate(pieces):
+        if not shown or shown[-1][1] not in fonts:
+            continue
+        if number + 1 < len(pieces):
+            _next_index, next_x, next_y, next_generation, _ = pieces[number + 1]
+            size = shown[-1][2]
+            if next_generation == generation and abs(next_y - y) < 0.01 * size and next_x > x:
+                end = x + sum(_advance(ops[i], fonts[f][0].widths, s) for i, f, s in shown if f in fonts)
+                if abs(next_x - end) <= SAME_LINE_EMS * size:
+                    continue
+        ends.add(shown[-1][0])
+    return ends
+
+
+_TJ_ITEM = re.compile(rb"<([0-9a-f]*)>|([-+]?[0-9.]+(?:e[-+]?[0-9]+)?)")
+
+
+def _advance(op: bytes, widths: dict, size: float) -> float:
+    """How far a TJ operation of WeasyPrint's moves the text position (text space units)."""
+    total = 0.0
+    for glyphs, number in _TJ_ITEM.findall(op[1:-4]):
+        if number:
+            total -= float(number)
+        else:
+            total += sum(widths.get(int(glyph, 16), 0) for glyph in _GLYPH.findall(glyphs))
+    return total * size / 1000
+
+
+# The last glyphs of a line are read as ending this much (thousandths of an em) before they do.
+LINE_END_SHRINK = 600
+
+
+def _line_end_spans(run: list, table: GlyphTable, widths: dict, size: float) -> list:
+    """As ``_run_spans``, the last clusters of the run (the end of a line, about LINE_END_SHRINK
+    wide) drawn in one span that a text extractor reads as LINE_END_SHRINK narrower (or of no
+    width, if they are narrower than that): a character spacing (Tc) of minus that before the
+    last glyph, back to 0 before the span ends. The glyphs are drawn where they were (nothing
+    follows them on the line). poppler (pdftotext, and the viewers built on it) places the text
+    of a span over the glyphs drawn in it and takes text less than an em apart on one baseline
+    for one column: the text of two table cells is only 0.45 em apart (4 pt padding either side
+    of a 0.75 pt border, a list number 2.4 pt into the padding, 14 pt text) when a line fills
+    its cell, so a word wrapped in one cell came out with a line of the next cell in its middle."""
+    tail = _tail(run, table, widths)
+    if not tail:
+        return _run_spans(run, table)
+    (first_op, first_item), (last_op, last_item), parsed = tail
+    items = parsed[first_op]
+    head = run[:first_op]
+    if first_item:  # the first operation up to the tail, as WeasyPrint wrote it
+        start = items[first_item][2]
+        op = run[first_op]
+        head.append((op[:start - 1] if op[start - 1:start] == b"<" else op[:start] + b">") + b"] TJ")
+    out = _run_spans(head, table) if head else []
+    glyphs, advance, pieces = [], 0.0, []  # advance: from the first glyph to the end of the last, 1/1000 em
+    for index in range(first_op, last_op + 1):
+        if index not in parsed:
+            pieces.append(run[index])
+            continue
+        start = first_item if index == first_op else 0
+        items = parsed[index][start:last_item + 1 if index == last_op else None]
+        glyphs += [value for is_glyph, value, _start in items if is_glyph]
+        advance += sum(widths.get(int(value, 16), 0) if is_glyph else -float(value) for is_glyph, value, _ in items)
+        pieces.append(items)
+    final = pieces[-1]  # ends with the last glyph of the span
+    # Rounded towards 0: a width below 0, however small, would be read as text drawn backwards
+    # (poppler then starts a new word).
+    spacing = math.floor(min(advance, LINE_END_SHRINK) * size / 1000 * 10_000)
+    out.append(_span(table.text(glyphs)))
+    out.extend(_tj(piece) if isinstance(piece, list) else piece for piece in pieces[:-1])
+    if final[:-1]:
+        out.append(_tj(final[:-1]))
+    out += [b"-%d.%04d Tc" % divmod(spacing, 10_000), _tj(final[-1:]), b"0 Tc", b"EMC"]
+    rest = parsed[last_op][last_item + 1:]
+    if rest:  # trailing spaces and adjustments: after the span
+        out.append(_tj(rest))
+    out.extend(run[last_op + 1:])
+    return out
+
+
+def _tail(run: list, table: GlyphTable, widths: dict):
+    """(operation, item) in ``run`` of the first and of the last glyph of the line's last
+    LINE_END_SHRINK (from a base glyph, the run's first if the run is narrower, to the last
+    glyph that is not a space), and {operation: its items} of the operations parsed; False
+    without a base glyph."""
+    return _tail_from(run, table, widths, TAIL_BYTES) or _tail_from(run, table, widths, None)
+
+
+# A line's last LINE_END_SHRINK is looked for in the end of its last TJ operation first (a
+# glyph takes 4 bytes there): parsing a whole line's operation costs more.
+TAIL_BYTES = 120
+
+
+def _tail_from(run: list, table: GlyphTable, widths: dict, tail_bytes: int | None):
+    """``_tail``, parsing only the last ``tail_bytes`` of the last operation (None: all of it);
+    None if the tail begins before them."""
+    advance, first, last, parsed = 0.0, None, None, {}
+    for op in range(len(run) - 1, -1, -1):
+        if not run[op].endswith(b"TJ"):
+            continue
+        start = 1
+        if tail_bytes is not None:
+            start = run[op].find(b"<", max(len(run[op]) - 4 - tail_bytes, 1))
+            if start <= 1:
+                tail_bytes, start = None, 1
+        items = parsed[op] = _tj_items(run[op], start)
+        for index in range(len(items) - 1, -1, -1):
+            is_glyph, value, _start = items[index]
+            if last is None and (not is_glyph or int(value, 16) in table.blanks):
+                continue  # after the last glyph drawn
+            if last is None:
+                last = (op, index)
+            if not is_glyph:
+                advance -= float(value)
+                continue
+            glyph = int(value, 16)
+            advance += widths.get(glyph, 0)
+            if glyph not in table.not_bases:
+                first = (op, index)
+                if advance >= LINE_END_SHRINK:
+                    return first, last, parsed
+        if tail_bytes is not None:
+            return None  # the tail may begin before the bytes parsed
+    return (first, last, parsed) if first else False
+
+
+def _tj_items(op: bytes, start: int = 1) -> list:
+    """A TJ operation's array (from byte ``start``, where an item begins) as items: (1, glyph,
+    offset of its hex digits in ``op``) per glyph, (0, number, offset) per adjustment."""
+    items = []
+    for match in _TJ_ITEM.finditer(op, start, len(op) - 4):
+        glyphs, number = match.groups()
+        if number:
+            items.append((0, number, match.start()))
+        else:
+            start = match.start() + 1
+            items.extend((1, glyphs[i:i + 4], start + i) for i in range(0, len(glyphs), 4))
+    return items
+
+
+def _tj(items: list) -> bytes:
+    """A TJ operation drawing ``items`` (as ``_tj_items`` gives them), written as WeasyPrint
+    writes one (``<>`` between two numbers), which the patterns of ``GlyphTable`` expect."""
+    out, number_before = [], False
+    for is_glyph, value, _start in items:
+        out.append(b"<" + value + b">" if is_glyph else (b"<>" if number_before else b"") + value)
+        number_before = not is_glyph
+    return b"[" + b"".join(out) + b"] TJ"
 
 
 def _span(text: str) -> bytes:

@@ -138,11 +138,18 @@ def test_it_prints_thai_numerals_when_the_body_uses_them(editor_client):
     document = word(editor_client.get(f"{APP}/measures.docx"))
     rows = document.tables[0].rows
     assert rows[1].cells[0].text == "๑" and "ประจำปีงบประมาณ พ.ศ. ๒๕๖๙" in text(document)
-    assert r"PAGE \* ThaiArabic" in document.sections[0].footer._element.xml
+    fields = [f.get(qn("w:instr")) for f in document.sections[0].footer._element.iter(qn("w:fldSimple"))]
+    # Word: Thai digits; LibreOffice: Arabic digits (it reads "ThaiArabic" as Thai letters, ก/ง).
+    assert fields == [r"PAGE \* THAIARABIC", r"NUMPAGES \* THAIARABIC"]
+    sect_pr = document.sections[0]._sectPr
+    assert sect_pr.find(qn("w:pgNumType")).get(qn("w:fmt")) == "thaiNumbers"
+    order = [child.tag.split("}")[1] for child in sect_pr]
+    assert order.index("pgNumType") < order.index("cols")  # CT_SectPr's sequence: Word refuses another
     Organization.objects.filter(slug=ANGTHONG).update(thai_numerals=False)
     document = word(editor_client.get(f"{APP}/measures.docx"))
     assert document.tables[0].rows[1].cells[0].text == "1" and "ประจำปีงบประมาณ พ.ศ. 2569" in text(document)
-    assert "ThaiArabic" not in document.sections[0].footer._element.xml
+    assert "THAIARABIC" not in document.sections[0].footer._element.xml.upper()
+    assert document.sections[0]._sectPr.find(qn("w:pgNumType")) is None
 
 
 def test_a_draft_says_so_at_the_top_and_in_its_file_name(editor_client):
@@ -211,7 +218,7 @@ def test_it_asks_a_stranger_to_sign_in_and_knows_no_other_document(client, edito
 
     assert Client().get(f"{APP}/measures.docx").status_code == 302
     assert editor_client.get(f"{APP}/minutes.docx").status_code == 404
-    assert editor_client.get(f"/app/orgs/{ANGTHONG}/2571/reports/measures.docx").status_code == 404
+    assert editor_client.get(f"/app/orgs/{ANGTHONG}/2570/reports/measures.docx").status_code == 404
 
 
 def test_the_plan_and_round_pages_offer_the_word_file_beside_the_pdf(editor_client):
@@ -287,3 +294,69 @@ def test_libreoffice_prints_it_on_landscape_pages_with_every_title(editor_client
     printed = skeleton(pdf_text(data))
     for measure in measure_selectors.plan_measures(angthong_plan()):
         assert contains_in_order(skeleton(measure.title), printed), measure.title
+
+
+def _signature_png(size) -> bytes:
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGBA", size, (0, 0, 0, 0))
+    ImageDraw.Draw(image).line([(10, size[1] - 10), (size[0] // 2, 10), (size[0] - 10, size[1] // 2)],
+                               fill=(20, 40, 200, 255), width=6)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def _pictures(document) -> list:
+    """(alternative text, width mm, height mm, image bytes) of each picture in the signature block
+    (the last table)."""
+    found = []
+    for blip in document.tables[-1]._tbl.iter(qn("a:blip")):
+        inline = next(a for a in blip.iterancestors() if a.tag == qn("wp:inline"))
+        extent = inline.find(qn("wp:extent"))
+        found.append((inline.find(qn("wp:docPr")).get("descr"), int(extent.get("cx")) / 36_000,
+                      int(extent.get("cy")) / 36_000, document.part.related_parts[blip.get(qn("r:embed"))].blob))
+    return found
+
+
+def test_the_approvers_signature_image_signs_the_word_file_of_what_was_approved(editor_client, tmp_path):
+    """Approved by an approver with a signature image: the picture kept with the approval on the
+    ผู้รับรอง's ลงชื่อ line, as large as the PDF draws it (its own size at 96 px an inch, within
+    45 × 15 mm); the published version's file (render_report --published) likewise, even after
+    the approver changed their image. The editor has none: their line keeps its dots."""
+    wide = _signature_png((600, 120))  # its ink: about 155 × 28 mm at 96 px an inch, drawn 45 mm wide
+    plan = build_plan(Organization.objects.get(slug=ANGTHONG), 2570, measures=1)
+    services.signature_save(user=user(APPROVER), image=wide)
+    step(plan, "submit", EDITOR)
+    step(plan, "approve", APPROVER)
+    document = word(editor_client.get(f"/app/orgs/{ANGTHONG}/2570/reports/measures.docx"))
+    [(label, width, height, approved)] = _pictures(document)
+    context = services.document_context(plan, "measures")
+    assert label == "ลายมือชื่อผู้รับรอง"
+    assert [approved] == list(services.signature_bytes(context).values())  # the copy kept with the approval
+    assert (width, height) == pytest.approx(report_docx.signature_size_mm(approved), abs=0.01)
+    assert width == pytest.approx(45, abs=0.01) and height < 15
+    approver_cell, preparer_cell = document.tables[-1].rows[0].cells[1], document.tables[-1].rows[0].cells[0]
+    assert approver_cell.paragraphs[1].text.strip() == "ลงชื่อ" and report_docx.DOTS in preparer_cell.paragraphs[1].text
+    step(plan, "publish", APPROVER)
+    services.signature_save(user=user(APPROVER), image=_signature_png((200, 50)))  # a new one, after publishing
+    out = tmp_path / "v1.docx"
+    run(ANGTHONG, "2570", "measures", "--published", "1", "-o", str(out))
+    [(_label, _width, _height, blob)] = _pictures(Document(str(out)))
+    assert blob == approved  # the image approved, not the one uploaded since
+
+
+def test_a_small_signature_image_keeps_its_own_size_and_none_means_no_picture(db):
+    small = _signature_png((120, 40))  # 31.75 × 10.58 mm: smaller than 45 × 15, drawn as it is
+    assert [round(v, 2) for v in report_docx.signature_size_mm(small)] == [31.75, 10.58]
+    tall = _signature_png((100, 200))
+    assert [round(v, 1) for v in report_docx.signature_size_mm(tall)] == [7.5, 15.0]
+    context = services.document_context(angthong_plan(), "measures")
+    assert _pictures(Document(io.BytesIO(report_docx.render_docx(context, draft=False)))) == []
+    digest = "a" * 64
+    context["signature"] = {**(context.get("signature") or {}),
+                            "approver": {"name": "นายสมชาย ผู้บริหาร", "position": "นายก", "signature_sha256": digest}}
+    signed = Document(io.BytesIO(report_docx.render_docx(context, draft=False, signatures={digest: small})))
+    assert [p[0] for p in _pictures(signed)] == ["ลายมือชื่อผู้รับรอง"]
+    unsigned = Document(io.BytesIO(report_docx.render_docx(context, draft=False, signatures={digest: b"GIF89a"})))
+    assert _pictures(unsigned) == []  # not a PNG: the PDF would not draw it either
