@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template import engines
 from django.template.response import TemplateResponse
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from common.admin_mixins import ReadOnlyAdminMixin
 
-from . import framework_io, services
+from . import framework_io, register_io, services
 from .models import (
     Assessment,
     AuditEvent,
@@ -58,6 +59,25 @@ class OrganizationNameInline(admin.TabularInline):
     fields = ["name"]
 
 
+class RegisterFileForm(forms.Form):
+    file = forms.FileField(label=_("ไฟล์ทะเบียนหน่วยงาน (CSV หรือ XLSX)"),
+                           help_text=_("รูปแบบเดียวกับไฟล์ที่ส่งออกจากหน้ารายการหน่วยงาน"))
+
+
+def _register_changes(changes: dict) -> str:
+    """What an import changed in a body, in Thai: "อำเภอ: “ก” → “ข”; ชื่ออื่นที่เพิ่ม: …"."""
+    parts = []
+    for name, (before, after) in changes.items():
+        if name == "names":
+            parts.append(_("ชื่ออื่นที่เพิ่ม: %(names)s") % {"names": ", ".join(after)})
+            continue
+        if name == "kind":
+            before, after = (Organization.Kind(v).label if v else "" for v in (before, after))
+        parts.append(_("%(field)s: “%(before)s” → “%(after)s”") % {
+            "field": Organization._meta.get_field(name).verbose_name, "before": before or "", "after": after or ""})
+    return "; ".join(parts)
+
+
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "province", "district", "dla_code", "slug"]
@@ -66,8 +86,63 @@ class OrganizationAdmin(admin.ModelAdmin):
     # name: trigram index (migration 0003); district from its start: prefix index (0004)
     search_fields = ["name", "^district"]
     show_full_result_count = False
-    prepopulated_fields = {"slug": ["name"]}
+    # The slug is made from the name when the body is saved (services.organization_save); nobody types it.
+    readonly_fields = ["slug", "former_addresses"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [OrganizationNameInline, OrgUnitInline, MembershipInline]
+    # The changelist's buttons: templates/admin/assessments/organization/change_list.html
+
+    @admin.display(description=_("ที่อยู่เว็บเดิม (พาไปยังที่อยู่ปัจจุบัน)"))
+    def former_addresses(self, obj):
+        """Former slugs: shown, never typed or removed (links pasted into ITAS rely on them)."""
+        return ", ".join(obj.former_slugs.values_list("slug", flat=True)) if obj.pk else ""
+
+    def save_model(self, request, obj, form, change):
+        services.organization_save(org=obj, actor=request.user)
+
+    def get_urls(self):
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view), name="assessments_organization_import"),
+            path("export/", self.admin_site.admin_view(self.export_view), name="assessments_organization_export"),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        """Import the register from a CSV or XLSX file: services.organizations_import_file, all or nothing."""
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        errors, result = [], None
+        form = RegisterFileForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            if upload.size > register_io.MAX_BYTES:
+                errors = [_("ไฟล์มีขนาดเกิน %(limit)s MB") % {"limit": register_io.MAX_BYTES // (1024 * 1024)}]
+            else:
+                try:
+                    result = services.organizations_import_file(data=upload.read(), filename=upload.name,
+                                                                actor=request.user)
+                except register_io.ImportRejected as rejected:
+                    errors = rejected.errors
+        updated = [(org, _register_changes(changes)) for org, changes in (result.updated[:200] if result else [])]
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "form": form,
+                   "errors": errors, "result": result, "updated": updated,
+                   "separator": register_io.NAMES_SEPARATOR, "title": _("นำเข้าทะเบียนหน่วยงานจากไฟล์")}
+        return TemplateResponse(request, "admin/assessments/organization/register_import.html", context,
+                                status=400 if errors else 200)
+
+    def export_view(self, request):
+        """The register as the import reads it (XLSX; ?format=csv for CSV)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        rows = register_io.export_rows()
+        if request.GET.get("format") == "csv":
+            data, content_type, ending = register_io.rows_to_csv(rows), "text/csv; charset=utf-8", "csv"
+        else:
+            data = register_io.rows_to_xlsx(rows)
+            content_type, ending = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"
+        response = HttpResponse(data, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="register.{ending}"'
+        return response
 
 
 class ToolInline(admin.TabularInline):
@@ -77,7 +152,8 @@ class ToolInline(admin.TabularInline):
 
 class FrameworkFileForm(forms.Form):
     file = forms.FileField(label=_("ไฟล์กรอบการประเมิน (JSON หรือ XLSX)"),
-                           help_text=_("ปีเดียวต่อไฟล์ รูปแบบเดียวกับคำสั่ง load_framework (ดู docs/DOMAIN.md)"))
+                           help_text=_("ปีเดียวต่อไฟล์ รูปแบบเดียวกับไฟล์ที่คำสั่งโหลดกรอบการประเมินของระบบอ่าน "
+                                       "(รายละเอียดในเอกสารประกอบของระบบ)"))
 
 
 # The framework admin's two pages extend the admin's own templates in place (no template files).

@@ -62,10 +62,13 @@ class Organization(models.Model):
     district = models.CharField(_("อำเภอ"), max_length=100, blank=True)
     dla_code = models.CharField(_("รหัส อปท. (สถ.)"), max_length=20, unique=True, null=True, blank=True)
     itas_code = models.CharField(_("รหัสหน่วยงานในระบบ ITAS"), max_length=32, blank=True)
+    website = models.URLField(_("เว็บไซต์"), max_length=500, blank=True)
+    # Made from the Thai name when the body is created or renamed (assessments/slugs.py), never
+    # typed; an address it had before stays as an OrganizationSlug that redirects here.
     slug = models.SlugField(_("ชื่อในที่อยู่เว็บ"), max_length=100, unique=True)
     thai_numerals = models.BooleanField(_("ใช้เลขไทยในเอกสาร"), default=True)
     # The name as search compares it (name_key): no spaces or hyphens, ํา as ำ.
-    search_key = models.CharField(max_length=200, editable=False, default="")
+    search_key = models.CharField(_("ชื่อสำหรับค้นหา"), max_length=200, editable=False, default="")
 
     class Meta:
         ordering = ["name"]
@@ -95,7 +98,7 @@ class OrganizationName(models.Model):
 
     org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="names", verbose_name=_("หน่วยงาน"))
     name = models.CharField(_("ชื่ออื่นของหน่วยงาน"), max_length=200)
-    key = models.CharField(max_length=200, editable=False, db_index=True)
+    key = models.CharField(_("ชื่อสำหรับเปรียบเทียบ"), max_length=200, editable=False, db_index=True)
 
     class Meta:
         verbose_name = _("ชื่ออื่นของหน่วยงาน")
@@ -108,6 +111,26 @@ class OrganizationName(models.Model):
     def save(self, *args, **kwargs):
         self.key = name_key(self.name)
         super().save(*args, **kwargs)
+
+
+class OrganizationSlug(models.Model):
+    """A former address of a body (its slug before a rename). Every URL that takes a body's slug
+    answers a former one with a permanent redirect to the current one (assessments/slugs.py),
+    so links pasted into ITAS keep working. A former slug belongs to its body for good: it is
+    never given to another body."""
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="former_slugs",
+                            verbose_name=_("หน่วยงาน"))
+    slug = models.SlugField(_("ชื่อในที่อยู่เว็บเดิม"), max_length=100, unique=True)
+    created_at = models.DateTimeField(_("เลิกใช้เมื่อ"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["org", "-created_at"]
+        verbose_name = _("ที่อยู่เว็บเดิมของหน่วยงาน")
+        verbose_name_plural = _("ที่อยู่เว็บเดิมของหน่วยงาน")
+
+    def __str__(self):
+        return self.slug
 
 
 class OrgUnit(models.Model):
@@ -170,11 +193,12 @@ class Tool(models.Model):
         EIT = "EIT", "EIT"
         OIT = "OIT", "OIT"
 
-    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="tools")
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="tools",
+                                  verbose_name=_("ปีงบประมาณ"))
     code = models.CharField(_("รหัส"), max_length=3, choices=Code.choices)
     name = models.CharField(_("ชื่อเครื่องมือ"), max_length=200)
     weight = models.DecimalField(_("น้ำหนัก (ร้อยละ)"), max_digits=5, decimal_places=2)
-    order = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(_("ลำดับ"), default=0)
     # Names of the parts each item of this tool is scored in (EIT 2568: Public / Survey);
     # empty when items carry one score.
     part_labels = models.JSONField(_("ชื่อส่วนของคะแนน"), default=list, blank=True)
@@ -198,8 +222,10 @@ class Tool(models.Model):
 
 
 class Indicator(models.Model):
-    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="indicators")
-    tool = models.ForeignKey(Tool, on_delete=models.CASCADE, related_name="indicators")
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="indicators",
+                                  verbose_name=_("ปีงบประมาณ"))
+    tool = models.ForeignKey(Tool, on_delete=models.CASCADE, related_name="indicators",
+                             verbose_name=_("เครื่องมือการประเมิน"))
     number = models.PositiveSmallIntegerField(_("ตัวชี้วัดที่"))
     name = models.CharField(_("ชื่อตัวชี้วัด"), max_length=200)
 
@@ -216,10 +242,11 @@ class Indicator(models.Model):
 class ItemGroup(models.Model):
     """A group of items inside an indicator (OIT indicator 9's five groups)."""
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="groups")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="groups",
+                                  verbose_name=_("ตัวชี้วัด"))
     code = models.CharField(_("รหัส"), max_length=10, help_text=_("เช่น 9.1"))
     name = models.CharField(_("ชื่อกลุ่ม"), max_length=200)
-    order = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(_("ลำดับ"), default=0)
 
     class Meta:
         ordering = ["indicator", "order"]
@@ -232,12 +259,15 @@ class ItemGroup(models.Model):
 
 
 class Item(models.Model):
-    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="items")
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="items")
-    group = models.ForeignKey(ItemGroup, on_delete=models.CASCADE, related_name="items", null=True, blank=True)
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="items",
+                                  verbose_name=_("ปีงบประมาณ"))
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="items",
+                                  verbose_name=_("ตัวชี้วัด"))
+    group = models.ForeignKey(ItemGroup, on_delete=models.CASCADE, related_name="items", null=True, blank=True,
+                              verbose_name=_("กลุ่มข้อการประเมิน"))
     code = models.CharField(_("รหัสข้อ"), max_length=10)
     text = models.TextField(_("ข้อคำถาม / ประเด็น"))
-    order = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(_("ลำดับ"), default=0)
 
     class Meta:
         ordering = ["indicator", "order"]
@@ -269,7 +299,7 @@ class Assessment(models.Model):
     note = models.TextField(_("รางวัลหรือหมายเหตุ (ที่ประกาศ)"), max_length=2000, blank=True)
     source = models.CharField(_("แหล่งที่มา"), max_length=200, blank=True)
     source_url = models.URLField(_("ที่มาของข้อมูล (ที่อยู่เว็บ)"), max_length=500, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("แก้ไขล่าสุด"), auto_now=True)
 
     class Meta:
         ordering = ["org", "-framework__fiscal_year"]
@@ -279,6 +309,8 @@ class Assessment(models.Model):
             models.UniqueConstraint(fields=["org", "framework"], name="assessment_unique_org_year"),
             score_range_check("overall", "assessment_overall_range"),
         ]
+        # A year's bodies (the overviews, open data): the unique (org, framework) leads with the body.
+        indexes = [models.Index(fields=["framework", "org"], name="assessment_framework_org")]
 
     def __str__(self):
         return f"{self.org} {self.framework.fiscal_year}"
@@ -294,7 +326,7 @@ class Assessment(models.Model):
 class ScoreRow(models.Model):
     """A published score; ``part`` is 0 for the whole, 1/2 for a tool's parts."""
 
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE)
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, verbose_name=_("ผลการประเมิน"))
     part = models.PositiveSmallIntegerField(_("ส่วน"), default=0)
     score = score_field(verbose_name=_("คะแนน"))
 
@@ -311,7 +343,7 @@ class ScoreRow(models.Model):
 
 
 class ToolScore(ScoreRow):
-    tool = models.ForeignKey(Tool, on_delete=models.CASCADE)
+    tool = models.ForeignKey(Tool, on_delete=models.CASCADE, verbose_name=_("เครื่องมือการประเมิน"))
 
     class Meta:
         verbose_name = _("คะแนนรายเครื่องมือ")
@@ -324,7 +356,7 @@ class ToolScore(ScoreRow):
 
 
 class GroupScore(ScoreRow):
-    group = models.ForeignKey(ItemGroup, on_delete=models.CASCADE)
+    group = models.ForeignKey(ItemGroup, on_delete=models.CASCADE, verbose_name=_("กลุ่มข้อการประเมิน"))
 
     class Meta:
         verbose_name = _("คะแนนรายกลุ่มข้อ")
@@ -337,7 +369,7 @@ class GroupScore(ScoreRow):
 
 
 class IndicatorScore(ScoreRow):
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE)
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, verbose_name=_("ตัวชี้วัด"))
     # Another figure the same document prints for this indicator (seed 002 prints
     # indicator 1 as 100.00 in one table and 97.63 in another). Kept to be shown.
     alt_score = score_field(verbose_name=_("คะแนนที่ขัดกันในเอกสารเดียวกัน"), null=True, blank=True)
@@ -348,6 +380,10 @@ class IndicatorScore(ScoreRow):
         constraints = ScoreRow.row_constraints("indicator", "indicatorscore") + [
             score_range_check("alt_score", "indicatorscore_alt_range"),
         ]
+        # The overviews' indicator averages (reports/overview.py: part 0, AVG(score), COUNT(id) by
+        # indicator) read from the index alone. Plain key columns, not include=: Django creates
+        # INCLUDE only on PostgreSQL (elsewhere it drops it and warns, models.W040).
+        indexes = [models.Index(fields=["indicator", "part", "score", "id"], name="indicatorscore_indicator_part")]
         default_related_name = "indicator_scores"
 
     def __str__(self):
@@ -355,7 +391,7 @@ class IndicatorScore(ScoreRow):
 
 
 class ItemScore(ScoreRow):
-    item = models.ForeignKey(Item, on_delete=models.CASCADE)
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, verbose_name=_("ข้อการประเมิน"))
 
     class Meta:
         verbose_name = _("คะแนนรายข้อ")
@@ -372,7 +408,8 @@ class Membership(models.Model):
         EDITOR = "editor", _("เจ้าหน้าที่ผู้จัดทำ")
         APPROVER = "approver", _("ผู้บริหารผู้รับรอง")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships",
+                             verbose_name=_("ผู้ใช้"))
     org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships",
                             verbose_name=_("หน่วยงาน"))
     role = models.CharField(_("บทบาท"), max_length=16, choices=Role.choices)
@@ -390,7 +427,8 @@ class Membership(models.Model):
 class SupervisorScope(models.Model):
     """A district or provincial local-government office's area: a province, or one district of it."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supervisor_scopes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supervisor_scopes",
+                             verbose_name=_("ผู้ใช้"))
     province = models.ForeignKey(Province, on_delete=models.CASCADE, verbose_name=_("จังหวัด"))
     district = models.CharField(_("อำเภอ (เว้นว่าง = ทั้งจังหวัด)"), max_length=100, blank=True)
 
@@ -409,6 +447,9 @@ class AuditAction(models.TextChoices):
     """Every action the audit log records: one name per action, for filters and reports."""
 
     ORG_CREATE = "org.create", _("เพิ่มหน่วยงาน")
+    ORG_UPDATE = "org.update", _("แก้ไขข้อมูลหน่วยงาน")
+    ORG_RENAME = "org.rename", _("เปลี่ยนชื่อหน่วยงาน")
+    ORGS_IMPORT = "orgs.import", _("นำเข้าทะเบียนหน่วยงาน")
     SCORES_IMPORT = "scores.import", _("นำเข้าคะแนน")
     PLAN_CREATE = "plan.create", _("สร้างแผนมาตรการ")
     PLAN_ANALYSIS = "plan.analysis", _("แก้ไขผลการวิเคราะห์")
@@ -434,6 +475,26 @@ class AuditAction(models.TextChoices):
     SIGNATURE_SAVE = "signature.save", _("บันทึกลายมือชื่อ")
     SIGNATURE_DELETE = "signature.delete", _("ลบลายมือชื่อ")
     PRIVACY_ERASE = "privacy.erase", _("ลบข้อมูลส่วนบุคคล")
+    # People of a body and their accounts (people/services.py).
+    PEOPLE_INVITE = "people.invite", _("เชิญบุคลากร")
+    PEOPLE_INVITE_SEND = "people.invite_send", _("ส่งอีเมลคำเชิญ")
+    PEOPLE_INVITE_CANCEL = "people.invite_cancel", _("ยกเลิกคำเชิญ")
+    PEOPLE_INVITE_ACCEPT = "people.invite_accept", _("ตอบรับคำเชิญ")
+    PEOPLE_ROLE_ADD = "people.role_add", _("เพิ่มบทบาทให้บัญชีที่มีอยู่")
+    PEOPLE_ROLE_CHANGE = "people.role_change", _("เปลี่ยนบทบาท")
+    PEOPLE_REMOVE = "people.remove", _("นำบุคลากรออกจากหน่วยงาน")
+    PEOPLE_HANDOVER = "people.handover", _("ส่งมอบบทบาท")
+    SUPERVISOR_APPOINT = "people.supervisor_appoint", _("แต่งตั้งผู้กำกับดูแลพื้นที่")
+    SUPERVISOR_REMOVE = "people.supervisor_remove", _("ยกเลิกผู้กำกับดูแลพื้นที่")
+    PROFILE_SAVE = "people.profile", _("แก้ไขชื่อและตำแหน่งของตนเอง")
+    # Sign-in with a one-time password (people/otp.py).
+    OTP_ENABLE = "otp.enable", _("เปิดใช้การยืนยันตัวตนสองขั้นตอน")
+    OTP_RECOVERY_CODES = "otp.recovery_codes", _("สร้างรหัสสำรองชุดใหม่")
+    OTP_RECOVERY_USED = "otp.recovery_used", _("เข้าสู่ระบบด้วยรหัสสำรอง")
+    OTP_DISABLE = "otp.disable", _("ปิดการยืนยันตัวตนสองขั้นตอน")
+    OTP_RESET = "otp.reset", _("ผู้ดูแลระบบยกเลิกการยืนยันตัวตนสองขั้นตอนของผู้ใช้")
+    # A person's own notification settings, following a body, unsubscribing (notifications/).
+    NOTIFICATION_SETTINGS = "notification.settings", _("ตั้งค่าการแจ้งเตือนของตนเอง")
     ADMIN_ADD = "admin.add", _("ผู้ดูแลระบบเพิ่มรายการ")
     ADMIN_CHANGE = "admin.change", _("ผู้ดูแลระบบแก้ไขรายการ")
     ADMIN_DELETE = "admin.delete", _("ผู้ดูแลระบบลบรายการ")
@@ -449,12 +510,13 @@ class AuditEvent(models.Model):
     """Who did what, written in the same transaction as the change itself."""
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                              related_name="+")
+                              related_name="+", verbose_name=_("ผู้ดำเนินการ"))
     action = models.CharField(_("การกระทำ"), max_length=64, choices=AuditAction.choices)
-    org = models.ForeignKey(Organization, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    org = models.ForeignKey(Organization, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                            verbose_name=_("หน่วยงาน"))
     summary = models.CharField(_("สรุป"), max_length=300)
-    detail = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    detail = models.JSONField(_("รายละเอียด"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("เวลา"), auto_now_add=True, db_index=True)
 
     class Meta:
         ordering = ["-created_at"]

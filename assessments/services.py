@@ -1,16 +1,17 @@
 """Every write that matters: atomic, validated, and audited in the same transaction."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import router, transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, router, transaction
 from django.db.models import Max
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 
 from common import public_cache
 
-from . import framework_io, score_io
+from . import framework_io, register_io, score_io, slugs
 from .models import (
     Assessment,
     AuditAction,
@@ -23,10 +24,13 @@ from .models import (
     ItemGroup,
     ItemScore,
     Organization,
+    OrganizationName,
+    OrganizationSlug,
     OrgUnit,
     Province,
     Tool,
     ToolScore,
+    name_key,
 )
 
 
@@ -224,20 +228,275 @@ def _part_errors(framework, tools) -> list[str]:
 
 
 @transaction.atomic
-def organization_upsert(*, slug: str, name: str, kind: str, province: Province, district: str = "",
-                        dla_code: str | None = None, itas_code: str = "", units=(), actor=None) -> Organization:
-    org = Organization.objects.filter(slug=slug).first() or Organization(slug=slug)
+def organization_upsert(*, slug: str | None = None, name: str, kind: str, province: Province | None = None,
+                        district: str = "", dla_code: str | None = None, itas_code: str = "", website: str = "",
+                        units=(), actor=None) -> Organization:
+    """Create or update one body. With ``slug`` (the demo's fixed addresses, tests) the body is
+    found by it and keeps it; without, it is found by ``dla_code`` and a new body gets a slug made
+    from its name, a renamed one a new slug (the old one redirects), as organization_save does."""
+    if slug is not None:
+        org = Organization.objects.filter(slug=slug).first() or Organization(slug=slug)
+    else:
+        org = (Organization.objects.filter(dla_code=dla_code).first() if dla_code else None) or Organization()
     org.name, org.kind, org.province, org.district = name, kind, province, district
-    org.dla_code, org.itas_code = dla_code or None, itas_code
-    org.full_clean()
+    org.dla_code, org.itas_code, org.website = dla_code or None, itas_code, website
     created = org.pk is None
-    org.save()
+    if slug is not None:
+        org.full_clean()
+        org.save()
+        if created:
+            audit(actor=actor, action=AuditAction.ORG_CREATE, org=org,
+                  summary=_("เพิ่มหน่วยงาน %(name)s") % {"name": org.name})
+    else:
+        organization_save(org=org, actor=actor)
     for order, unit_name in enumerate(units, start=1):
         OrgUnit.objects.update_or_create(org=org, name=unit_name, defaults={"order": order})
-    if created:
-        audit(actor=actor, action=AuditAction.ORG_CREATE, org=org,
-              summary=_("เพิ่มหน่วยงาน %(name)s") % {"name": org.name})
     return org
+
+
+def _slug_is_free(org_pk):
+    """Whether a body (``org_pk``; None for a new one) may take a slug: nobody else's current or former one."""
+    def is_free(slug: str) -> bool:
+        return not (Organization.objects.filter(slug=slug).exclude(pk=org_pk).exists()
+                    or OrganizationSlug.objects.filter(slug=slug).exclude(org_id=org_pk).exists())
+    return is_free
+
+
+@transaction.atomic
+def organization_save(*, org: Organization, actor=None) -> Organization:
+    """Save a body from the admin (or organization_upsert): a new body gets a slug made from its
+    name; a renamed one keeps its old name as another name (OrganizationName) and gets the slug
+    of its new name, the old slug staying as a former slug that redirects (OrganizationSlug).
+    Nobody types a slug. Audited (the admin's own LogEntry is audited as well)."""
+    old = Organization.objects.select_for_update().filter(pk=org.pk).first() if org.pk else None
+    org.name = " ".join(org.name.split())
+    if old is None:
+        org.slug = slugs.unique_slug(org.name, org.district, _slug_is_free(None))
+    elif name_key(old.name) != name_key(org.name):  # a new name, not new spacing: a new address
+        org.slug = slugs.unique_slug(org.name, org.district, _slug_is_free(org.pk))
+    org.full_clean()
+    org.save()
+    if old is None:
+        audit(actor=actor, action=AuditAction.ORG_CREATE, org=org,
+              summary=_("เพิ่มหน่วยงาน %(name)s") % {"name": org.name}, detail={"slug": org.slug})
+    elif old.name != org.name:
+        _keep_old_address(org, old_name=old.name, old_slug=old.slug)
+        audit(actor=actor, action=AuditAction.ORG_RENAME, org=org,
+              summary=_("เปลี่ยนชื่อหน่วยงาน %(old)s เป็น %(new)s") % {"old": old.name, "new": org.name},
+              detail={"name": [old.name, org.name], "slug": [old.slug, org.slug]})
+        if old.slug != org.slug:
+            transaction.on_commit(lambda: public_cache.bump(old.slug))
+    return org
+
+
+def _keep_old_address(org, *, old_name: str, old_slug: str) -> None:
+    """After a rename: the old name becomes another name of the body, the old slug a former slug."""
+    if name_key(old_name) != name_key(org.name) and not org.names.filter(key=name_key(old_name)).exists():
+        OrganizationName.objects.create(org=org, name=old_name)
+    if old_slug != org.slug:
+        OrganizationSlug.objects.filter(org=org, slug=org.slug).delete()  # renamed back: its address again
+        OrganizationSlug.objects.get_or_create(org=org, slug=old_slug)
+
+
+# ---------------------------------------------------------------- the register of bodies
+
+REGISTER_FIELDS = ("name", "kind", "province", "district", "itas_code", "website")
+BATCH = 500
+
+
+@dataclass
+class RegisterImported:
+    """What an import of the register did: bodies created, updated (with their changes:
+    {field: [before, after]}), how many were already as the file says, and the renamed ones."""
+
+    created: list = field(default_factory=list)
+    updated: list = field(default_factory=list)  # (org, changes)
+    unchanged: int = 0
+    renamed: list = field(default_factory=list)  # (org, old name, old slug)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated)
+
+
+def _shown(field_name, value):
+    if field_name == "province":
+        return value.name if value is not None else ""
+    return value or ""
+
+
+class _RegisterPlan:
+    """Everything an import decides, read with a fixed number of queries whatever the file's size."""
+
+    def __init__(self):
+        self.orgs = list(Organization.objects.select_related("province"))
+        self.by_dla = {o.dla_code: o for o in self.orgs if o.dla_code}
+        self.unkeyed: dict[str, list] = {}
+        for org in self.orgs:
+            if not org.dla_code:
+                self.unkeyed.setdefault(org.search_key, []).append(org)
+        self.current = {o.slug: o.pk for o in self.orgs}
+        self.former: dict[str, int] = dict(OrganizationSlug.objects.values_list("slug", "org_id"))
+        self.keys: dict[int, set] = {}
+        for org_id, key in OrganizationName.objects.values_list("org_id", "key"):
+            self.keys.setdefault(org_id, set()).add(key)
+        self.new_names: list[OrganizationName] = []
+        self.new_former: list[tuple[Organization, str]] = []
+        self.reclaimed: list[tuple[Organization, str]] = []
+
+    def is_free(self, org_key):
+        def free(slug):
+            return self.current.get(slug, org_key) == org_key and self.former.get(slug, org_key) == org_key
+        return free
+
+    def adopt(self, row):
+        """A body made by hand before it had a DLA code: the one of that name (and province) without one."""
+        found = [o for o in self.unkeyed.get(name_key(row.name), [])
+                 if "province" not in row.present or o.province_id == getattr(row.province, "pk", None)]
+        if len(found) != 1:
+            return None
+        self.unkeyed[name_key(row.name)].remove(found[0])
+        return found[0]
+
+    def add_name(self, org, name, org_key):
+        key = name_key(name)
+        keys = self.keys.setdefault(org_key, set())
+        if key == name_key(org.name) or key in keys:
+            return False
+        keys.add(key)
+        self.new_names.append((org, name))
+        return True
+
+    def take_slug(self, org, slug, org_key):
+        self.current[slug] = org_key
+        if self.former.get(slug) == org_key:
+            del self.former[slug]
+            self.reclaimed.append((org, slug))
+
+
+def _check_org(org, line, errors):
+    try:
+        org.full_clean(exclude=["province"], validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        for messages in error.message_dict.values():
+            errors.extend(_("แถวที่ %(line)s: %(message)s") % {"line": line, "message": m} for m in messages)
+
+
+@transaction.atomic
+def organizations_import(*, rows: list[register_io.RegisterRow], actor=None, source: str = "") -> RegisterImported:
+    """Write checked register rows (register_io.check_rows): bodies are matched by DLA code,
+    created or updated, never deleted; a body missing from the file stays as it is. Nothing is
+    written when nothing changes (no audit row either). Raises register_io.ImportRejected and
+    writes nothing when a row fails the model's own checks."""
+    plan = _RegisterPlan()
+    result = RegisterImported()
+    errors: list[str] = []
+    for row in rows:
+        org = plan.by_dla.get(row.dla_code)
+        adopted = False
+        if org is None:
+            org = plan.adopt(row)
+            adopted = org is not None
+        if org is None:
+            org = Organization(dla_code=row.dla_code, name=row.name, kind=row.kind, province=row.province,
+                               district=row.district or "", itas_code=row.itas_code or "", website=row.website or "")
+            org.search_key = name_key(org.name)
+            org_key = ("new", row.dla_code)
+            org.slug = slugs.unique_slug(org.name, org.district, plan.is_free(org_key))
+            plan.take_slug(org, org.slug, org_key)
+            for variant in row.names:
+                plan.add_name(org, variant, org_key)
+            _check_org(org, row.line, errors)
+            result.created.append(org)
+            continue
+        changes = {"dla_code": [None, row.dla_code]} if adopted else {}
+        old_name, old_slug = org.name, org.slug
+        for name in REGISTER_FIELDS:
+            if name not in ("name", "kind") and name not in row.present:
+                continue
+            new = getattr(row, name) if name != "province" else row.province
+            old = getattr(org, name)
+            if (new or None) != (old or None):
+                changes[name] = [_shown(name, old), _shown(name, new)]
+                setattr(org, name, new if new is not None or name == "province" else "")
+        if adopted:
+            org.dla_code = row.dla_code
+        if "name" in changes:
+            org.search_key = name_key(org.name)
+        if "name" in changes and name_key(old_name) != org.search_key:
+            org.slug = slugs.unique_slug(org.name, org.district, plan.is_free(org.pk))
+            if org.slug != old_slug:
+                plan.take_slug(org, org.slug, org.pk)
+                plan.former[old_slug] = org.pk
+                plan.new_former.append((org, old_slug))
+                changes["slug"] = [old_slug, org.slug]
+            plan.add_name(org, old_name, org.pk)
+            result.renamed.append((org, old_name, old_slug))
+        added = [variant for variant in row.names if plan.add_name(org, variant, org.pk)]
+        if added:
+            changes["names"] = [[], added]
+        if changes:
+            _check_org(org, row.line, errors)
+            result.updated.append((org, changes))
+        else:
+            result.unchanged += 1
+    if errors:
+        raise register_io.ImportRejected(errors)
+    if not result.changed:
+        return result
+    try:
+        _write_register(plan, result, actor=actor, source=source)
+    except IntegrityError:
+        raise register_io.ImportRejected([_(
+            "มีการแก้ไขทะเบียนหน่วยงานพร้อมกันจากที่อื่น (รหัส อปท. หรือที่อยู่เว็บซ้ำ) ไม่ได้บันทึกข้อมูลใด ๆ กรุณานำเข้าอีกครั้ง")]) from None
+    return result
+
+
+def _write_register(plan: _RegisterPlan, result: RegisterImported, *, actor, source: str) -> None:
+    Organization.objects.bulk_create(result.created, batch_size=BATCH)
+    updated = [org for org, _changes in result.updated]
+    if updated:
+        fields = sorted({name for _org, changes in result.updated for name in changes if name != "names"})
+        fields += ["search_key"] if "name" in fields else []
+        if fields:
+            Organization.objects.bulk_update(updated, fields, batch_size=BATCH)
+    for org, slug in plan.reclaimed:
+        if org.pk:
+            OrganizationSlug.objects.filter(org=org, slug=slug).delete()
+    OrganizationSlug.objects.bulk_create([OrganizationSlug(org=org, slug=slug) for org, slug in plan.new_former],
+                                         batch_size=BATCH)
+    OrganizationName.objects.bulk_create(
+        [OrganizationName(org=org, name=name, key=name_key(name)) for org, name in plan.new_names], batch_size=BATCH)
+
+    actor = actor if actor is not None and actor.is_authenticated else None
+    events = [AuditEvent(actor=actor, action=AuditAction.ORG_CREATE, org=org,
+                         summary=(_("เพิ่มหน่วยงาน %(name)s จากทะเบียนหน่วยงาน") % {"name": org.name})[:300],
+                         detail={"dla_code": org.dla_code, "slug": org.slug, "source": source})
+              for org in result.created]
+    renamed = {org.pk for org, _name, _slug in result.renamed}
+    for org, changes in result.updated:
+        if org.pk in renamed:
+            summary = _("เปลี่ยนชื่อหน่วยงาน %(old)s เป็น %(new)s จากทะเบียนหน่วยงาน") % {
+                "old": changes["name"][0], "new": org.name}
+        else:
+            summary = _("แก้ไขข้อมูลหน่วยงาน %(name)s จากทะเบียนหน่วยงาน") % {"name": org.name}
+        action = AuditAction.ORG_RENAME if org.pk in renamed else AuditAction.ORG_UPDATE
+        events.append(AuditEvent(actor=actor, action=action, org=org, summary=summary[:300],
+                                 detail={"changes": changes, "source": source}))
+    counts = {"created": len(result.created), "updated": len(result.updated), "unchanged": result.unchanged}
+    events.append(AuditEvent(actor=actor, action=AuditAction.ORGS_IMPORT, summary=(_(
+        "นำเข้าทะเบียนหน่วยงาน: เพิ่ม %(created)s แห่ง แก้ไข %(updated)s แห่ง ไม่เปลี่ยนแปลง %(unchanged)s แห่ง") % counts)[:300],
+        detail={**counts, "source": source}))
+    AuditEvent.objects.bulk_create(events, batch_size=BATCH)
+    transaction.on_commit(public_cache.bump_all)  # names show on every list, former addresses must not be served
+
+
+def organizations_import_file(*, data: bytes, filename: str = "", actor=None) -> RegisterImported:
+    """``import_orgs FILE`` and the admin's upload: read, check and write a register file, all or nothing."""
+    records, present = register_io.read_table(data, filename)
+    rows = register_io.check_rows(records, present)
+    source = _("ไฟล์ %(name)s") % {"name": filename} if filename else ""
+    return organizations_import(rows=rows, actor=actor, source=source)
 
 
 SCORE_MODELS = {

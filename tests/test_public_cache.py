@@ -98,6 +98,9 @@ def test_an_admin_rename_refreshes_the_cached_public_pages_at_once(anonymous, cl
             "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0", "names-TOTAL_FORMS": "0",
             "names-INITIAL_FORMS": "0"})
     assert response.status_code == 302
+    old_slug = org.slug
+    org.refresh_from_db()  # a rename gives the body the slug of its new name (docs/REGISTER.md)
+    assert anonymous.get(f"/orgs/{old_slug}/").status_code == 301
     count, page = queries(anonymous, f"/orgs/{org.slug}/")
     assert count > 0 and "(ชื่อใหม่)" in page.content.decode()
 
