@@ -28,8 +28,6 @@ back without it (common/spreadsheet.py).
 Parsing here reads and checks; writing is services.scores_import.
 """
 
-import csv
-import io
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -39,7 +37,16 @@ from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from common.spreadsheet import BadWorkbook, open_workbook, spreadsheet_row, spreadsheet_unquote, xlsx_row
+from common.spreadsheet import (
+    FileRejected,
+    csv_bytes,
+    header_columns,
+    missing_columns,
+    numbered,
+    table_records,
+    xlsx_bytes,
+)
+from common.spreadsheet import read_table as read_spreadsheet
 from common.text import too_long
 from common.thai import parse_decimal, to_arabic_digits
 
@@ -69,16 +76,9 @@ NOT_FOUND = {
     "indicator_alt": gettext_lazy("ไม่พบตัวชี้วัด “%(code)s” ในปีงบประมาณ พ.ศ. %(year)s"),
     "item": gettext_lazy("ไม่พบข้อการประเมิน “%(code)s” ในปีงบประมาณ พ.ศ. %(year)s"),
 }
-MAX_XLSX_UNCOMPRESSED = 50 * 1024 * 1024
 MAX_ROWS = 200_000
 
-
-class ImportRejected(Exception):
-    """The whole file is refused; ``errors`` are Thai sentences, row-numbered."""
-
-    def __init__(self, errors: list[str]):
-        super().__init__("\n".join(errors))
-        self.errors = errors
+ImportRejected = FileRejected  # the name the score import's callers (and framework_io) use
 
 
 @dataclass(frozen=True)
@@ -102,90 +102,17 @@ class ScoreRow:
 
 def read_table(data: bytes, filename: str = "") -> list[tuple[int, dict[str, str]]]:
     """(row number as a spreadsheet shows it, {column: text}) for every non-blank row."""
-    if len(data) > settings.SCORE_IMPORT_MAX_BYTES:
-        limit = settings.SCORE_IMPORT_MAX_BYTES // (1024 * 1024)
-        raise ImportRejected([_("ไฟล์มีขนาดเกิน %(limit)s MB") % {"limit": limit}])
-    if not data.strip():
-        raise ImportRejected([_("ไฟล์ว่างเปล่า ไม่มีข้อมูลคะแนน")])
-    if data.startswith(b"PK\x03\x04"):
-        rows = _xlsx_rows(data)
-    elif data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ImportRejected([_("ไฟล์ Excel รุ่นเก่า (.xls) ไม่รองรับ กรุณาบันทึกเป็น .xlsx หรือ .csv")])
-    elif b"\x00" in data[:4096]:
-        raise ImportRejected([_("รองรับเฉพาะไฟล์ CSV หรือ XLSX")])
-    else:
-        rows = _csv_rows(data)
-    return _with_header(rows)
-
-
-def _csv_rows(data: bytes):
-    for encoding in ("utf-8-sig", "cp874"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ImportRejected([_("อ่านไฟล์ CSV ไม่ได้ กรุณาบันทึกเป็น UTF-8")])
-    # The delimiter is the one the header row uses most; the quote is always " (as Excel writes it).
-    # csv.Sniffer is not used: cells that start with ' (the export's guard against formulas) make it
-    # take ' for the quote character.
-    header = next((line for line in text.splitlines() if line.strip(" ,;\t")), "")
-    delimiter = max(",;\t", key=header.count)  # "," when the counts tie
-    try:
-        return list(enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1))
-    except csv.Error as exc:
-        raise ImportRejected([_("รูปแบบไฟล์ CSV ไม่ถูกต้อง: %(error)s") % {"error": exc}]) from None
-
-
-def _xlsx_rows(data: bytes):
-    try:
-        workbook = open_workbook(data, max_uncompressed=MAX_XLSX_UNCOMPRESSED)
-    except BadWorkbook as bad:
-        raise ImportRejected([str(bad)]) from None
-    try:
-        sheet = workbook.worksheets[0]
-        rows = []
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            rows.append((number, ["" if v is None else _cell_text(v) for v in values]))
-            if number > MAX_ROWS:
-                raise ImportRejected([_("ไฟล์มีมากกว่า %(rows)s แถว") % {"rows": f"{MAX_ROWS:,}"}])
-        return rows
-    finally:
-        workbook.close()
-
-
-def _cell_text(value) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _with_header(rows):
-    # A cell the export guarded against formulas (it starts with ' then = + - @ …) loses the ' again.
-    rows = [(n, [spreadsheet_unquote(c.strip()).strip() for c in cells]) for n, cells in rows
-            if any(c.strip() for c in cells)]
-    if not rows:
-        raise ImportRejected([_("ไฟล์ว่างเปล่า ไม่มีข้อมูลคะแนน")])
+    rows = read_spreadsheet(data, max_bytes=settings.SCORE_IMPORT_MAX_BYTES, max_rows=MAX_ROWS,
+                            empty=_("ไฟล์ว่างเปล่า ไม่มีข้อมูลคะแนน"))
     header_line, header = rows[0]
-    columns = [HEADER_ALIASES.get(h.strip().lower()) for h in header]
+    columns = header_columns(header, HEADER_ALIASES)
     required = REQUIRED if "level" in columns else [*REQUIRED, "scope", "value"]
-    missing = [c for c in required if c not in columns]
-    if missing:
-        raise ImportRejected([
-            _("แถวที่ %(line)s: แถวหัวตารางไม่มีคอลัมน์ %(missing)s (ต้องมี %(columns)s)") % {
-                "line": header_line, "missing": ", ".join(missing), "columns": ", ".join(COLUMNS)}
-        ])
+    if errors := missing_columns(header_line, columns, required, COLUMNS):
+        raise ImportRejected(errors)
     if len(rows) == 1:
         raise ImportRejected([_("ไฟล์ไม่มีข้อมูลคะแนน มีเพียงแถวหัวตาราง")])
-    if len(rows) > MAX_ROWS:
-        raise ImportRejected([_("ไฟล์มีมากกว่า %(rows)s แถว") % {"rows": f"{MAX_ROWS:,}"}])
     result = []
-    for number, cells in rows[1:]:
-        record = {c: "" for c in COLUMNS}
-        for column, cell in zip(columns, cells, strict=False):
-            if column:
-                record[column] = cell
+    for number, record in table_records(rows, columns, COLUMNS):
         level = record.pop("level", "").strip()
         if level:  # the level column: a level row of its own
             if record["scope"].strip() or record["value"].strip():
@@ -322,8 +249,7 @@ def check_rows(records, *, allowed_org_ids: set[int] | None = None) -> list[Scor
     for line, record in records:
         row, row_errors = _check_row(catalogue, line, record, allowed_org_ids)
         if row_errors:
-            errors.extend(_("แถวที่ %(line)s: %(message)s") % {"line": line, "message": message}
-                          for message in row_errors)
+            errors.extend(numbered(line, row_errors))
             continue
         if row.key in seen:
             errors.append(_("แถวที่ %(line)s: ซ้ำกับแถวที่ %(first)s (หน่วยงาน ปี ระดับ รหัส และส่วนเดียวกัน)") % {
@@ -454,22 +380,11 @@ def _sort_key(key):
     return (letters, number, text, part)
 
 
-def rows_to_csv(rows) -> bytes:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(spreadsheet_row(row) for row in rows)
-    return buffer.getvalue().encode("utf-8-sig")  # the BOM lets Excel open Thai text
+rows_to_csv = csv_bytes
 
 
 def rows_to_xlsx(rows) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("scores")
-    for row in rows:
-        sheet.append(xlsx_row(sheet, row))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(rows, sheet="scores")
 
 
 def assessments_for_export(*, org_ids=None, fiscal_year=None):

@@ -1,10 +1,11 @@
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from assessments import score_io, services
+from common.spreadsheet import nothing_imported, read_command_file
 
 
 class Command(BaseCommand):
@@ -14,18 +15,11 @@ class Command(BaseCommand):
         parser.add_argument("file")
 
     def handle(self, *args, file, **options):
-        path = Path(file)
-        if not path.is_file():
-            raise CommandError(_("ไม่พบไฟล์ %(file)s") % {"file": file})
-        if path.stat().st_size > settings.SCORE_IMPORT_MAX_BYTES:
-            raise CommandError(_("ไฟล์มีขนาดเกิน 5 MB"))
+        data = read_command_file(file, max_bytes=settings.SCORE_IMPORT_MAX_BYTES)
         try:
-            counts = services.scores_import_file(data=path.read_bytes(), filename=path.name)
+            counts = services.scores_import_file(data=data, filename=Path(file).name)
         except score_io.ImportRejected as rejected:
-            for error in rejected.errors:
-                self.stderr.write(error)
-            raise CommandError(_("ไม่ได้นำเข้าข้อมูลใด ๆ: พบข้อผิดพลาด %(count)s รายการ") % {
-                "count": len(rejected.errors)}) from None
+            raise nothing_imported(self.stderr, rejected.errors) from None
         total = sum(counts.values())
         self.stdout.write(self.style.SUCCESS(_("นำเข้าคะแนน %(total)s รายการ จาก %(orgs)s หน่วยงาน") % {
             "total": total, "orgs": len(counts)}))
