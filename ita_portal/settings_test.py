@@ -13,6 +13,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Uploaded and published files of the test run go to a fresh temporary folder.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="ita-test-media-"))
 AXES_ENABLED = True
+# Signed-in personas (force_login) reach their pages with the password only; the tests of the
+# second factor turn it on (tests/test_otp.py).
+OTP_REQUIRED = False
 
 # Tasks run at once, inside the request, so tests see their results.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

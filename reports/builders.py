@@ -10,6 +10,7 @@ from assessments.selectors import org_scorecards
 from common import thai
 from measures import selectors as measure_selectors
 from measures.models import ProgressEntry, Transition
+from people.names import signing_name
 
 from . import charts, documents
 from .documents import DEFAULT_MEASURE_COLUMNS, DEFAULT_RESULT_COLUMNS, MEASURE_TABLE, RESULT_TABLE, Doc
@@ -99,7 +100,9 @@ def _signatures_at(approval, user_ids) -> dict:
 
 
 def _name(user) -> str:
-    return user.get_full_name() or user.get_username()
+    """The person's Thai name, never their login name: "" prints a dotted line to sign over
+    (submitting and approving ask for the name first: measures/services.py)."""
+    return signing_name(user)
 
 
 def _position(org, user) -> str:
@@ -281,7 +284,7 @@ def _indicator_chart(cards, framework, numbers) -> tuple[str, str]:
         [numbers.text(y) for y in years], [numbers.text(n) for n in numbers_on_chart],
         [scores for _year, scores in history], pass_mark=pass_mark, tick=numbers.text,
         pass_label=_("เกณฑ์ผ่าน %(m)s คะแนน") % {"m": numbers.text(f"{pass_mark:g}")},
-        axis_label=_("ตัวชี้วัดที่"),
+        axis_label=_("ตัวชี้วัดที่"), label=title,
     )
     return title, svg
 

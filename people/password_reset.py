@@ -1,0 +1,47 @@
+"""Password reset with the portal's own Thai pages and e-mail (templates/registration/
+password_reset_*.html, templates/emails/password_reset*), sent through common/mail.py.
+
+Django's own form logs a failed send and shows the "sent" page anyway; here a mail server that
+refuses or cannot be reached keeps the person on the form with the Thai error (MailNotSent
+logs the warning), so the page never says an e-mail went when none did. For an address that
+has no account nothing is sent and the "sent" page says so conditionally ("ถ้าอีเมลนี้ตรงกับ
+บัญชี…"), so the page does not tell who has an account."""
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
+from django.utils.translation import gettext_lazy as _
+
+from common.mail import MailNotSent, send_template_mail
+
+
+class PortalPasswordResetForm(PasswordResetForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = _("อีเมลที่ใช้กับบัญชี")
+        self.fields["email"].widget.attrs.pop("maxlength", None)
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
+                  html_email_template_name=None):
+        send_template_mail("password_reset", to_email, context)
+
+
+class PortalSetPasswordForm(SetPasswordForm):
+    error_messages = {**SetPasswordForm.error_messages, "password_mismatch": _("รหัสผ่านทั้งสองช่องไม่ตรงกัน")}
+
+
+class PortalPasswordResetView(auth_views.PasswordResetView):
+    form_class = PortalPasswordResetForm
+    template_name = "registration/password_reset_form.html"
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except MailNotSent as failure:
+            form.add_error(None, str(failure))
+            response = self.form_invalid(form)
+            response.status_code = 503  # the mail server is down: nothing was sent
+            return response
+
+
+class PortalPasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = PortalSetPasswordForm
