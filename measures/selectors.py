@@ -205,6 +205,13 @@ SORT_KEYS = {  # the columns besides name and district, which sort in Thai order
 }
 
 
+def unsent_rounds():
+    """The rounds still to be sent (draft or returned) that have a due date to keep: the rule
+    of ``checks.is_overdue`` and ``dashboard_rows`` (a plan recorded after the fact is never
+    due). Those with ``due_date < today`` are late; reminders and digests read this."""
+    return ProgressRound.objects.filter(status__in=EDITABLE_STATUSES, plan__recorded_after=False)
+
+
 def review_queue(roles, fiscal_years=None):
     """Documents waiting for this approver: submitted plans and rounds of their bodies."""
     plans = MeasurePlan.objects.filter(org_id__in=roles.approver_of).select_related("org")

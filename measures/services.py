@@ -16,10 +16,12 @@ from assessments.models import Assessment, AuditAction, Membership, OrgUnit
 from assessments.services import audit
 from common.text import clean_fields, clean_text, length_errors
 from common.thai import fiscal_year_of, format_date
+from people.names import MISSING_NAME, has_signing_name
 
 from . import checks
 from .models import (
     EDITABLE_STATUSES,
+    ROUND_CHOICES,
     AnalysisNote,
     Comment,
     Evidence,
@@ -47,6 +49,11 @@ class ServiceError(Exception):
 
 class ConcurrentEdit(ServiceError):
     pass
+
+
+class NameMissing(ServiceError):
+    """The person who signs a document has no Thai name on record (people/names.py): the
+    page links to their profile instead of printing their login name."""
 
 
 def _locked(model, pk):
@@ -289,6 +296,74 @@ def measure_move(*, measure, actor, direction: str) -> None:
           detail={"plan": plan.pk, "measure": measure.pk, "direction": direction})
 
 
+COPIED_FIELDS = ("title", "guideline", "analysis", "period_text", "target")  # texts a library copy takes as given
+
+
+def _shifted(day, years: int):
+    """A copied measure's date moved to the plan's year (None when there is none)."""
+    if not day:
+        return None
+    try:
+        day = datetime.date.fromisoformat(str(day))
+    except ValueError:
+        return None
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+@transaction.atomic
+def measure_copy_from_library(*, plan, indicator, source: dict, actor) -> Measure:
+    """A published measure of the measure library copied into a draft plan of the editor's own
+    body, naming ``indicator`` (an indicator of the plan's framework, or None).
+
+    ``source`` is plain data (reports.library.copy_source): the approved measure's title,
+    guideline, analysis, steps, period, monitoring rounds and target, and where it came from
+    (``org_name``, ``fiscal_year``, ``version``, ``url``), which the copy keeps and its history
+    page credits. Dates move to the plan's year; responsible units and budget are the copying
+    body's own to fill in."""
+    plan = _locked(MeasurePlan, plan.pk)
+    if not Membership.objects.filter(user=actor, org_id=plan.org_id, role=Membership.Role.EDITOR).exists():
+        raise ServiceError(_("คุณไม่มีสิทธิ์เพิ่มมาตรการในแผนของหน่วยงานนี้"))
+    require_measures_open(plan)
+    if indicator is not None:
+        from .selectors import plan_framework
+
+        framework = plan_framework(plan)
+        if framework is None or indicator.pk not in {i.pk for i in framework.indicators.all()}:
+            raise ServiceError(_("ตัวชี้วัดที่เลือกไม่อยู่ในเกณฑ์การประเมินที่แผนนี้ใช้"))
+    source_year = source.get("fiscal_year")
+    years = plan.fiscal_year - source_year if isinstance(source_year, int) else 0
+    steps = source.get("steps") or []
+    rounds = {months for months, _label in ROUND_CHOICES}
+    measure = Measure(
+        plan=plan, order=_next_order(plan), **{name: str(source.get(name) or "") for name in COPIED_FIELDS},
+        steps="\n".join(str(s).strip() for s in (steps if isinstance(steps, list) else [steps]) if str(s).strip()),
+        period_start=_shifted(source.get("period_start"), years), period_end=_shifted(source.get("period_end"), years),
+        monitoring_rounds=sorted({int(m) for m in source.get("monitoring_rounds") or [] if int(m) in rounds}),
+        source_org_name=str(source.get("org_name") or "")[:200], source_fiscal_year=source_year,
+        source_version=source.get("version"), source_url=str(source.get("url") or "")[:500],
+    )
+    clean_fields(measure)
+    if not measure.title.strip():
+        raise ServiceError(_("มาตรการต้นแบบไม่มีชื่อ จึงคัดลอกไม่ได้"))
+    if errors := length_errors(measure):
+        raise ServiceError(*errors)
+    measure._history_user = actor
+    measure.full_clean()
+    measure.save()
+    if indicator is not None:
+        measure.indicators.set([indicator])
+    audit(actor=actor, action=AuditAction.MEASURE_CREATE, org=plan.org,
+          summary=_("คัดลอกมาตรการ “%(t)s” จากมาตรการของ%(org)s ปีงบประมาณ %(fy)s") % {
+              "t": measure.title[:100], "org": measure.source_org_name, "fy": source_year},
+          detail={"plan": plan.pk, "measure": measure.pk, "copied_from": {
+              "org": measure.source_org_name, "fiscal_year": source_year, "version": measure.source_version,
+              "url": measure.source_url, "library_entry": source.get("entry")}})
+    return measure
+
+
 # ---------------------------------------------------------------- progress
 
 
@@ -429,6 +504,8 @@ def comment_add(*, plan, actor, text: str, progress_round=None) -> Comment:
     audit(actor=actor, action=AuditAction.COMMENT_ADD, org=plan.org,
           summary=_("แสดงความเห็น: %(text)s") % {"text": text[:100]},
           detail={"plan": plan.pk, "round": getattr(progress_round, "pk", None)})
+    for hook in comment_hooks:
+        hook(comment=comment)
     return comment
 
 
@@ -444,11 +521,17 @@ TRANSITIONS = {
 }
 ACTION_LABELS = {"submit": _("ส่งให้ผู้บริหารพิจารณา"), "return": _("ส่งกลับให้แก้ไข"),
                  "approve": _("เห็นชอบ"), "publish": _("เผยแพร่"), "revise": _("จัดทำฉบับแก้ไข")}
+# The people whose names a document's signature block prints (people/names.py).
+SIGNING_ACTIONS = {"submit", "approve"}
 # Called after a document is published (the reports app renders and stores the PDF).
 publish_hooks: list = []
 # Called when a document is approved; each returns data kept in the approval's snapshot
 # (the reports app adds the document contexts that publishing will render).
 approval_hooks: list = []
+# Called after every review step (submit, return, approve, publish, revise) and after a
+# comment is added, inside the same transaction (the notifications app records who to tell).
+transition_hooks: list = []
+comment_hooks: list = []
 
 
 def allowed_actions(status: str, roles, org_id: int) -> list[str]:
@@ -480,6 +563,9 @@ def document_transition(*, plan, actor, action: str, comment: str = "", progress
                            % {"s": Status(document.status).label, "a": ACTION_LABELS[action]})
     if not Membership.objects.filter(user=actor, org=plan.org, role=role).exists():
         raise ServiceError(_("คุณไม่มีสิทธิ์%(a)sเอกสารของหน่วยงานนี้") % {"a": ACTION_LABELS[action]})
+    if action in SIGNING_ACTIONS and not has_signing_name(actor):
+        # The submitter and the approver sign the document: it prints their name, never a login.
+        raise NameMissing(str(MISSING_NAME))
     comment = clean_text(comment).strip()
     if errors := length_errors(Transition(comment=comment)):
         raise ServiceError(*errors)
@@ -526,6 +612,8 @@ def document_transition(*, plan, actor, action: str, comment: str = "", progress
     if action == "publish":
         for hook in publish_hooks:
             hook(plan=plan, progress_round=progress_round, actor=actor)
+    for hook in transition_hooks:
+        hook(transition=transition, plan=plan, progress_round=progress_round)
     return transition
 
 

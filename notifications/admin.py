@@ -1,0 +1,65 @@
+"""The administrator sees every notification, its e-mail's state and last error, and can send
+failed ones again."""
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from common.admin_mixins import ReadOnlyAdminMixin
+
+from . import services
+from .models import Follow, MailState, Notification, Preference
+
+
+class HasErrorFilter(admin.SimpleListFilter):
+    title = _("ข้อผิดพลาด")
+    parameter_name = "error"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("มีข้อผิดพลาด")), ("no", _("ไม่มีข้อผิดพลาด"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(last_error="").exclude(state=MailState.SKIPPED)
+        if self.value() == "no":
+            return queryset.filter(last_error="")
+        return queryset
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Written only by the services; read here, and failed ones can be sent again."""
+
+    list_display = ["created_at", "recipient", "kind", "org", "state", "attempts", "next_attempt_at", "sent_at",
+                    "last_error"]
+    list_filter = ["state", HasErrorFilter, "kind"]
+    list_select_related = ["recipient", "org"]
+    search_fields = ["recipient__username", "recipient__email", "key", "last_error"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    actions = ["send_again"]
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser  # for the action only; every field stays read-only
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    @admin.action(description=_("ส่งอีเมลที่ส่งไม่สำเร็จอีกครั้ง"))
+    def send_again(self, request, queryset):
+        count = services.requeue(notifications=queryset, actor=request.user)
+        messages.success(request, ngettext("ส่งใหม่ %(n)s รายการ", "ส่งใหม่ %(n)s รายการ", count) % {"n": count})
+
+
+@admin.register(Preference)
+class PreferenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["user", "email_enabled", "off_kinds", "email_off_kinds", "updated_at"]
+    list_select_related = ["user"]
+    search_fields = ["user__username"]
+
+
+@admin.register(Follow)
+class FollowAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["user", "org", "created_at"]
+    list_select_related = ["user", "org"]
+    search_fields = ["user__username", "org__name"]

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationsConfig(AppConfig):
+    name = "notifications"
+    verbose_name = _("การแจ้งเตือน")
+
+    def ready(self):
+        """Listen to the review workflow through the hook lists of measures (measures never
+        imports this app)."""
+        from measures import services as measure_services
+
+        from .services import on_comment, on_transition
+
+        if on_transition not in measure_services.transition_hooks:
+            measure_services.transition_hooks.append(on_transition)
+        if on_comment not in measure_services.comment_hooks:
+            measure_services.comment_hooks.append(on_comment)

@@ -1,0 +1,153 @@
+"""What the portal told whom, and what each person wants to be told.
+
+Each ``Notification`` is one thing one person is told once: the database refuses a second row
+with the same (recipient, kind, key), so an event recorded twice, a reminder pass run twice, or
+two passes at once make one row, and one e-mail. The e-mail's own state lives on the row
+(queued → sending → sent, or failed after the last attempt; skipped when the person gets no
+e-mail), docs/ARCHITECTURE.md "Notifications, exactly once"."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from assessments.models import Organization
+from common.thai import format_date
+from measures.models import LengthChecked, MeasurePlan, ProgressRound, length_checks
+
+
+class Kind(models.TextChoices):
+    SUBMITTED = "submitted", _("มีเอกสารส่งให้พิจารณา")
+    RETURNED = "returned", _("เอกสารถูกส่งกลับให้แก้ไข")
+    APPROVED = "approved", _("ผู้บริหารเห็นชอบเอกสาร")
+    PUBLISHED = "published", _("เอกสารเผยแพร่แล้ว")
+    COMMENT = "comment", _("ความเห็นจากผู้กำกับดูแลหรือผู้บริหาร")
+    NEW_VERSION = "new_version", _("เอกสารฉบับใหม่ของหน่วยงานที่ติดตาม")
+    DUE_SOON = "due_soon", _("ใกล้ถึงกำหนดส่ง")
+    OVERDUE = "overdue", _("เลยกำหนดส่งแล้ว")
+    REVIEW_WAITING = "review_waiting", _("เอกสารรอการพิจารณานาน")
+    DIGEST = "digest", _("สรุปหน่วยงานที่ส่งล่าช้าประจำสัปดาห์")
+
+
+class MailState(models.TextChoices):
+    QUEUED = "queued", _("รอส่ง")
+    SENDING = "sending", _("กำลังส่ง")
+    SENT = "sent", _("ส่งแล้ว")
+    FAILED = "failed", _("ส่งไม่สำเร็จ (ครบจำนวนครั้ง)")
+    SKIPPED = "skipped", _("ไม่ส่งอีเมล")
+
+
+NOTIFICATION_LIMITS = {"reason": 2_000, "last_error": 1_000}
+
+
+class Notification(LengthChecked):
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications",
+                                  verbose_name=_("ผู้รับ"))
+    kind = models.CharField(_("ประเภท"), max_length=32, choices=Kind.choices)
+    # What makes it one thing: the transition, the comment, the round and its due date and the
+    # reminder's step, the week of a digest. Unique with recipient and kind.
+    key = models.CharField(_("รหัสเหตุการณ์"), max_length=120)
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+                            verbose_name=_("หน่วยงาน"))
+    plan = models.ForeignKey(MeasurePlan, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+                             verbose_name=_("แผนมาตรการ"))
+    round = models.ForeignKey(ProgressRound, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+                              verbose_name=_("รอบรายงานผล"))
+    due_date = models.DateField(_("กำหนดส่ง"), null=True, blank=True)
+    reason = models.TextField(_("เหตุผล / ข้อความ"), blank=True, max_length=NOTIFICATION_LIMITS["reason"])
+    url = models.CharField(_("ลิงก์"), max_length=300, blank=True)
+    # The words of the message (document name, days, …).
+    context = models.JSONField(_("ข้อความประกอบ"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("สร้างเมื่อ"), auto_now_add=True)
+    read_at = models.DateTimeField(_("อ่านเมื่อ"), null=True, blank=True)
+    # The e-mail.
+    state = models.CharField(_("สถานะอีเมล"), max_length=16, choices=MailState.choices, default=MailState.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("จำนวนครั้งที่พยายามส่ง"), default=0)
+    next_attempt_at = models.DateTimeField(_("พยายามส่งครั้งถัดไป"), null=True, blank=True)
+    claimed_by = models.CharField(_("ผู้ส่งที่รับงาน"), max_length=40, blank=True)
+    claimed_at = models.DateTimeField(_("เวลาที่รับงานส่ง"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("ส่งอีเมลเมื่อ"), null=True, blank=True)
+    last_error = models.CharField(_("ข้อผิดพลาดล่าสุด"), max_length=NOTIFICATION_LIMITS["last_error"], blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("การแจ้งเตือน")
+        verbose_name_plural = _("การแจ้งเตือน")
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "kind", "key"], name="notification_once"),
+            *length_checks("notification", NOTIFICATION_LIMITS),
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_unread"),
+            models.Index(fields=["recipient", "-created_at"], name="notification_list"),
+            models.Index(fields=["state", "next_attempt_at"], name="notification_outbox"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} → {self.recipient}"
+
+    @property
+    def headline(self) -> str:
+        """One Thai sentence saying what happened, for the list page and the e-mail's subject."""
+        c = self.context or {}
+        values = {"document": c.get("document", ""), "fy": c.get("fiscal_year", ""), "org": c.get("org", ""),
+                  "actor": c.get("actor", ""), "version": c.get("version", ""), "count": c.get("count", 0),
+                  "date": format_date(self.due_date, thai_digits=False),
+                  "days": abs(c.get("days_left", 0) or 0) or c.get("days_waiting", 0)}
+        if self.kind == Kind.DUE_SOON and not c.get("days_left"):
+            return gettext("%(document)s ปี %(fy)s ของ%(org)s ครบกำหนดส่งวันนี้ (%(date)s)") % values
+        sentence = {
+            Kind.SUBMITTED: gettext("%(actor)s ส่ง%(document)s ปี %(fy)s ของ%(org)s ให้พิจารณา"),
+            Kind.RETURNED: gettext("%(document)s ปี %(fy)s ของ%(org)s ถูกส่งกลับให้แก้ไข"),
+            Kind.APPROVED: gettext("ผู้บริหารเห็นชอบ%(document)s ปี %(fy)s ของ%(org)s แล้ว"),
+            Kind.PUBLISHED: gettext("%(document)s ปี %(fy)s ของ%(org)s เผยแพร่แล้ว"),
+            Kind.COMMENT: gettext("%(actor)s แสดงความเห็นต่อ%(document)s ปี %(fy)s ของ%(org)s"),
+            Kind.NEW_VERSION: gettext("%(org)s เผยแพร่%(document)s ปี %(fy)s ฉบับที่ %(version)s"),
+            Kind.DUE_SOON: gettext("%(document)s ปี %(fy)s ของ%(org)s ครบกำหนดส่งในอีก %(days)s วัน (%(date)s)"),
+            Kind.OVERDUE: gettext("%(document)s ปี %(fy)s ของ%(org)s เลยกำหนดส่ง (%(date)s) มาแล้ว %(days)s วัน"),
+            Kind.REVIEW_WAITING: gettext("%(document)s ปี %(fy)s ของ%(org)s รอการพิจารณามาแล้ว %(days)s วัน"),
+            Kind.DIGEST: gettext("หน่วยงานในพื้นที่ของคุณที่ส่งรายงานล่าช้า %(count)s แห่ง"),
+        }.get(self.kind, "%(document)s")
+        return sentence % values
+
+
+class Preference(models.Model):
+    """One person's choices. No row: everything on, e-mail included."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="notification_preference", verbose_name=_("ผู้ใช้"))
+    email_enabled = models.BooleanField(_("รับอีเมลแจ้งเตือน"), default=True)
+    off_kinds = models.JSONField(_("ประเภทที่ไม่รับการแจ้งเตือน"), default=list, blank=True)
+    email_off_kinds = models.JSONField(_("ประเภทที่ไม่รับทางอีเมล"), default=list, blank=True)
+    updated_at = models.DateTimeField(_("แก้ไขล่าสุด"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("การตั้งค่าการแจ้งเตือน")
+        verbose_name_plural = _("การตั้งค่าการแจ้งเตือน")
+
+    def __str__(self):
+        return str(self.user)
+
+    def wants(self, kind) -> bool:
+        return kind not in self.off_kinds
+
+    def wants_email(self, kind) -> bool:
+        return self.email_enabled and kind not in self.off_kinds and kind not in self.email_off_kinds
+
+
+class Follow(models.Model):
+    """A person following a body: told when it publishes a new version of a document."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows",
+                             verbose_name=_("ผู้ใช้"))
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="followers",
+                            verbose_name=_("หน่วยงาน"))
+    created_at = models.DateTimeField(_("เริ่มติดตามเมื่อ"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("การติดตามหน่วยงาน")
+        verbose_name_plural = _("การติดตามหน่วยงาน")
+        constraints = [models.UniqueConstraint(fields=["user", "org"], name="follow_once")]
+
+    def __str__(self):
+        return f"{self.user} → {self.org}"
