@@ -43,6 +43,7 @@ NOTE_LIMITS = {"text": 5_000}
 MEASURE_LIMITS = {"title": 500, "guideline": 2_000, "analysis": 2_000, "steps": 3_000, "period_text": 300,
                   "target": 1_000}
 ENTRY_LIMITS = {"done_text": 3_000, "output": 2_000, "outcome": 2_000, "problems": 2_000, "remarks": 1_000}
+SOURCE_LIMITS = {"source_org_name": 200, "source_url": 500}  # a copied measure's source (the library)
 TRANSITION_LIMITS = {"comment": 2_000}
 COMMENT_LIMITS = {"text": 5_000}
 
@@ -80,9 +81,9 @@ class MeasurePlan(LengthChecked):
     # published: its due dates passed long before it was entered, so it is never counted late
     # (dashboard, overdue findings, the editor's tasks).
     recorded_after = models.BooleanField(_("บันทึกย้อนหลังจากเอกสารที่เผยแพร่แล้ว"), default=False)
-    version = models.PositiveIntegerField(default=1)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(_("ครั้งที่บันทึก"), default=1)
+    created_at = models.DateTimeField(_("สร้างเมื่อ"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("แก้ไขล่าสุด"), auto_now=True)
 
     class Meta:
         verbose_name = _("มาตรการส่งเสริมคุณธรรมและความโปร่งใส")
@@ -102,11 +103,13 @@ class MeasurePlan(LengthChecked):
 class AnalysisNote(LengthChecked):
     """The editor's words on one tool or indicator of the year-N result."""
 
-    plan = models.ForeignKey(MeasurePlan, on_delete=models.CASCADE, related_name="notes")
-    key = models.CharField(max_length=16, help_text="IIT / EIT / OIT, or an indicator number")
+    plan = models.ForeignKey(MeasurePlan, on_delete=models.CASCADE, related_name="notes", verbose_name=_("แผนมาตรการ"))
+    key = models.CharField(_("เครื่องมือหรือตัวชี้วัด"), max_length=16, help_text=_("IIT, EIT, OIT หรือเลขตัวชี้วัด"))
     text = models.TextField(_("ผลการวิเคราะห์"), blank=True, max_length=NOTE_LIMITS["text"])
 
     class Meta:
+        verbose_name = _("ผลการวิเคราะห์รายเครื่องมือหรือตัวชี้วัด")
+        verbose_name_plural = _("ผลการวิเคราะห์รายเครื่องมือหรือตัวชี้วัด")
         constraints = [models.UniqueConstraint(fields=["plan", "key"], name="analysisnote_unique_key"),
                        *length_checks("analysisnote", NOTE_LIMITS)]
 
@@ -115,7 +118,8 @@ class AnalysisNote(LengthChecked):
 
 
 class Measure(LengthChecked):
-    plan = models.ForeignKey(MeasurePlan, on_delete=models.CASCADE, related_name="measures")
+    plan = models.ForeignKey(MeasurePlan, on_delete=models.CASCADE, related_name="measures",
+                             verbose_name=_("แผนมาตรการ"))
     order = models.PositiveSmallIntegerField(_("ลำดับ"), default=0)
     indicators = models.ManyToManyField(Indicator, blank=True, related_name="+", verbose_name=_("ตัวชี้วัดที่เกี่ยวข้อง"))
     title = models.CharField(_("มาตรการ / โครงการ / กิจกรรม"), max_length=MEASURE_LIMITS["title"])
@@ -132,10 +136,21 @@ class Measure(LengthChecked):
     target = models.TextField(_("เป้าหมาย / ตัวชี้วัดความสำเร็จ"), blank=True, max_length=MEASURE_LIMITS["target"])
     budget = models.DecimalField(_("งบประมาณ (บาท)"), max_digits=14, decimal_places=2, null=True, blank=True,
                                  validators=[MinValueValidator(0)])
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(_("ครั้งที่บันทึก"), default=1)
     # The one-time token of the form that created it: a second POST of the same form (a
     # double click, a resent request) finds this measure instead of creating another.
-    create_token = models.CharField(max_length=32, null=True, blank=True, unique=True, editable=False)
+    create_token = models.CharField(_("รหัสแบบฟอร์มที่สร้าง"), max_length=32, null=True, blank=True, unique=True,
+                                    editable=False)
+    # A measure copied from the measure library: the body, year and published version it came
+    # from (the body as it was named then), credited on the measure's history page.
+    source_org_name = models.CharField(_("คัดลอกจากมาตรการของหน่วยงาน"), max_length=SOURCE_LIMITS["source_org_name"],
+                                       blank=True, editable=False)
+    source_fiscal_year = models.PositiveSmallIntegerField(_("ปีงบประมาณของมาตรการต้นแบบ"), null=True, blank=True,
+                                                          editable=False)
+    source_version = models.PositiveIntegerField(_("ฉบับที่เผยแพร่ของมาตรการต้นแบบ"), null=True, blank=True,
+                                                 editable=False)
+    source_url = models.CharField(_("ที่อยู่เอกสารต้นแบบ"), max_length=SOURCE_LIMITS["source_url"], blank=True,
+                                  editable=False)
     history = HistoricalRecords(m2m_fields=[responsible_units, indicators])
 
     class Meta:
@@ -147,6 +162,7 @@ class Measure(LengthChecked):
                                    | Q(period_end__gte=models.F("period_start")), name="measure_period_order"),
             models.CheckConstraint(condition=Q(budget__isnull=True) | Q(budget__gte=0), name="measure_budget_positive"),
             *length_checks("measure", MEASURE_LIMITS),
+            *length_checks("measure", SOURCE_LIMITS),
         ]
 
     def __str__(self):
@@ -155,6 +171,19 @@ class Measure(LengthChecked):
     @property
     def step_list(self) -> list[str]:
         return [line.strip() for line in self.steps.splitlines() if line.strip()]
+
+
+def _name_links(field_name: str, verbose_name, target: str) -> None:
+    """Name in Thai the rows Django makes for a many-to-many field (a measure's delete page lists
+    them): "ผู้รับผิดชอบมาตรการ: กองคลัง", not "Measure_responsible_units object (1)". Such a model
+    is made by Django, outside the migrations, so naming it changes no migration and no table."""
+    through = Measure._meta.get_field(field_name).remote_field.through
+    through._meta.verbose_name = through._meta.verbose_name_plural = verbose_name
+    through.__str__ = lambda link: str(getattr(link, target))
+
+
+_name_links("responsible_units", _("ผู้รับผิดชอบมาตรการ"), "orgunit")
+_name_links("indicators", _("ตัวชี้วัดที่เกี่ยวข้องกับมาตรการ"), "indicator")
 
 
 def default_due(fiscal_year: int, months: int) -> datetime.date:
@@ -166,12 +195,12 @@ def default_due(fiscal_year: int, months: int) -> datetime.date:
 
 
 class ProgressRound(models.Model):
-    plan = models.ForeignKey(MeasurePlan, on_delete=models.CASCADE, related_name="rounds")
+    plan = models.ForeignKey(MeasurePlan, on_delete=models.CASCADE, related_name="rounds", verbose_name=_("แผนมาตรการ"))
     months = models.PositiveSmallIntegerField(_("รอบ (เดือน)"), choices=ROUND_CHOICES)
     due_date = models.DateField(_("กำหนดส่ง"))
     status = models.CharField(_("สถานะ"), max_length=16, choices=Status.choices, default=Status.DRAFT)
-    version = models.PositiveIntegerField(default=1)
-    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(_("ครั้งที่บันทึก"), default=1)
+    updated_at = models.DateTimeField(_("แก้ไขล่าสุด"), auto_now=True)
 
     class Meta:
         ordering = ["plan", "months"]
@@ -203,8 +232,9 @@ class ProgressEntry(LengthChecked):
         DONE = "done", _("ดำเนินการแล้วเสร็จ")
         CANCELLED = "cancelled", _("ยกเลิก")
 
-    round = models.ForeignKey(ProgressRound, on_delete=models.CASCADE, related_name="entries")
-    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="entries")
+    round = models.ForeignKey(ProgressRound, on_delete=models.CASCADE, related_name="entries",
+                              verbose_name=_("รอบรายงานผล"))
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="entries", verbose_name=_("มาตรการ"))
     state = models.CharField(_("สถานะการดำเนินงาน"), max_length=16, choices=State.choices, default=State.NOT_STARTED)
     percent = models.PositiveSmallIntegerField(_("ร้อยละความคืบหน้า"), default=0,
                                                validators=[MinValueValidator(0), MaxValueValidator(100)])
@@ -213,8 +243,8 @@ class ProgressEntry(LengthChecked):
     outcome = models.TextField(_("ผลลัพธ์ (outcome)"), blank=True, max_length=ENTRY_LIMITS["outcome"])
     problems = models.TextField(_("ปัญหา / อุปสรรค"), blank=True, max_length=ENTRY_LIMITS["problems"])
     remarks = models.TextField(_("หมายเหตุ"), blank=True, max_length=ENTRY_LIMITS["remarks"])
-    version = models.PositiveIntegerField(default=1)
-    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(_("ครั้งที่บันทึก"), default=1)
+    updated_at = models.DateTimeField(_("แก้ไขล่าสุด"), auto_now=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -241,16 +271,19 @@ def evidence_path(instance, filename):
 
 
 class Evidence(models.Model):
-    entry = models.ForeignKey(ProgressEntry, on_delete=models.CASCADE, related_name="evidence")
-    token = models.CharField(max_length=32, unique=True, default=new_token, editable=False)
+    entry = models.ForeignKey(ProgressEntry, on_delete=models.CASCADE, related_name="evidence",
+                              verbose_name=_("ผลการดำเนินงานรายมาตรการ"))
+    token = models.CharField(_("รหัสหลักฐาน"), max_length=32, unique=True, default=new_token, editable=False)
     url = models.URLField(_("ลิงก์"), max_length=1000, blank=True)
     file = models.FileField(_("ไฟล์"), upload_to=evidence_path, blank=True)
-    original_name = models.CharField(max_length=255, blank=True)
-    content_type = models.CharField(max_length=64, blank=True)
-    size = models.PositiveIntegerField(default=0)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    create_token = models.CharField(max_length=32, null=True, blank=True, unique=True, editable=False)
+    original_name = models.CharField(_("ชื่อไฟล์เดิม"), max_length=255, blank=True)
+    content_type = models.CharField(_("ชนิดไฟล์"), max_length=64, blank=True)
+    size = models.PositiveIntegerField(_("ขนาดไฟล์ (ไบต์)"), default=0)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+                                    verbose_name=_("ผู้เพิ่มหลักฐาน"))
+    created_at = models.DateTimeField(_("เพิ่มเมื่อ"), auto_now_add=True)
+    create_token = models.CharField(_("รหัสแบบฟอร์มที่สร้าง"), max_length=32, null=True, blank=True, unique=True,
+                                    editable=False)
 
     class Meta:
         ordering = ["created_at"]
@@ -267,19 +300,23 @@ class Evidence(models.Model):
 class Transition(LengthChecked):
     """One step of a document's review: who, when, from what to what, and why."""
 
-    plan = models.ForeignKey(MeasurePlan, on_delete=models.CASCADE, related_name="transitions")
+    plan = models.ForeignKey(MeasurePlan, on_delete=models.CASCADE, related_name="transitions",
+                             verbose_name=_("แผนมาตรการ"))
     round = models.ForeignKey(ProgressRound, on_delete=models.CASCADE, null=True, blank=True,
-                              related_name="transitions")
-    action = models.CharField(max_length=16)
-    from_status = models.CharField(max_length=16, choices=Status.choices)
-    to_status = models.CharField(max_length=16, choices=Status.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+                              related_name="transitions", verbose_name=_("รอบรายงานผล"))
+    action = models.CharField(_("การดำเนินการ"), max_length=16)
+    from_status = models.CharField(_("สถานะเดิม"), max_length=16, choices=Status.choices)
+    to_status = models.CharField(_("สถานะใหม่"), max_length=16, choices=Status.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                              verbose_name=_("ผู้ดำเนินการ"))
     comment = models.TextField(_("ความเห็น / เหตุผล"), blank=True, max_length=TRANSITION_LIMITS["comment"])
-    snapshot = models.JSONField(null=True, blank=True)  # what was approved
-    created_at = models.DateTimeField(auto_now_add=True)
+    snapshot = models.JSONField(_("ข้อมูลที่เห็นชอบ"), null=True, blank=True)  # what was approved
+    created_at = models.DateTimeField(_("เมื่อ"), auto_now_add=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
+        verbose_name = _("ขั้นตอนการพิจารณาเอกสาร")
+        verbose_name_plural = _("ขั้นตอนการพิจารณาเอกสาร")
         indexes = [models.Index(fields=["plan", "round", "created_at"])]
         constraints = length_checks("transition", TRANSITION_LIMITS)
 
@@ -290,14 +327,19 @@ class Transition(LengthChecked):
 class Comment(LengthChecked):
     """A supervisor's (or approver's) remark on a plan or a round."""
 
-    plan = models.ForeignKey(MeasurePlan, on_delete=models.CASCADE, related_name="comments")
-    round = models.ForeignKey(ProgressRound, on_delete=models.CASCADE, null=True, blank=True, related_name="comments")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    plan = models.ForeignKey(MeasurePlan, on_delete=models.CASCADE, related_name="comments",
+                             verbose_name=_("แผนมาตรการ"))
+    round = models.ForeignKey(ProgressRound, on_delete=models.CASCADE, null=True, blank=True, related_name="comments",
+                              verbose_name=_("รอบรายงานผล"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("ผู้แสดงความเห็น"))
     text = models.TextField(_("ความเห็น"), max_length=COMMENT_LIMITS["text"])
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("เมื่อ"), auto_now_add=True)
 
     class Meta:
         ordering = ["created_at"]
+        verbose_name = _("ความเห็นต่อเอกสาร")
+        verbose_name_plural = _("ความเห็นต่อเอกสาร")
         constraints = length_checks("comment", COMMENT_LIMITS)
 
     def __str__(self):

@@ -13,6 +13,8 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -55,6 +57,15 @@ def _round_url(plan, months):
 
 
 def _service_errors(request, error):
+    if isinstance(error, services.NameMissing):
+        # The signer's Thai name is missing: a link to their profile, then back to this page.
+        back = request.META.get("HTTP_REFERER", "")
+        back = back if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}) else ""
+        link = reverse("profile") + (f"?{urlencode({'next': back})}" if back else "")
+        for message in error.messages:
+            messages.error(request, format_html('{} <a href="{}" class="alert-link">{}</a>', message, link,
+                                                _("บันทึกชื่อและตำแหน่ง")))
+        return
     for message in error.messages:
         messages.error(request, message)
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from assessments.models import AuditAction, AuditEvent, Membership, SupervisorScope
 from assessments.services import audit
+from reports import library
 from reports.models import UserSignature
 from reports.services import signature_delete
 
@@ -40,6 +41,7 @@ def erase_personal_data(*, user, actor) -> None:
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
     old_username = user.get_username()
+    former_names = [user.get_full_name(), f"{user.first_name}{user.last_name}"]
     user.username = f"erased-{user.pk}"
     user.first_name = user.last_name = user.email = ""
     user.is_active = False
@@ -47,6 +49,7 @@ def erase_personal_data(*, user, actor) -> None:
     user.save()
     Membership.objects.filter(user=user).update(position="")
     signature_delete(user=user)  # documents already approved keep the copy they were approved with
+    library.person_erased(former_names)  # the measure library no longer finds a measure by their name
     for model in (AccessAttempt, AccessLog, AccessFailureLog):
         model.objects.filter(username=old_username).delete()
     for session in Session.objects.all().iterator():
