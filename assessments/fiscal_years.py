@@ -33,6 +33,14 @@ def plan_years() -> frozenset[int]:
     return _current()[2] | {fiscal_year_of(_today())}
 
 
+def latest_result_year() -> int | None:
+    """The newest framework year before the current fiscal year (whose results are out), else the
+    newest framework year: the year the home page's national overview link shows. No query."""
+    years = framework_years()
+    done = [year for year in years if year < fiscal_year_of(_today())]
+    return max(done or years, default=None)
+
+
 def _today():
     return timezone.localdate()
 

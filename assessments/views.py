@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from common import params
 
-from . import access, score_io, selectors, services
+from . import access, fiscal_years, score_io, selectors, services
 from .forms import OrganizationSearchForm, ScoreExportForm, ScoreImportForm
 
 PAGE_SIZE = 50
@@ -22,7 +22,8 @@ def home(request):
             district=form.cleaned_data["district"],
         )
         page = Paginator(bodies, PAGE_SIZE).get_page(params.text(request.GET, "page"))
-    return render(request, "assessments/home.html", {"form": form, "page": page})
+    return render(request, "assessments/home.html", {"form": form, "page": page,
+                                                     "overview_year": fiscal_years.latest_result_year()})
 
 
 @login_required

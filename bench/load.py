@@ -12,19 +12,24 @@
 Uses wrk (Debian package `wrk`) for every target, in the same run: the bare view
 (/healthz, a constant response through the full middleware stack; measured first and last,
 ratios use the mean of the two), the public year and body
-pages, a published PDF download, the supervisor dashboard of the largest province
-(นครราชสีมา), an editor's plan page and a progress-round save. Prints throughput, the
+pages, a published PDF download, the national overview and the largest province's overview
+(with the public cache's hit rate), the measure library's search (a common and a rare Thai word,
+with and without filters; left out while /measures/ does not answer), the supervisor dashboard
+of the largest province (นครราชสีมา), an editor's plan page and a progress-round save; then the
+open data of every body of a year (/data/<fy>.json and .csv: time to stream, size, memory). Prints throughput, the
 ratio to the bare view, p50/p95/p99 latency, errors, and each target's verdict.
 """
 
 import argparse
 import http.cookiejar
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -51,11 +56,23 @@ if cookie and cookie ~= "" then wrk.headers["Cookie"] = cookie end
 local csrf = os.getenv("WRK_CSRF")
 if csrf and csrf ~= "" then wrk.headers["X-CSRFToken"] = csrf end
 if wrk.method == "POST" then wrk.headers["Content-Type"] = "application/x-www-form-urlencoded" end
+-- The public cache's hit rate, where a page says (X-Public-Cache: hit|miss; the overviews).
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+hits, seen = 0, 0
+if os.getenv("WRK_HITS") == "1" then
+  response = function(status, headers, body)
+    seen = seen + 1
+    if headers["X-Public-Cache"] == "hit" then hits = hits + 1 end
+  end
+end
 done = function(summary, latency, requests)
   local e = summary.errors
-  io.write(string.format("RESULT %d %d %d %.0f %.0f %.0f\n", summary.requests,
+  local h, s = 0, 0
+  for _, t in ipairs(threads) do h = h + (t:get("hits") or 0); s = s + (t:get("seen") or 0) end
+  io.write(string.format("RESULT %d %d %d %.0f %.0f %.0f %d %d\n", summary.requests,
     e.connect + e.read + e.write + e.timeout + e.status, summary.duration,
-    latency:percentile(50), latency:percentile(95), latency:percentile(99)))
+    latency:percentile(50), latency:percentile(95), latency:percentile(99), h, s))
 end
 """
 
@@ -91,10 +108,34 @@ def run_wrk(url, seconds, connections, threads, env=None):
             capture_output=True, text=True, env={**os.environ, **(env or {})}, check=True).stdout
     finally:
         os.unlink(script.name)
-    match = re.search(r"RESULT (\d+) (\d+) (\d+) (\d+) (\d+) (\d+)", out)
-    requests, errors, duration_us, p50, p95, p99 = map(int, match.groups())
+    match = re.search(r"RESULT (\d+) (\d+) (\d+) (\d+) (\d+) (\d+) (\d+) (\d+)", out)
+    requests, errors, duration_us, p50, p95, p99, hits, seen = map(int, match.groups())
     return {"rps": requests / (duration_us / 1e6), "requests": requests, "errors": errors,
-            "p50": p50 / 1000, "p95": p95 / 1000, "p99": p99 / 1000}
+            "p50": p50 / 1000, "p95": p95 / 1000, "p99": p99 / 1000, "hits": hits / seen if seen else None}
+
+
+def answers(url) -> bool:
+    """The page exists on this server (a page still being built elsewhere is left out)."""
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def library_rows(base, korat, fy):
+    """The measure library (/measures/?q=): a common Thai word of the seed's measures, a rare one
+    (seed 000's "ดุลพินิจ"), each with and without filters. Kept by the library's own cache,
+    which does not say hit or miss."""
+    filters = f"&fiscal_year={fy + 1}&province={korat.pk}&kind=sao"
+    rows = [("library: common word", "/measures/?q=" + urllib.parse.quote("ประชุม")),
+            ("library: common word + filters", "/measures/?q=" + urllib.parse.quote("ประชุม") + filters),
+            ("library: rare word", "/measures/?q=" + urllib.parse.quote("ดุลพินิจ")),
+            ("library: rare word + filters", "/measures/?q=" + urllib.parse.quote("ดุลพินิจ") + filters)]
+    if not answers(base + rows[0][1]):
+        print("(the measure library /measures/ does not answer here: its rows are left out)")
+        return []
+    return [(name, path, {}, ("p95", 100)) for name, path in rows]
 
 
 def targets(base):
@@ -112,9 +153,14 @@ def targets(base):
     plan_url = f"/app/orgs/{editable.plan.org.slug}/{editable.plan.fiscal_year}"
     save = urllib.parse.urlencode({"state": "in_progress", "percent": "50", "done_text": "ประชุมชี้แจงแล้ว",
                                    "output": "ผู้เข้าร่วม 40 คน", "outcome": "", "problems": "", "remarks": ""})
+    result_year = document.fiscal_year - 1  # the plans are for the year after the last result
     # (name, path, wrk environment, target); the last entry of each tuple is checked.
     return [
-        ("bare view /healthz", "/healthz", {}, None),
+        ("bare view /healthz", "/healthz", {}, None),  # first: the ratios' reference
+        ("national overview", f"/overview/{result_year}/", {"WRK_HITS": "1"}, ("p95", 200)),
+        (f"province overview {korat.code} ({korat.organizations.count()} bodies)",
+         f"/provinces/{korat.code}/{result_year}/", {"WRK_HITS": "1"}, ("p95", 200)),
+        *library_rows(base, korat, result_year),
         ("public year page", f"/orgs/{org.slug}/{document.fiscal_year - 1}/", {}, ("ratio", 0.5)),
         ("public body page", f"/orgs/{org.slug}/", {}, ("ratio", 0.5)),
         ("PDF download", f"/orgs/{org.slug}/{document.fiscal_year}/{document.doc}.pdf", {}, ("ratio", 0.7)),
@@ -133,6 +179,7 @@ def main():
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--stream-target", type=float, default=60.0, help="seconds for a whole year's open data")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install wrk")
@@ -148,7 +195,8 @@ def main():
     bare = (rows[0][1]["rps"] + again["rps"]) / 2
     print(f"server {base}, {args.connections} connections, {args.seconds} s per target, {os.cpu_count()} cores; "
           f"ratios against the mean of the two bare runs ({bare:.0f} req/s)")
-    print(f"{'target':<42} {'req/s':>8} {'ratio':>6} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>6}  verdict")
+    print(f"{'target':<42} {'req/s':>8} {'ratio':>6} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>6} "
+          f"{'hits':>5}  verdict")
     failed = False
     for name, r, target in rows:
         ratio = r["rps"] / bare
@@ -160,9 +208,69 @@ def main():
             failed |= not ok
             goal = f" (≥ {limit} of bare)" if kind == "ratio" else f" (p95 < {limit} ms)"
             verdict = ("PASS" if ok else "FAIL") + goal
+        hits = f"{r['hits']:.0%}" if r.get("hits") is not None else "–"
         print(f"{name:<42} {r['rps']:>8.0f} {ratio:>6.2f} {r['p50']:>7.1f} {r['p95']:>7.1f} {r['p99']:>7.1f} "
-              f"{r['errors']:>6}  {verdict}")
+              f"{r['errors']:>6} {hits:>5}  {verdict}")
+    document = PublishedDocument.objects.filter(org__slug__startswith="scale-").first()
+    for fy in (document.fiscal_year - 1, document.fiscal_year):  # the scores' year, the documents' year
+        failed |= not open_data_year(base, fy, args.stream_target)
     sys.exit(1 if failed else 0)
+
+
+def _server_peak_rss(base) -> int:
+    """The largest peak resident size (kB) of this server's gunicorn processes (0 if not found:
+    another kind of server, or another machine)."""
+    peak = 0
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            cmdline = (status.parent / "cmdline").read_bytes()
+            if b"gunicorn" not in cmdline:
+                continue
+            for line in status.read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peak = max(peak, int(line.split()[1]))
+        except OSError:
+            continue
+    return peak
+
+
+def open_data_year(base, fy, target_seconds) -> bool:
+    """/data/<fy>.json and .csv of every body: the time to stream each whole file (three times),
+    its size, the server's peak memory before and after, and the Python heap one stream needs
+    in this process (tracemalloc): memory stays flat because bodies are streamed in chunks."""
+    import time
+    import tracemalloc
+
+    from reports import selectors
+
+    ok = True
+    print(f"\nopen data of every body, FY {fy} (target: each download < {target_seconds} s)")
+    for suffix in ("json", "csv"):
+        before = _server_peak_rss(base)
+        times, size = [], 0
+        for _ in range(3):
+            started = time.perf_counter()
+            with urllib.request.urlopen(f"{base}/data/{fy}.{suffix}", timeout=600) as response:
+                size = 0
+                while chunk := response.read(1 << 16):
+                    size += len(chunk)
+            times.append(time.perf_counter() - started)
+        after = _server_peak_rss(base)
+        passed = max(times) < target_seconds
+        ok &= passed
+        print(f"  /data/{fy}.{suffix}: {size / 1e6:.1f} MB, {min(times):.1f}–{max(times):.1f} s "
+              f"({size / 1e6 / min(times):.1f} MB/s); server peak RSS {before / 1024:.0f} → {after / 1024:.0f} MB"
+              f"  {'PASS' if passed else 'FAIL'}")
+    tracemalloc.start()
+    count = 0
+    for record in selectors.open_data_all(fy, address=lambda org, doc, version: f"/{org.slug}/{doc}/{version}"):
+        json.dumps(record, ensure_ascii=False, default=str)
+        count += 1
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    print(f"  in-process stream of {count:,} bodies: Python heap peak {peak / 1e6:.1f} MB "
+          f"(chunks of {selectors.OPEN_DATA_CHUNK} bodies)")
+    return ok
 
 
 if __name__ == "__main__":

@@ -49,6 +49,7 @@ _local = _Local(LOCAL_ENTRIES)
 
 
 ALL = "pubver:all"  # bumped by admin changes: every public page and dashboard is stale
+NATIONAL = "pubver:national"  # bumped by any body's change: the national overview and open data
 
 
 def _version_key(slug: str) -> str:
@@ -65,6 +66,7 @@ def _incr(key: str) -> None:
 def bump(slug: str, province_id: int | None = None) -> None:
     """A body changed: its public pages, and the dashboards covering its province, are stale."""
     _incr(_version_key(slug))
+    _incr(NATIONAL)
     if province_id is not None:
         _incr(f"provver:{province_id}")
 
@@ -153,6 +155,48 @@ def cached_public(view):
         return response
 
     return wrapper
+
+
+def province_key(province_id: int) -> str:
+    """The version every audited write of a body of this province bumps."""
+    return f"provver:{province_id}"
+
+
+CACHE_HEADER = "X-Public-Cache"
+
+
+def cached_public_area(versions):
+    """For public GET views of an area (a province, the whole country) rather than one body:
+    ``versions(*args, **kwargs)`` (the view's arguments) names the version keys the page
+    depends on (``province_key(id)``, ``NATIONAL``); ``ALL`` always counts. Kept, like a body's
+    pages, for visitors without a session and at most PUBLIC_CACHE_SECONDS."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not _cacheable(request) or request.user.is_authenticated:
+                return view(request, *args, **kwargs)
+            keys = [ALL, *versions(*args, **kwargs)]
+            found = cache.get_many(keys)  # one round trip
+            version = ".".join(str(found.get(k, 0)) for k in keys)
+            key = f"pub:{version}:{'/'.join(keys)}:{request.scheme}:{request.get_host()}:{request.path}"
+            hit = _lookup(key)
+            if hit is not None:
+                response = _response(hit)
+                response[CACHE_HEADER] = "hit"  # bench/load.py counts the hit rate by it
+                return response
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200 and not response.streaming:
+                headers = {h: response[h] for h in KEPT_HEADERS if h in response}
+                entry = (response["Content-Type"], response.content, headers)
+                cache.set(key, entry, settings.PUBLIC_CACHE_SECONDS)
+                _local.set(key, entry)
+                response[CACHE_HEADER] = "miss"
+            return response
+
+        return wrapper
+
+    return decorator
 
 
 def kept_for_person(request, build, *, seconds: int, slugs=(), province_ids=()):

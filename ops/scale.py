@@ -189,8 +189,8 @@ def seed(*, bodies: int, years: int, published: int, write, seed_value: int = 25
     # -- plans for the year after the last result, 8-15 measures, both rounds with entries
     last = frameworks[-1]
     based = dict(Assessment.objects.filter(framework=last, org__slug__startswith=PREFIX).values_list("org_id", "pk"))
-    statuses = [Status.DRAFT] * 2 + [Status.SUBMITTED] * 2 + [Status.RETURNED] + [Status.APPROVED] * 4 + \
-        [Status.PUBLISHED]
+    # Published only where a published document says so (_publish_some): a random state is never "published".
+    statuses = [Status.DRAFT] * 2 + [Status.SUBMITTED] * 2 + [Status.RETURNED] + [Status.APPROVED] * 5
     with transaction.atomic():
         plans = [MeasurePlan(org=o, fiscal_year=plan_year, based_on_id=based[o.pk], status=rng.choice(statuses),
                              analysis_summary="สรุปผลการวิเคราะห์ " + " ".join(rng.sample(ACTIVITIES, 3)))
@@ -247,9 +247,22 @@ def seed(*, bodies: int, years: int, published: int, write, seed_value: int = 25
             "seconds": time.perf_counter() - progress.started}
 
 
+PUBLISHED_SHARE = 0.4  # of the bodies, with a published measures document: ~36,000 published measures at 7,850
+RESULTS_EVERY = 3  # every third of them has published its 6-month results report too
+OWN_FILES = 200  # the first bodies' documents each get their own file; the rest share the first file
+
+
+def default_published(bodies: int) -> int:
+    return round(bodies * PUBLISHED_SHARE)
+
+
 def _publish_some(orgs, plan_year, by_name) -> int:
-    """Published measures documents for some bodies: the first is rendered for real, the
-    others store the same bytes (each in its own immutable file with its own row)."""
+    """Published documents for some bodies: the measures document of each (and the 6-month
+    results report of every third), each with its own snapshot built from its own measures (the
+    public pages, open data and the measure library read the snapshot). The first is rendered
+    for real; the others store the same bytes, in a file of their own for the first OWN_FILES
+    bodies and in the first body's file after that (test data: disk is not spent on copies)."""
+    from reports import builders
     from reports import services as report_services
     from reports.models import PublishedDocument
 
@@ -257,17 +270,37 @@ def _publish_some(orgs, plan_year, by_name) -> int:
         return 0
     plans = {p.org_id: p for p in MeasurePlan.objects.filter(org__in=orgs, fiscal_year=plan_year)
              .select_related("org", "org__province")}
+    rounds = {r.plan_id: r for r in ProgressRound.objects.filter(plan__in=plans.values(), months=6)
+              .select_related("plan__org__province")}
     first = plans[orgs[0].pk]
-    context, pdf = report_services.render_document(first, "measures", draft=False)
+    _context, pdf = report_services.render_document(first, "measures", draft=False)
     digest = hashlib.sha256(pdf.data).hexdigest()
-    count = 0
-    for org in orgs:
-        document = PublishedDocument(org=org, fiscal_year=plan_year, doc="measures", version=1, sha256=digest,
-                                     size=len(pdf.data), pages=pdf.pages, snapshot=context,
-                                     published_by_id=by_name[f"{org.slug}-approver"])
-        document.file.save("document.pdf", ContentFile(pdf.data), save=False)
-        document.save()
-        count += 1
+    shared_name = None
+    documents, with_results = [], []
+    for n, org in enumerate(orgs):
+        plan = plans[org.pk]
+        wanted = [("measures", builders.build(plan, "measures"))]
+        if n % RESULTS_EVERY == 0:
+            wanted.append(("results-6m", builders.build(plan, "results-6m", rounds[plan.pk])))
+            with_results.append(rounds[plan.pk].pk)
+        for doc, context in wanted:
+            document = PublishedDocument(org=org, fiscal_year=plan_year, doc=doc, version=1, sha256=digest,
+                                         size=len(pdf.data), pages=pdf.pages, snapshot=context,
+                                         published_by_id=by_name[f"{org.slug}-approver"])
+            if shared_name is None or n < OWN_FILES:
+                document.file.save("document.pdf", ContentFile(pdf.data), save=False)
+                shared_name = shared_name or document.file.name
+            else:
+                document.file.name = shared_name
+            documents.append(document)
+        if len(documents) >= BATCH:
+            PublishedDocument.objects.bulk_create(documents)
+            documents = []
+    PublishedDocument.objects.bulk_create(documents)
     MeasurePlan.objects.filter(pk__in=[plans[o.pk].pk for o in orgs]).update(status=Status.PUBLISHED)
-    return count
+    ProgressRound.objects.filter(pk__in=with_results).update(status=Status.PUBLISHED)
+    from reports import library  # the measure library's rows of these documents (stored without the services)
+
+    library.rebuild(org_ids=[o.pk for o in orgs])
+    return len(orgs) + len(with_results)
 

@@ -8,6 +8,7 @@ class ReportsConfig(AppConfig):
     def ready(self):
         from measures import services as measure_services
 
+        from . import library
         from .builders import approval_documents
         from .services import publish_from_workflow
 
@@ -15,3 +16,4 @@ class ReportsConfig(AppConfig):
             measure_services.publish_hooks.append(publish_from_workflow)
         if approval_documents not in measure_services.approval_hooks:
             measure_services.approval_hooks.append(approval_documents)
+        library.connect_signals()  # the measure library in step with renames and score imports

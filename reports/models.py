@@ -10,12 +10,13 @@ from django.core.files.base import ContentFile
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from assessments.models import Organization
+from assessments.models import Organization, Province, score_field
 from measures.models import LengthChecked, length_checks
 
 from .documents import DEFAULT_MEASURE_COLUMNS, DEFAULT_RESULT_COLUMNS, Doc
 
-__all__ = ["Doc", "PublishedDocument", "ReportSettings", "RepublishJob", "SignatureImage", "UserSignature"]
+__all__ = ["Doc", "LibraryEntry", "LibraryIndicator", "PublishedDocument", "ReportSettings", "RepublishJob",
+           "SignatureImage", "UserSignature"]
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,8 @@ class ReportSettings(models.Model):
         PT16 = 16, _("16 พอยต์ (ตาราง 14 พอยต์)")
         PT14 = 14, _("14 พอยต์ (ตาราง 12 พอยต์)")
 
-    org = models.OneToOneField(Organization, on_delete=models.CASCADE, related_name="report_settings")
+    org = models.OneToOneField(Organization, on_delete=models.CASCADE, related_name="report_settings",
+                               verbose_name=_("หน่วยงาน"))
     measure_columns = models.JSONField(_("คอลัมน์ในเอกสารมาตรการ"), default=default_measure_columns)
     result_columns = models.JSONField(_("คอลัมน์ในรายงานผล"), default=default_result_columns)
     preparer_name = models.CharField(_("ชื่อผู้จัดทำ"), max_length=200, blank=True)
@@ -56,7 +58,7 @@ class ReportSettings(models.Model):
     header = models.CharField(_("หัวเอกสาร"), max_length=16, choices=Header.choices, default=Header.LOGO)
     body_font_pt = models.PositiveSmallIntegerField(_("ขนาดตัวอักษรเนื้อความ"), choices=FontSize.choices,
                                                     default=FontSize.PT16)
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(_("ครั้งที่บันทึก"), default=1)
 
     class Meta:
         verbose_name = _("การตั้งค่าเอกสาร")
@@ -74,17 +76,20 @@ def published_path(instance, filename):
 class PublishedDocument(models.Model):
     """One published version of one document: rendered once, never changed."""
 
-    org = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="published_documents")
-    fiscal_year = models.PositiveSmallIntegerField()
-    doc = models.CharField(max_length=16, choices=Doc.choices)
-    version = models.PositiveIntegerField()
-    file = models.FileField(upload_to=published_path)
-    sha256 = models.CharField(max_length=64, db_index=True)  # /verify/ looks a file up by it
-    size = models.PositiveIntegerField()
-    pages = models.PositiveSmallIntegerField(default=0)
-    snapshot = models.JSONField()  # the data the PDF was rendered from, for public pages and open data
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    published_at = models.DateTimeField(auto_now_add=True)
+    org = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="published_documents",
+                            verbose_name=_("หน่วยงาน"))
+    fiscal_year = models.PositiveSmallIntegerField(_("ปีงบประมาณ (พ.ศ.)"))
+    doc = models.CharField(_("เอกสาร"), max_length=16, choices=Doc.choices)
+    version = models.PositiveIntegerField(_("ฉบับที่"))
+    file = models.FileField(_("ไฟล์ PDF"), upload_to=published_path)
+    sha256 = models.CharField(_("ค่า SHA-256 ของไฟล์"), max_length=64, db_index=True)  # /verify/ looks a file up by it
+    size = models.PositiveIntegerField(_("ขนาดไฟล์ (ไบต์)"))
+    pages = models.PositiveSmallIntegerField(_("จำนวนหน้า"), default=0)
+    # the data the PDF was rendered from, for public pages and open data
+    snapshot = models.JSONField(_("ข้อมูลที่ใช้จัดทำเอกสาร"))
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("ผู้เผยแพร่"))
+    published_at = models.DateTimeField(_("เผยแพร่เมื่อ"), auto_now_add=True)
 
     class Meta:
         ordering = ["org", "fiscal_year", "doc", "-version"]
@@ -93,7 +98,9 @@ class PublishedDocument(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["org", "fiscal_year", "doc", "version"], name="published_unique_version"),
         ]
-        indexes = [models.Index(fields=["org", "fiscal_year", "doc", "-version"])]
+        indexes = [models.Index(fields=["org", "fiscal_year", "doc", "-version"]),
+                   # a year's documents across bodies (the overviews, open data of the year)
+                   models.Index(fields=["fiscal_year", "doc", "org"], name="published_year_doc_org")]
 
     def __str__(self):
         return f"{self.org} {self.fiscal_year} {self.doc} v{self.version}"
@@ -111,17 +118,21 @@ class RepublishJob(models.Model):
         RUNNING = "running", _("กำลังดำเนินการ")
         FINISHED = "finished", _("เสร็จแล้ว")
 
-    province = models.ForeignKey("assessments.Province", on_delete=models.CASCADE, related_name="+")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED)
-    total = models.PositiveIntegerField(default=0)
-    done = models.PositiveIntegerField(default=0)
-    failed = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    province = models.ForeignKey("assessments.Province", on_delete=models.CASCADE, related_name="+",
+                                 verbose_name=_("จังหวัด"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("ผู้สั่งงาน"))
+    state = models.CharField(_("สถานะ"), max_length=16, choices=State.choices, default=State.QUEUED)
+    total = models.PositiveIntegerField(_("เอกสารทั้งหมด"), default=0)
+    done = models.PositiveIntegerField(_("สร้างแล้ว"), default=0)
+    failed = models.PositiveIntegerField(_("สร้างไม่สำเร็จ"), default=0)
+    created_at = models.DateTimeField(_("สั่งงานเมื่อ"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("เสร็จเมื่อ"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = _("งานสร้างเอกสารที่เผยแพร่ใหม่ทั้งจังหวัด")
+        verbose_name_plural = _("งานสร้างเอกสารที่เผยแพร่ใหม่ทั้งจังหวัด")
 
     def __str__(self):
         return f"{self.province} {self.state} {self.done}/{self.total}"
@@ -208,3 +219,69 @@ class SignatureImage(models.Model):
 
     def __str__(self):
         return self.sha256[:12]
+
+
+class LibraryEntry(models.Model):
+    """One measure of the latest published version of a body-year's measures document, as the
+    measure library (/measures/) searches and shows it (reports/library.py). Written in the
+    transaction that publishes the version, from what was approved (the published snapshot
+    and its approval), never from the live measures; a new version replaces the rows.
+
+    ``terms`` (all the measure's search terms) and ``title_terms`` are common/thai_search.py's
+    ``index_terms``, space-joined. On PostgreSQL the generated tsvector columns ``search`` (all
+    terms) and ``title_search`` (the title's), GIN-indexed, are what a query matches, and an
+    index on the static order makes a broad search read only the rows it shows (migration 0007).
+    A row carries everything a result shows (the body's slug, the document's version), so a
+    page reads no other table."""
+
+    document = models.ForeignKey(PublishedDocument, on_delete=models.CASCADE, related_name="library_entries",
+                                 db_index=False)  # the unique (document, position) serves it
+    version = models.PositiveIntegerField()  # the document's (a published version never changes)
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+",
+                            db_index=False)  # the (org, fiscal_year) index serves it
+    fiscal_year = models.PositiveSmallIntegerField()
+    position = models.PositiveSmallIntegerField()  # the row of the measure in the document, from 1
+    # The body as shown (kept in step with a rename or a move: reports/library.py, org_changed)
+    org_slug = models.CharField(max_length=100)
+    org_name = models.CharField(max_length=200)
+    org_kind = models.CharField(max_length=32)
+    province = models.ForeignKey(Province, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                 db_index=False)  # the (province, fiscal_year) index serves it
+    province_name = models.CharField(max_length=64, blank=True)
+    title = models.CharField(max_length=500)
+    # [{"number", "name", "score", "change"}]: the indicators the measure names, the body's score
+    # on each in the year the plan is based on, and its change in the plan's own ITA year.
+    indicators = models.JSONField(default=list)
+    # The approved measure as plain data (title, guideline, analysis, steps, period, monitoring,
+    # target): what "copy into my plan" copies.
+    content = models.JSONField(default=dict)
+    # The static part of the ranking: the best change of the measure's indicators the next year.
+    best_change = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    title_terms = models.TextField(blank=True)
+    terms = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-fiscal_year", "org_name", "position"]
+        constraints = [models.UniqueConstraint(fields=["document", "position"], name="library_unique_position")]
+        indexes = [models.Index(fields=["org", "fiscal_year"]), models.Index(fields=["fiscal_year"]),
+                   models.Index(fields=["province", "fiscal_year"]), models.Index(fields=["org_kind"])]
+
+    def __str__(self):
+        return f"{self.org_name} {self.fiscal_year}: {self.title[:60]}"
+
+
+class LibraryIndicator(models.Model):
+    """An indicator a library entry names, for the indicator and "score rose" filters."""
+
+    entry = models.ForeignKey(LibraryEntry, on_delete=models.CASCADE, related_name="indicator_rows",
+                              db_index=False)  # the unique (entry, number) serves it
+    number = models.PositiveSmallIntegerField()
+    score = score_field(null=True, blank=True)
+    change = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["entry", "number"], name="library_indicator_unique")]
+        indexes = [models.Index(fields=["number", "change"])]
+
+    def __str__(self):
+        return f"{self.entry_id} #{self.number}"

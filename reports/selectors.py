@@ -2,9 +2,10 @@
 
 from collections import defaultdict
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 
 from assessments import selectors as assessment_selectors
+from assessments.models import Assessment, Organization
 
 from .documents import OPEN_DATA_FIELDS, ROUND_DOCS, Doc, ita_answers, ita_items
 from .models import PublishedDocument
@@ -61,6 +62,52 @@ def open_data(org, fiscal_year, *, address) -> dict | None:
     snapshots = latest_snapshots(org, fiscal_year)
     if card is None and not snapshots:
         return None
+    return open_data_record(org, fiscal_year, card, snapshots, address=address)
+
+
+OPEN_DATA_CHUNK = 200  # bodies per round of queries in the open data of a whole year
+
+
+def open_data_all(fiscal_year, *, address, chunk: int = OPEN_DATA_CHUNK, documents_only: bool = False):
+    """Every body's open data of a year, one ``open_data`` dict at a time (exactly what the
+    body's own file holds), by slug: the bodies with a result or a published document that year,
+    read with ``.iterator()`` and loaded ``chunk`` bodies at a time (about ten queries a chunk),
+    so memory stays the same whatever the number of bodies. ``address(org, doc, version)``.
+    ``documents_only``: the bodies with a published document only, and no scores (``scores``
+    None): what the CSV needs, whose rows are the published tables."""
+    scored = Assessment.objects.filter(org=OuterRef("pk"), framework__fiscal_year=fiscal_year)
+    published = PublishedDocument.objects.filter(org=OuterRef("pk"), fiscal_year=fiscal_year)
+    condition = Exists(published) if documents_only else Exists(scored) | Exists(published)
+    bodies = Organization.objects.filter(condition).select_related("province").order_by("slug")
+    batch = []
+    for org in bodies.iterator(chunk_size=chunk):
+        batch.append(org)
+        if len(batch) >= chunk:
+            yield from _open_data_chunk(batch, fiscal_year, address, scores=not documents_only)
+            batch = []
+    if batch:
+        yield from _open_data_chunk(batch, fiscal_year, address, scores=not documents_only)
+
+
+def _open_data_chunk(orgs, fiscal_year, address, *, scores=True):
+    ids = [org.pk for org in orgs]
+    assessments = list(Assessment.objects.filter(org_id__in=ids, framework__fiscal_year=fiscal_year)
+                       .select_related("framework")) if scores else []
+    cards = {card.assessment.org_id: card for card in assessment_selectors.scorecards(assessments)}
+    snapshots: dict[int, dict[str, PublishedDocument]] = {}
+    for document in PublishedDocument.objects.filter(org_id__in=ids, fiscal_year=fiscal_year).order_by(
+            "org_id", "doc", "-version"):
+        snapshots.setdefault(document.org_id, {}).setdefault(document.doc, document)
+    for org in orgs:
+        found = snapshots.get(org.pk, {})
+        if org.pk in cards or found:
+            yield open_data_record(org, fiscal_year, cards.get(org.pk), found,
+                                   address=lambda doc, version, org=org: address(org, doc, version))
+
+
+def open_data_record(org, fiscal_year, card, snapshots, *, address) -> dict:
+    """The open data dict of one body-year from its scorecard (or None) and its newest
+    published versions by document: the one serialiser of the body's file and the year's."""
     scores = None
     if card is not None:
         result = card.result

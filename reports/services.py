@@ -15,8 +15,10 @@ from assessments.services import audit
 from common.text import clean_text, length_errors
 from measures import services as measure_services
 from measures.models import Transition
+from notifications import services as notification_services
+from people.names import signing_name
 
-from . import builders, documents, render
+from . import builders, documents, library, render
 from .models import Doc, PublishedDocument, ReportSettings, RepublishJob, SignatureImage, UserSignature
 
 log = logging.getLogger(__name__)
@@ -83,10 +85,46 @@ def render_document(plan, doc, progress_round=None, *, draft: bool):
                                       signatures=signature_bytes(context))
 
 
+def without_login_names(plan, progress_round, context: dict) -> dict:
+    """A document approved before names were required may carry a signer's login name in its
+    stored signature block: that line prints the signer's Thai name instead (people/names.py),
+    and a signer who still has none stops the publish with a Thai message (NameMissing)."""
+    approval = Transition.objects.filter(plan=plan, round=progress_round, action="approve").select_related(
+        "actor").order_by("-created_at", "-pk").first()
+    if approval is None:
+        return context
+    submit = Transition.objects.filter(plan=plan, round=progress_round, action="submit",
+                                       created_at__lte=approval.created_at).select_related("actor").last()
+    signature = dict(context.get("signature") or {})
+    changed = False
+    for role, transition in (("preparer", submit), ("approver", approval)):
+        person = dict(signature.get(role) or {})
+        user = transition.actor if transition is not None else None
+        if user is None or not person.get("name") or person["name"] != user.get_username():
+            continue
+        name = signing_name(user)
+        if not name:
+            raise measure_services.NameMissing(_(
+                "ช่องลงนามของเอกสารนี้ยังไม่มีชื่อของ%(role)s (เห็นชอบไว้ก่อนที่ระบบจะกำหนดให้บันทึกชื่อ) "
+                "เอกสารจะไม่พิมพ์ชื่อผู้ใช้สำหรับเข้าสู่ระบบ กรุณาให้%(role)sบันทึกชื่อและนามสกุลที่หน้า "
+                "“ข้อมูลของฉัน” แล้วกดเผยแพร่อีกครั้ง") % {
+                    "role": _("ผู้จัดทำ") if role == "preparer" else _("ผู้เห็นชอบ")})
+        person["name"] = name
+        signature[role] = person
+        changed = True
+    return {**context, "signature": signature} if changed else context
+
+
 def report_publish(*, plan, doc: str, actor, progress_round=None) -> PublishedDocument:
     """Render the document as approved and store it as the next version."""
-    context = document_context(plan, doc, progress_round)
-    return _store(org=plan.org, fiscal_year=plan.fiscal_year, doc=doc, context=context, actor=actor)
+    context = without_login_names(plan, progress_round, document_context(plan, doc, progress_round))
+    # The measure library takes the measures' plain data from the same approval (library.py).
+    measures = library.approved_measures(plan) if doc == Doc.MEASURES and progress_round is None else None
+    document = _store(org=plan.org, fiscal_year=plan.fiscal_year, doc=doc, context=context, actor=actor,
+                      measures=measures)
+    # The body's followers are told of the new version (sent by the worker after the commit).
+    notification_services.document_published(document=document, title=Doc(doc).label)
+    return document
 
 
 def report_republish(*, document: PublishedDocument, actor) -> PublishedDocument:
@@ -96,7 +134,7 @@ def report_republish(*, document: PublishedDocument, actor) -> PublishedDocument
                   actor=actor)
 
 
-def _store(*, org, fiscal_year, doc, context, actor) -> PublishedDocument:
+def _store(*, org, fiscal_year, doc, context, actor, measures=None) -> PublishedDocument:
     pdf = render.render_pdf(context, draft=False, logo=logo_bytes(org), signatures=signature_bytes(context))
     digest = hashlib.sha256(pdf.data).hexdigest()
     with transaction.atomic():
@@ -109,6 +147,8 @@ def _store(*, org, fiscal_year, doc, context, actor) -> PublishedDocument:
         stored = document.file.name
         try:
             document.save()
+            # The measure library shows this version from now on, in the same transaction.
+            library.index_documents([document], {document.pk: measures} if measures is not None else None)
         except Exception:
             document.file.storage.delete(stored)
             raise

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import library_views, overview_views, views
 
 year = "orgs/<slug:slug>/<fy:fy>/"
 
@@ -16,7 +16,13 @@ urlpatterns = [
     path("app/" + year + "reports/<slug:doc>.docx", views.report_docx, name="report-docx"),
     path("app/orgs/<slug:slug>/reports/settings/", views.report_settings, name="report-settings"),
     path("verify/", views.verify, name="verify"),
+    path("measures/", library_views.measure_library, name="measure-library"),
+    path("app/library/<int:pk>/copy/", library_views.library_copy, name="library-copy"),
     path("app/signature/", views.signature, name="signature"),
     path("app/republish/", views.republish, name="republish"),
     path("app/republish/<int:pk>/", views.republish_job, name="republish-job"),
+    path("overview/<fy:fy>/", overview_views.national_overview, name="overview-national"),
+    path("provinces/<str:code>/<fy:fy>/", overview_views.province_overview, name="overview-province"),
+    path("data/<fy:fy>.json", overview_views.open_data_year_json, name="open-data-year-json"),
+    path("data/<fy:fy>.csv", overview_views.open_data_year_csv, name="open-data-year-csv"),
 ]

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from assessments import fiscal_years
 from assessments import selectors as assessment_selectors
 from assessments.access import request_roles
 from assessments.models import Organization
@@ -75,6 +76,7 @@ def org_year(request, slug, fy):
         "documents": selectors.ordered_docs(published),
         "measures_snapshot": snapshots.get(Doc.MEASURES), "results_snapshots": [
             snapshots[doc] for doc in (Doc.RESULTS_6M, Doc.RESULTS_12M) if doc in snapshots],
+        "overview_year": fy in fiscal_years.framework_years(),  # the province's overview of the year exists
     })
 
 

@@ -10,7 +10,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--bodies", type=int, default=7850)
         parser.add_argument("--years", type=int, default=3)
-        parser.add_argument("--published", type=int, default=200, help="bodies with a published measures PDF")
+        parser.add_argument("--published", type=int, default=None,
+                            help="bodies with a published measures document (default: 40%% of --bodies)")
         parser.add_argument("--reset", action="store_true", help="remove earlier synthetic data first")
 
     def handle(self, *args, bodies, years, published, reset, **options):
@@ -22,6 +23,8 @@ class Command(BaseCommand):
             self.stdout.write(_("ลบข้อมูลจำลองเดิม…"))
             scale.reset()
         try:
+            if published is None:
+                published = scale.default_published(bodies)
             result = scale.seed(bodies=bodies, years=years, published=min(published, bodies),
                                 write=self.stdout.write)
         except ValueError as error:
