@@ -33,12 +33,13 @@ def _whole(value):
 
 
 def indicator_bars(years, labels, series, *, pass_mark=85.0, tick=str, pass_label="", axis_label="",
-                   width=520, height=270) -> str:
+                   width=520, height=270, label="") -> str:
     """Grouped bars: one group per indicator, one bar per year (oldest first, one colour a year
     with a legend); a dashed line at the pass mark, labelled on the axis and in the legend.
 
     ``series[y][i]`` is year y's score for indicator i (None when unknown: no bar). ``width`` and
-    ``height`` are in points."""
+    ``height`` are in points. ``label`` is the chart's text alternative on screen (``aria-label``;
+    nothing printed)."""
     colours = year_colours(len(years))
     left, right, top = 34, 6, 34
     bottom = 44 if axis_label else 26
@@ -50,7 +51,8 @@ def indicator_bars(years, labels, series, *, pass_mark=85.0, tick=str, pass_labe
         return top + plot_h * (1 - float(value) / 100)
 
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}pt" '
-             f'height="{height}pt" font-family="Sarabun" font-size="{TEXT_PT}" fill="#000" role="img">']
+             f'height="{height}pt" font-family="Sarabun" font-size="{TEXT_PT}" fill="#000" role="img"'
+             + (f' aria-label="{escape(label)}"' if label else "") + ">"]
     for value in (0, 25, 50, 75, 100):
         y = y_of(value)
         parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="#bbb" '

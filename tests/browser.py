@@ -1,6 +1,7 @@
 """Shared set-up for browser tests: Playwright driving Debian's Chromium (never a downloaded browser)."""
 
 import shutil
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -33,3 +34,39 @@ def demo_live_server(transactional_db, live_server):
     """A live server with the demo data (transactional tests start from an empty database)."""
     call_command("setup_demo", "--no-migrate", verbosity=0)
     return live_server
+
+
+# --- Accessibility: axe-core (tests/vendor/axe-core, from npm) against WCAG 2.0/2.1 A and AA ---
+
+AXE_JS = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE_RUN = """tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})
+  .then(result => result.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+    nodes: v.nodes.map(n => ({target: n.target.join(' '), html: n.html, summary: n.failureSummary})),
+  })))"""
+
+
+def axe_violations(page):
+    """axe-core's WCAG 2 A/AA violations of the page as it is now (a list of dicts: id, impact,
+    help, helpUrl, nodes[target, html, summary]). The portal's CSP allows scripts from its own
+    origin only, so axe is offered at a same-origin address that Playwright answers itself (the
+    page keeps its real CSP; the portal never serves axe)."""
+    origin = page.evaluate("location.origin")
+    address = origin + "/__test__/axe.min.js"
+    page.route(address, lambda route: route.fulfill(path=str(AXE_JS), content_type="text/javascript"))
+    page.add_script_tag(url=address)
+    return page.evaluate(AXE_RUN, WCAG_TAGS)
+
+
+def axe_report(violations, title=""):
+    """The violations as text a developer can act on: rule, impact, help, and each node."""
+    lines = [f"{title}: {len(violations)} axe-core WCAG 2 A/AA violation(s)"] if title else []
+    for v in violations:
+        lines.append(f"- {v['id']} [{v['impact']}] {v['help']} ({v['helpUrl']})")
+        for node in v["nodes"]:
+            lines.append(f"    at {node['target']}")
+            lines.append(f"       {node['html'][:300]}")
+            summary = (node["summary"] or "").replace("\n", "\n         ")
+            lines.append(f"       {summary[:600]}")
+    return "\n".join(lines)

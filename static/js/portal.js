@@ -45,6 +45,10 @@
       }
     });
   });
+  // "Print" (the recovery codes): the browser's print dialogue.
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
   // "Back" on the error pages: shown only when the browser has a page to go back to.
   document.querySelectorAll("[data-history-back]").forEach(function (link) {
     if (window.history.length < 2) { return; }
@@ -57,4 +61,18 @@
       if (!window.confirm(el.getAttribute("data-confirm"))) { event.preventDefault(); }
     });
   });
+  // A table wider than the screen scrolls inside its box (.table-responsive): while it does, the
+  // box takes the keyboard focus, so that it can be scrolled with the arrow keys (WCAG 2.1.1).
+  var boxes = document.querySelectorAll(".table-responsive:not([tabindex])");
+  function focusable() {
+    boxes.forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth) { box.setAttribute("tabindex", "0"); }
+      else { box.removeAttribute("tabindex"); }
+    });
+  }
+  if (boxes.length) {
+    focusable();
+    window.addEventListener("load", focusable);
+    window.addEventListener("resize", focusable);
+  }
 })();
