@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from common.admin_mixins import ReadOnlyAdminMixin
@@ -57,3 +58,4 @@ class TransitionAdmin(ReadOnly):
 @admin.register(Evidence, Comment)
 class RecordAdmin(ReadOnly):
     show_full_result_count = False
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
