@@ -32,6 +32,7 @@ check-system:
 
 run: check-system $(STAMP)
 	DEBUG=1 $(PY) manage.py setup_demo
+	@echo "make run: e-mail is not sent; each message is written to var/mail/ (README.md)"
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: check-system $(STAMP)

@@ -37,9 +37,12 @@ def build_mail(name, to, context, *, headers=None):
     return message
 
 
-def send_template_mail(name, to, context, *, headers=None):
-    """Send one e-mail now; raises MailNotSent (and logs why) when it could not be sent."""
+def send_template_mail(name, to, context, *, headers=None, connection=None):
+    """Send one e-mail now; raises MailNotSent (and logs why) when it could not be sent.
+    ``connection``: an open mail connection to reuse for many messages (the notification worker)."""
     message = build_mail(name, to, context, headers=headers)
+    if connection is not None:
+        message.connection = connection
     try:
         message.send()
     except (OSError, smtplib.SMTPException) as exc:

@@ -42,11 +42,15 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "ita_portal",
     "common",
     "assessments",
     "people",
     "measures",
+    "notifications",
     "reports",
     "ops",
 ]
@@ -60,8 +64,13 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # A body's former address (renamed) answers 301 to its current one (assessments/slugs.py).
+    "assessments.slugs.FormerSlugRedirectMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # A second factor where one is needed: the code step or enrolment first (people/otp.py).
+    "people.otp.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -88,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "ita_portal.context_processors.roles",
+                "notifications.context_processors.bell",
             ],
         },
     },
@@ -170,6 +180,14 @@ PLAN_PAGE_CACHE_SECONDS = env_int("PLAN_PAGE_CACHE_SECONDS", 600)
 # backend needs no other service: run workers with `manage.py db_worker` (make worker).
 TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
+# Notifications and reminders (notifications/, `manage.py send_reminders`; docs/DEPLOYMENT.md).
+# Links in their e-mails start with PORTAL_URL (below, with the other mail settings).
+NOTIFY_DUE_DAYS = sorted({int(d) for d in env_list("NOTIFY_DUE_DAYS", ["14", "7", "1"])}, reverse=True)
+NOTIFY_REVIEW_DAYS = env_int("NOTIFY_REVIEW_DAYS", 3)  # an approver is reminded after this many days
+NOTIFY_DIGEST_WEEKDAY = env_int("NOTIFY_DIGEST_WEEKDAY", 0)  # supervisors' weekly digest: 0 = Monday
+NOTIFY_PLAN_DUE = env_str("NOTIFY_PLAN_DUE", "")  # "MM-DD" in the plan's fiscal year; empty: plans have none
+NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 6)  # then the e-mail stays "failed" for the admin
+
 # A PDF render that runs longer than this is stopped with reports.render.RenderTimeout (well
 # inside gunicorn's 60 s worker timeout); 0 turns the limit off. See reports/render.py.
 RENDER_TIMEOUT_SECONDS = env_int("RENDER_TIMEOUT_SECONDS", 20)
@@ -186,6 +204,16 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
+
+# One-time passwords (django-otp, people/otp.py). OTP_REQUIRED: the system administrator (staff)
+# and supervisors must sign in with a code from an authenticator app as well as the password;
+# on by default in production, off with DEBUG (`make run` stays password-only). Anyone else may
+# turn it on for themselves; once on, sign-in always asks for the code.
+OTP_REQUIRED = env_bool("OTP_REQUIRED", not DEBUG)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "ITA Portal")  # the account's name in the authenticator app
+OTP_TOTP_THROTTLE_FACTOR = 1  # after n wrong codes wait 2^(n-1) seconds (django-otp's throttling)
+OTP_STATIC_THROTTLE_FACTOR = 1
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Content-Security-Policy (django-csp): scripts only from our own static files, never inline.
 # Inline style attributes are allowed (Bootstrap components and templates use them).
@@ -222,17 +250,30 @@ if not DEBUG:
     if env_bool("BEHIND_TLS_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Outgoing mail (docs/DEPLOYMENT.md, "Mail"). With DEBUG (`make run`) every message is written
+# as a file under var/mail/ instead, so a developer can read what was sent.
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+    "django.core.mail.backends.filebased.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
 )
+EMAIL_FILE_PATH = Path(env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail")))
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)  # STARTTLS, usually port 587
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)  # TLS from the start, usually port 465
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on; choose one.")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)  # seconds; a page waits at most this for the mail server
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ITA Portal <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The portal's address for links in mail sent by commands (import_people); pages use the request's.
+PORTAL_URL = env_str("PORTAL_URL", "http://127.0.0.1:8000")
+# An invitation link works once, for this many days after it was sent (people/invitations.py).
+INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
+# A password-reset link works for this many seconds (Django's default: 3 days).
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 60 * 60 * 24)
 
 LOGGING = {
     "version": 1,

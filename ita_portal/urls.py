@@ -1,5 +1,8 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
+
+from people.password_reset import PortalPasswordResetConfirmView, PortalPasswordResetView
 
 from .auth import PortalLoginView
 from .converters import register
@@ -11,10 +14,17 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/login/", PortalLoginView.as_view(), name="login"),
+    # Password reset: the portal's Thai pages and e-mail, sent through common/mail.py (people/password_reset.py).
+    path("accounts/password_reset/", PortalPasswordResetView.as_view(), name="password_reset"),
+    path("accounts/password_reset/done/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("accounts/reset/<uidb64>/<token>/", PortalPasswordResetConfirmView.as_view(),
+         name="password_reset_confirm"),
+    path("accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("assessments.urls")),
     path("", include("people.urls")),
     path("", include("measures.urls")),
+    path("", include("notifications.urls")),
     path("", include("reports.urls")),
 ]
 

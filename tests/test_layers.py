@@ -1,5 +1,5 @@
-"""The layers import one way: ops → reports → measures → people → assessments → common. ita_portal
-(configuration) wires them and no app imports it. Every import counts, the ones inside
+"""The layers import one way: ops → reports → notifications → measures → people → assessments → common.
+ita_portal (configuration) wires them and no app imports it. Every import counts, the ones inside
 functions too, so a new upward arrow fails here."""
 
 import ast
@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ["common", "assessments", "people", "measures", "reports", "ops"]  # each may import those before it
+# Each may import those before it.
+LAYERS = ["common", "assessments", "people", "measures", "notifications", "reports", "ops"]
 WIRING = "ita_portal"
 
 

@@ -6,6 +6,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from measures import services as measure_services
 from measures.models import MeasurePlan
+from reports.models import LibraryEntry
 
 from .factories import ADMIN, ANGTHONG, APPROVER, EDITOR, KALASIN_SUPERVISOR, OTHER_EDITOR, SUPERVISOR, login, user
 
@@ -19,6 +20,11 @@ PLAN = f"/app/orgs/{ANGTHONG}/2569"
 READ = [LOGIN, 200, 404, 200, 200, 404, 200]  # the body's people, its supervisor and the admin may read
 EDIT_PAGE = [LOGIN, 200, 404, 403, 403, 404, 403]  # only the body's editor
 EDIT_POST = [LOGIN, 302, 404, 403, 403, 404, 403]
+PEOPLE = f"/app/orgs/{ANGTHONG}/people"
+PEOPLE_APPROVERS = [LOGIN, 403, 404, 302, 302, 404, 302]  # an approver's role: the area's supervisor too
+PEOPLE_EDITORS = [LOGIN, 403, 404, 302, 403, 404, 302]  # an editor's role: not the supervisor
+ADMIN_PAGE = [LOGIN, 403, 403, 403, 403, 403, 200]
+ADMIN_POST = [LOGIN, 403, 403, 403, 403, 403, 302]
 
 # url name -> (method, example path, POST data, expected status per persona in PERSONAS order)
 MATRIX = {
@@ -60,10 +66,52 @@ MATRIX = {
     "report-docx": ("get", f"{PLAN}/reports/measures.docx", None, READ),
     "report-settings": ("get", f"/app/orgs/{ANGTHONG}/reports/settings/", None, EDIT_PAGE),
     "verify": ("get", "/verify/", None, [200] * 7),
+    # The measure library: public search; copying into a plan is for any body's editor (their own plans).
+    "measure-library": ("get", "/measures/?q=จัดซื้อ", None, [200] * 7),
+    "library-copy": ("get", "/app/library/{library_entry}/copy/", None, [LOGIN, 200, 200, 403, 403, 403, 403]),
+    "overview-national": ("get", "/overview/2568/", None, [200] * 7),
+    "overview-province": ("get", "/provinces/ATG/2568/", None, [200] * 7),
+    "open-data-year-json": ("get", "/data/2568.json", None, [200] * 7),
+    "open-data-year-csv": ("get", "/data/2568.csv", None, [200] * 7),
     # Everyone's own signature: the bodies' people only (supervisors and the admin sign nothing).
     "signature": ("get", "/app/signature/", None, [LOGIN, 200, 200, 200, 403, 403, 403]),
     "republish": ("post", "/app/republish/", {"province": "{province}"}, [LOGIN, 403, 403, 403, 302, 403, 302]),
     "republish-job": ("get", "/app/republish/{job}/", None, [LOGIN, 403, 403, 403, 200, 403, 200]),
+    # People (people/urls.py): the body's approver and the admin manage everyone; the area's
+    # supervisor the approvers only; the body's editor sees the body but not its people page.
+    "people-org": ("get", f"{PEOPLE}/", None, [LOGIN, 403, 404, 200, 200, 404, 200]),
+    "people-invite": ("post", f"{PEOPLE}/invite/", {"email": "new.person@example.go.th", "role": "approver",
+                                                   "position": "รองปลัด"}, PEOPLE_APPROVERS),
+    "people-role": ("post", f"{PEOPLE}/{{editor_membership}}/role/", {"role": "approver"}, PEOPLE_EDITORS),
+    "people-remove": ("post", f"{PEOPLE}/{{editor_membership}}/remove/", {}, PEOPLE_EDITORS),
+    "people-handover": ("post", f"{PEOPLE}/{{approver_membership}}/handover/", {"successor": "{editor_user}"},
+                        PEOPLE_APPROVERS),
+    "invitation-resend": ("post", f"{PEOPLE}/invitations/{{invitation}}/resend/", {}, PEOPLE_APPROVERS),
+    "invitation-cancel": ("post", f"{PEOPLE}/invitations/{{invitation}}/cancel/", {}, PEOPLE_APPROVERS),
+    "area-people": ("get", "/app/area/people/", None, [LOGIN, 403, 403, 403, 200, 200, 200]),
+    "supervisors": ("get", "/app/supervisors/", None, ADMIN_PAGE),
+    "supervisor-remove": ("post", "/app/supervisors/{scope}/remove/", {}, ADMIN_POST),
+    "supervisor-invitation-resend": ("post", "/app/supervisors/invitations/{supervisor_invitation}/resend/", {},
+                                     ADMIN_POST),
+    "supervisor-invitation-cancel": ("post", "/app/supervisors/invitations/{supervisor_invitation}/cancel/", {},
+                                     ADMIN_POST),
+    "profile": ("get", "/app/profile/", None, [LOGIN, 200, 200, 200, 200, 200, 200]),
+    "invitation-accept": ("get", "/invite/not-a-real-token/", None, [404] * 7),
+    # One's own second factor (people/otp.py; OTP_REQUIRED is off here and nobody has an app, so the code
+    # step, the recovery codes and turning it off send everyone on; tests/test_otp*.py cover the rest).
+    "otp-verify": ("get", "/accounts/otp/", None, [LOGIN, 302, 302, 302, 302, 302, 302]),
+    "otp-settings": ("get", "/app/security/", None, [LOGIN, 200, 200, 200, 200, 200, 200]),
+    "otp-setup": ("get", "/app/security/setup/", None, [LOGIN, 200, 200, 200, 200, 200, 200]),
+    "otp-recovery-codes": ("get", "/app/security/recovery-codes/", None, [LOGIN, 302, 302, 302, 302, 302, 302]),
+    "otp-disable": ("get", "/app/security/disable/", None, [LOGIN, 302, 302, 302, 302, 302, 302]),
+    # Notifications (notifications/urls.py): everyone's own; opening someone else's does not exist for them.
+    "notifications": ("get", "/app/notifications/", None, [LOGIN, 200, 200, 200, 200, 200, 200]),
+    "notification-open": ("get", "/app/notifications/{notification}/", None, [LOGIN, 302, 404, 404, 404, 404, 404]),
+    "notifications-read-all": ("post", "/app/notifications/read-all/", {}, [LOGIN, 302, 302, 302, 302, 302, 302]),
+    "notification-settings": ("get", "/app/notifications/settings/", None, [LOGIN, 200, 200, 200, 200, 200, 200]),
+    "notification-follow": ("post", f"/app/notifications/follow/{ANGTHONG}/", {},
+                            [LOGIN, 302, 302, 302, 302, 302, 302]),
+    "unsubscribe": ("get", "/unsubscribe/{unsubscribe}/", None, [200] * 7),  # the signed link, no sign-in
 }
 # Framework URLs whose rules belong to Django itself (admin, auth views).
 FRAMEWORK_PREFIXES = ("admin/", "accounts/")
@@ -96,7 +144,30 @@ def objects(db):
     from reports import services as report_services
 
     job = report_services.republish_request(province=plan.org.province, actor=user(ADMIN))
-    return {"measure": measure.pk, "evidence": evidence.token, "job": job.pk, "province": plan.org.province_id}
+    from assessments.models import Membership
+    from people import services as people_services
+
+    memberships = {m.role: m for m in Membership.objects.filter(org=plan.org)}
+    invitation = people_services.invitation_create(org=plan.org, email="waiting@example.go.th", role="approver",
+                                                   actor=user(ADMIN)).invitation
+    supervisor_invitation = people_services.supervisor_appoint(email="new.supervisor@example.go.th",
+                                                               province=plan.org.province, actor=user(ADMIN))
+    return {"measure": measure.pk, "evidence": evidence.token, "job": job.pk, "province": plan.org.province_id,
+            "editor_membership": memberships["editor"].pk, "approver_membership": memberships["approver"].pk,
+            "editor_user": memberships["editor"].user_id, "invitation": invitation.pk,
+            "scope": user(SUPERVISOR).supervisor_scopes.get().pk,
+            "supervisor_invitation": supervisor_invitation.invitation.pk,
+            "library_entry": LibraryEntry.objects.order_by("pk").first().pk, **notification_objects(plan)}
+
+
+def notification_objects(plan):
+    """A notification of the editor's (a supervisor's comment) and an unsubscribe link of theirs."""
+    from notifications.models import Notification
+    from notifications.services import unsubscribe_token
+
+    measure_services.comment_add(plan=plan, actor=user(SUPERVISOR), text="โปรดเร่งรัด")
+    notification = Notification.objects.filter(recipient__username=EDITOR).latest("pk")
+    return {"notification": notification.pk, "unsubscribe": unsubscribe_token(notification.recipient_id, "comment")}
 
 
 @pytest.mark.parametrize("name", sorted(MATRIX))
