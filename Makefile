@@ -57,6 +57,7 @@ lint: $(STAMP)
 # msgfmt, Debian package gettext) and commit the .mo with it; tests/test_locale.py checks the pair.
 messages:
 	msgfmt --check -o locale/th/LC_MESSAGES/django.mo locale/th/LC_MESSAGES/django.po
+	msgfmt --check -o locale/th/LC_MESSAGES/djangojs.mo locale/th/LC_MESSAGES/djangojs.po
 
 # Database (as fixtures; SQLite or PostgreSQL) + media in one file under var/backups/.
 backup: $(STAMP)

@@ -130,7 +130,11 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "th"
-LANGUAGES = [("th", "ไทย"), ("en", "English")]
+# Thai only, whatever the browser asks for: the portal's own strings are written in Thai (the
+# source language) and have no English catalogue yet, so offering "en" would give a browser set
+# to English a page half in English (Django's and the admin's strings) and half in Thai. An
+# English locale is added here together with its catalogue.
+LANGUAGES = [("th", "ไทย")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Bangkok"
 USE_I18N = True

@@ -214,3 +214,23 @@ def test_the_records_the_demo_has_none_of_speak_thai_too(client, db):
                                               args=[plan.measures.first().pk])).content.decode())
     assert re.search(r"\b\d+ รายการ", history), history
     assert not {"None", "entry", "entries"} & set(LATIN_WORD.findall(history))
+
+
+def test_a_browser_that_asks_for_english_still_gets_the_thai_admin_and_pages(client, db):
+    """Many officials' browsers are set to English: the admin's and Django's own words stay Thai."""
+    login(client, ADMIN)
+    index = visible_text(client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode())
+    assert "เพิ่ม" in index and not {"Add", "Change", "Welcome"} & set(LATIN_WORD.findall(index))
+    signed_out = client.__class__()
+    page = signed_out.post(reverse("login"), {"username": "nobody", "password": "x"},
+                           HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง" in page and "This field" not in page
+
+
+def test_the_admins_javascript_speaks_thai_too(client, db):
+    """The selection counter, calendar and chooser words come from the admin's JavaScript catalogue,
+    whose Django Thai is partly English ("0 จาก 5 selected"); locale/th/LC_MESSAGES/djangojs.po fills it."""
+    login(client, ADMIN)
+    catalogue = client.get(reverse("admin:jsi18n")).content.decode("unicode_escape")
+    assert "เลือกแล้ว %(sel)s จาก %(cnt)s รายการ" in catalogue and "จาก %(cnt)s selected" not in catalogue
+    assert "วันพฤหัสบดี" in catalogue and "เลือก%sทั้งหมด" in catalogue

@@ -35,14 +35,15 @@ def po_entries(path):
     return entries
 
 
-def test_it_ships_a_compiled_catalog_that_matches_the_po_file():
-    catalog = gettext.GNUTranslations((LC_MESSAGES / "django.mo").open("rb"))
-    entries = po_entries(LC_MESSAGES / "django.po")
+@pytest.mark.parametrize("domain", ["django", "djangojs"])
+def test_it_ships_a_compiled_catalog_that_matches_the_po_file(domain):
+    catalog = gettext.GNUTranslations((LC_MESSAGES / f"{domain}.mo").open("rb"))
+    entries = po_entries(LC_MESSAGES / f"{domain}.po")
     assert entries
     for msgid, plural, msgstr in entries:
         assert msgstr, f"untranslated: {msgid}"
         compiled = catalog.ngettext(msgid, plural, 1) if plural else catalog.gettext(msgid)
-        assert compiled == msgstr, f"django.mo is older than django.po (make messages): {msgid}"
+        assert compiled == msgstr, f"{domain}.mo is older than {domain}.po (make messages): {msgid}"
     assert len(catalog._catalog) == len(entries) + 1  # + the header; nothing removed from the .po stays
 
 
