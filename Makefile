@@ -24,7 +24,7 @@ lock: $(STAMP)
 # Security checks: bandit fails on any medium or high finding; pip-audit fails on any known
 # vulnerability (it needs PyPI's JSON API or OSV, see README).
 audit: $(STAMP)
-	$(VENV)/bin/bandit -q -r ita_portal common assessments measures reports ops -x '*/migrations/*' --severity-level medium
+	$(VENV)/bin/bandit -q -r ita_portal common assessments people measures notifications reports ops -x '*/migrations/*' --severity-level medium
 	$(VENV)/bin/pip-audit -r requirements.lock --progress-spinner off
 
 check-system:
