@@ -4,7 +4,8 @@
 One row per body, CSV (UTF-8 with or without BOM; Thai Windows cp874 is read too) or XLSX
 (first sheet). Columns in any order; Thai headers work too:
 
-    dla_code   รหัส อปท.          the DLA code: the key a body is matched by (required)
+    dla_code   รหัส อปท.          the DLA code: the key a body is matched by; empty (or no such
+                                   column): matched by name, province and district
     name       ชื่อหน่วยงาน        the Thai name (required)
     kind       ประเภท             sao | subdistrict_municipality | town_municipality |
                                    city_municipality | pao | other, the Thai name of the kind
@@ -25,6 +26,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from common.spreadsheet import FileRejected, csv_bytes, header_columns, numbered, table_records, xlsx_bytes
@@ -38,7 +40,7 @@ from .models import Organization, OrganizationName, Province, name_key
 __all__ = ["COLUMNS", "ImportRejected", "RegisterRow", "check_rows", "export_rows", "read_table"]
 
 COLUMNS = ["dla_code", "name", "kind", "province", "district", "itas_code", "names", "website"]
-REQUIRED = ["dla_code", "name"]
+REQUIRED = ["name"]  # a row without a DLA code is matched by name, province and district
 NAMES_SEPARATOR = "|"
 MAX_BYTES = 20 * 1024 * 1024  # the national register with every variant is a few MB
 MAX_ROWS = 200_000  # rows after the header; about 7,850 bodies today
@@ -70,7 +72,8 @@ FIELD_LIMITS = {name: Organization._meta.get_field(name).max_length
 
 @dataclass(frozen=True)
 class RegisterRow:
-    """A checked row: the values a body gets (``None`` for a column the file does not have)."""
+    """A checked row: the values a body gets (``None`` for a column the file does not have);
+    ``dla_code`` is "" when the row gives none (the body is then found by ``identity``)."""
 
     line: int
     dla_code: str
@@ -82,6 +85,19 @@ class RegisterRow:
     website: str | None = None
     names: tuple[str, ...] = ()
     present: frozenset = field(default_factory=frozenset)  # the columns the file has
+
+    @property
+    def identity(self) -> tuple:
+        """What a row without a DLA code is matched by: the name's key, and the province and the
+        district when the file has those columns (district_key)."""
+        province = "-" if "province" not in self.present else getattr(self.province, "pk", None)
+        district = district_key(self.district) if "district" in self.present else "-"
+        return name_key(self.name), province, district
+
+
+def district_key(district: str | None) -> str:
+    """A district as rows are matched by it: without อำเภอ, spaces or hyphens (name_key)."""
+    return name_key((district or "").strip().removeprefix("อำเภอ"))
 
 
 # ---------------------------------------------------------------- reading files
@@ -134,20 +150,32 @@ def _one_line(text: str) -> str:
 
 
 def check_rows(records, present: frozenset) -> list[RegisterRow]:
-    """Turn read rows into RegisterRows, or raise ImportRejected listing every bad row."""
+    """Turn read rows into RegisterRows, or raise ImportRejected listing every bad row.
+
+    Two rows with one DLA code are refused; so are two rows of the same name, province and district
+    when either has no DLA code (the import could not tell which body each one means)."""
     register = _Register()
     errors: list[str] = []
     seen: dict[str, int] = {}
+    identities: dict[tuple, tuple[int, str]] = {}  # identity -> (first row, its DLA code)
     rows: list[RegisterRow] = []
     for line, record in records:
         row, row_errors = _check_row(register, line, record, present)
-        if not row_errors and row.dla_code in seen:
+        if not row_errors and row.dla_code and row.dla_code in seen:
             row_errors = [_("รหัส อปท. %(code)s ซ้ำกับแถวที่ %(first)s") % {"code": row.dla_code,
                                                                          "first": seen[row.dla_code]}]
+        if not row_errors and row.identity in identities:
+            first, first_code = identities[row.identity]
+            if not (row.dla_code and first_code):
+                row_errors = [_("ชื่อ จังหวัด และอำเภอ “%(name)s” ซ้ำกับแถวที่ %(first)s และแถวใดแถวหนึ่งไม่มีรหัส อปท. "
+                                "จึงบอกไม่ได้ว่าเป็นหน่วยงานใด (ระบุรหัส อปท. หรืออำเภอให้ต่างกัน)") % {
+                    "name": row.name, "first": first}]
         if row_errors:
             errors.extend(numbered(line, row_errors))
             continue
-        seen[row.dla_code] = line
+        if row.dla_code:
+            seen[row.dla_code] = line
+        identities.setdefault(row.identity, (line, row.dla_code))
         rows.append(row)
     if errors:
         raise ImportRejected(errors)
@@ -156,10 +184,8 @@ def check_rows(records, present: frozenset) -> list[RegisterRow]:
 
 def _check_row(register, line, record, present):
     errors = []
-    dla_code = to_arabic_digits(record["dla_code"]).strip()
-    if not dla_code:
-        errors.append(_("ไม่ได้ระบุรหัส อปท."))
-    elif not DLA_CODE.fullmatch(dla_code):
+    dla_code = to_arabic_digits(record["dla_code"]).strip()  # empty: matched by name, province and district
+    if dla_code and not DLA_CODE.fullmatch(dla_code):
         errors.append(_("รหัส อปท. “%(code)s” ไม่ถูกต้อง (ใช้ตัวเลขหรือตัวอักษรละติน ไม่เกิน 20 ตัว ไม่มีช่องว่าง)") % {
             "code": record["dla_code"][:40]})
 
@@ -241,16 +267,19 @@ def _check_website(text: str, errors) -> str:
 
 
 def export_rows(orgs=None) -> list[list[str]]:
-    """Every body (or ``orgs``) in the import format, header first, sorted by DLA code; bodies
-    without a DLA code cannot be matched by a file and are left out (two queries)."""
-    orgs = (orgs if orgs is not None else Organization.objects.all()).filter(dla_code__isnull=False)
+    """Every body (or ``orgs``) in the import format, header first, sorted by DLA code; the bodies
+    without one follow with an empty code, by province, district and name (an import matches them
+    by name, province and district). Two queries."""
+    orgs = orgs if orgs is not None else Organization.objects.all()
     names: dict[int, list[str]] = {}
     for org_id, variant in (OrganizationName.objects.filter(org__in=orgs.values("pk"))
                             .order_by("org_id", "pk").values_list("org_id", "name")):
         names.setdefault(org_id, []).append(variant)
     rows = [list(COLUMNS)]
-    for org in orgs.select_related("province").order_by("dla_code"):
-        rows.append([org.dla_code, org.name, org.kind, org.province.name if org.province else "", org.district,
+    ordered = orgs.select_related("province").order_by(
+        F("dla_code").asc(nulls_last=True), "province__name", "district", "name", "pk")
+    for org in ordered:
+        rows.append([org.dla_code or "", org.name, org.kind, org.province.name if org.province else "", org.district,
                      org.itas_code, f" {NAMES_SEPARATOR} ".join(names.get(org.pk, [])), org.website])
     return rows
 

@@ -331,15 +331,18 @@ class _RegisterPlan:
     def __init__(self):
         self.orgs = list(Organization.objects.select_related("province"))
         self.by_dla = {o.dla_code: o for o in self.orgs if o.dla_code}
-        self.unkeyed: dict[str, list] = {}
+        # name key -> {body pk: (body, whether it is the body's current name)}: the bodies a row's name may mean
+        self.by_name: dict[str, dict[int, tuple[Organization, bool]]] = {}
         for org in self.orgs:
-            if not org.dla_code:
-                self.unkeyed.setdefault(org.search_key, []).append(org)
+            self.by_name.setdefault(name_key(org.name), {})[org.pk] = (org, True)
+        by_pk = {o.pk: o for o in self.orgs}
         self.current = {o.slug: o.pk for o in self.orgs}
         self.former: dict[str, int] = dict(OrganizationSlug.objects.values_list("slug", "org_id"))
         self.keys: dict[int, set] = {}
         for org_id, key in OrganizationName.objects.values_list("org_id", "key"):
             self.keys.setdefault(org_id, set()).add(key)
+            self.by_name.setdefault(key, {}).setdefault(org_id, (by_pk[org_id], False))
+        self.claimed: dict[int, int] = {}  # body pk -> the row that matched it
         self.new_names: list[OrganizationName] = []
         self.new_former: list[tuple[Organization, str]] = []
         self.reclaimed: list[tuple[Organization, str]] = []
@@ -349,14 +352,19 @@ class _RegisterPlan:
             return self.current.get(slug, org_key) == org_key and self.former.get(slug, org_key) == org_key
         return free
 
-    def adopt(self, row):
-        """A body made by hand before it had a DLA code: the one of that name (and province) without one."""
-        found = [o for o in self.unkeyed.get(name_key(row.name), [])
-                 if "province" not in row.present or o.province_id == getattr(row.province, "pk", None)]
-        if len(found) != 1:
-            return None
-        self.unkeyed[name_key(row.name)].remove(found[0])
-        return found[0]
+    def by_identity(self, row) -> tuple[list, bool]:
+        """(the bodies a row is matched to by its name, province and district, whether they match
+        exactly). The name is a body's name or one of its other names; the province and the district
+        are compared when the file has those columns. Exact first: the same province and district;
+        when no body has them, a body whose province or district is still unknown (the row gives
+        it). Bodies whose name is the row's come before those that only have it as another name."""
+        found = self.by_name.get(name_key(row.name), {}).values()
+        for exact in (True, False):
+            fits = [(org, current) for org, current in found if _fits(org, row, exact=exact)]
+            if fits:
+                break
+        named = [org for org, current in fits if current]
+        return named or [org for org, _current in fits], exact
 
     def add_name(self, org, name, org_key):
         key = name_key(name)
@@ -374,6 +382,56 @@ class _RegisterPlan:
             self.reclaimed.append((org, slug))
 
 
+def _fits(org, row, *, exact: bool) -> bool:
+    """Do a body's province and district fit a row's (``exact``: equal; otherwise the body's may be unknown)?"""
+    if "province" in row.present:
+        want = getattr(row.province, "pk", None)
+        if org.province_id != want and (exact or org.province_id is not None or want is None):
+            return False
+    if "district" in row.present:
+        want, have = register_io.district_key(row.district), register_io.district_key(org.district)
+        if have != want and (exact or have or not want):
+            return False
+    return True
+
+
+def _described(org) -> str:
+    """A body as a row's error names it: name, province, district, DLA code and address."""
+    return _("%(name)s (จังหวัด: %(province)s, อำเภอ: %(district)s, รหัส อปท.: %(code)s, ที่อยู่ /orgs/%(slug)s/)") % {
+        "name": org.name, "province": org.province.name if org.province else _("ไม่ระบุ"),
+        "district": org.district or _("ไม่ระบุ"), "code": org.dla_code or _("ไม่มี"), "slug": org.slug}
+
+
+def _register_match(plan: _RegisterPlan, row) -> tuple[Organization | None, bool, str]:
+    """(the body a row means or None for a new one, whether it was found by name, the Thai error).
+
+    By DLA code first. A row whose code no body has (or that has none) is matched by name,
+    province and district (``_RegisterPlan.by_identity``): more than one body is an error naming
+    them; one body without a code gets the row's; one with another code gets the row's code only
+    when name, province and district are exactly its own (the file has both columns): the code
+    was corrected. Otherwise that is an error, never a second body."""
+    org = plan.by_dla.get(row.dla_code) if row.dla_code else None
+    if org is not None:
+        return org, False, ""
+    found, exact = plan.by_identity(row)
+    if len(found) > 1:
+        return None, False, _("“%(name)s” ตรงกับหน่วยงานมากกว่าหนึ่งแห่ง: %(candidates)s กรุณาระบุรหัส อปท. "
+                              "หรือจังหวัดและอำเภอให้ตรงกับแห่งเดียว") % {
+            "name": row.name, "candidates": "; ".join(_described(o) for o in found)}
+    if not found:
+        return None, False, ""
+    org = found[0]
+    if row.dla_code and org.dla_code and org.pk not in plan.claimed:  # claimed: two rows, one body (the caller)
+        corrected = exact and {"province", "district"} <= row.present and name_key(org.name) == name_key(row.name)
+        if not corrected:
+            return None, False, _(
+                "รหัส อปท. %(code)s ไม่มีในระบบ แต่ “%(name)s” ตรงกับหน่วยงาน %(body)s ซึ่งมีรหัส อปท. อื่นอยู่แล้ว "
+                "ถ้าเป็นหน่วยงานเดียวกันและรหัสเดิมผิด ให้ไฟล์มีคอลัมน์จังหวัดและอำเภอที่ตรงกับหน่วยงานนั้น "
+                "ระบบจะแก้รหัสให้ ถ้าเป็นอีกหน่วยงานหนึ่ง ให้ระบุจังหวัดหรืออำเภอที่ต่างกัน") % {
+                "code": row.dla_code, "name": row.name, "body": _described(org)}
+    return org, True, ""
+
+
 def _check_org(org, line, errors):
     try:
         org.full_clean(exclude=["province"], validate_unique=False, validate_constraints=False)
@@ -384,24 +442,32 @@ def _check_org(org, line, errors):
 
 @transaction.atomic
 def organizations_import(*, rows: list[register_io.RegisterRow], actor=None, source: str = "") -> RegisterImported:
-    """Write checked register rows (register_io.check_rows): bodies are matched by DLA code,
+    """Write checked register rows (register_io.check_rows): bodies are matched by DLA code (a row
+    without one, or with a code no body has, by name, province and district: _register_match),
     created or updated, never deleted; a body missing from the file stays as it is. Nothing is
     written when nothing changes (no audit row either). Raises register_io.ImportRejected and
-    writes nothing when a row fails the model's own checks."""
+    writes nothing when a row is ambiguous, two rows mean one body, or a row fails the model's
+    own checks."""
     plan = _RegisterPlan()
     result = RegisterImported()
     errors: list[str] = []
     for row in rows:
-        org = plan.by_dla.get(row.dla_code)
-        adopted = False
+        org, by_name, error = _register_match(plan, row)
+        if error:
+            errors.append(_("แถวที่ %(line)s: %(message)s") % {"line": row.line, "message": error})
+            continue
+        if org is not None:
+            if org.pk in plan.claimed:
+                errors.append(_("แถวที่ %(line)s: แถวนี้กับแถวที่ %(first)s ตรงกับหน่วยงานเดียวกัน %(body)s "
+                                "(หนึ่งหน่วยงานมีได้แถวเดียวในไฟล์)") % {
+                    "line": row.line, "first": plan.claimed[org.pk], "body": _described(org)})
+                continue
+            plan.claimed[org.pk] = row.line
         if org is None:
-            org = plan.adopt(row)
-            adopted = org is not None
-        if org is None:
-            org = Organization(dla_code=row.dla_code, name=row.name, kind=row.kind, province=row.province,
+            org = Organization(dla_code=row.dla_code or None, name=row.name, kind=row.kind, province=row.province,
                                district=row.district or "", itas_code=row.itas_code or "", website=row.website or "")
             org.search_key = name_key(org.name)
-            org_key = ("new", row.dla_code)
+            org_key = ("new", row.dla_code or f"row-{row.line}")
             org.slug = slugs.unique_slug(org.name, org.district, plan.is_free(org_key))
             plan.take_slug(org, org.slug, org_key)
             for variant in row.names:
@@ -409,17 +475,21 @@ def organizations_import(*, rows: list[register_io.RegisterRow], actor=None, sou
             _check_org(org, row.line, errors)
             result.created.append(org)
             continue
-        changes = {"dla_code": [None, row.dla_code]} if adopted else {}
+        # Found by name: the row's code is added (or corrects the body's); a row without one leaves
+        # the body's code as it is, and a row that names the body by another of its names does not rename it.
+        new_code = by_name and row.dla_code and row.dla_code != org.dla_code
+        changes = {"dla_code": [org.dla_code, row.dla_code]} if new_code else {}
+        keeps_name = by_name and name_key(row.name) != name_key(org.name)
         old_name, old_slug = org.name, org.slug
         for name in REGISTER_FIELDS:
-            if name not in ("name", "kind") and name not in row.present:
+            if name not in ("name", "kind") and name not in row.present or (name == "name" and keeps_name):
                 continue
             new = getattr(row, name) if name != "province" else row.province
             old = getattr(org, name)
             if (new or None) != (old or None):
                 changes[name] = [_shown(name, old), _shown(name, new)]
                 setattr(org, name, new if new is not None or name == "province" else "")
-        if adopted:
+        if new_code:
             org.dla_code = row.dla_code
         if "name" in changes:
             org.search_key = name_key(org.name)

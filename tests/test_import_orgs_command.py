@@ -136,9 +136,9 @@ def test_bad_rows_are_all_listed_by_row_number_and_nothing_is_written(db, tmp_pa
     assert snapshot() == before
 
 
-def test_a_file_without_the_key_columns_is_refused(db, tmp_path):
-    message, err = rejected(write(tmp_path, "ชื่อหน่วยงาน,จังหวัด\nเทศบาลตำบลป่างิ้ว,อ่างทอง\n".encode()))
-    assert "แถวที่ 1: แถวหัวตารางไม่มีคอลัมน์ dla_code" in err
+def test_a_file_without_the_name_column_is_refused(db, tmp_path):
+    message, err = rejected(write(tmp_path, "รหัส อปท.,จังหวัด\n5150101,อ่างทอง\n".encode()))
+    assert "แถวที่ 1: แถวหัวตารางไม่มีคอลัมน์ name" in err
 
 
 def test_a_long_name_is_refused_with_the_limit(db, tmp_path):
@@ -169,3 +169,119 @@ def test_the_import_reads_a_fixed_number_of_queries(db, tmp_path):
     many = count(angthong_rows())
     assert many <= few + 2  # the same reads; writes are batched
     assert len(ANGTHONG_BODIES) == 20
+
+
+# ---------------------------------------------------------------- rows without a DLA code (issue 20, point 8)
+
+SOURCE_BODY = {"name": "องค์การบริหารส่วนตำบลบ้านใหม่", "province": "อ่างทอง", "district": "โพธิ์ทอง"}
+
+
+def test_it_imports_a_row_without_a_dla_code_as_a_body_without_one(db, tmp_path):
+    before = Organization.objects.count()
+    # A file with no DLA code column at all, and one whose code cell is empty.
+    no_column = "ชื่อหน่วยงาน,จังหวัด,อำเภอ\nองค์การบริหารส่วนตำบลบ้านใหม่,อ่างทอง,โพธิ์ทอง\n".encode()
+    out = run(write(tmp_path, no_column))
+    assert "เพิ่ม 1 แห่ง แก้ไข 0 แห่ง ไม่เปลี่ยนแปลง 0 แห่ง" in out
+    body = Organization.objects.get(name=SOURCE_BODY["name"])
+    assert (body.dla_code, body.province.name, body.district, body.kind) == (None, "อ่างทอง", "โพธิ์ทอง", "sao")
+    assert body.slug.startswith("abt-ban-")
+    assert AuditEvent.objects.get(action="org.create", org=body).detail["dla_code"] is None
+    # The same body again, as a full register row with an empty code: matched by name, province, district.
+    path = write(tmp_path, to_csv([{**SOURCE_BODY, "dla_code": ""}]))
+    state = snapshot()
+    with CaptureQueriesContext(connection) as queries:
+        out = run(path)
+    assert "เพิ่ม 0 แห่ง แก้ไข 0 แห่ง ไม่เปลี่ยนแปลง 1 แห่ง" in out
+    assert snapshot() == state and Organization.objects.count() == before + 1
+    assert not [q for q in queries.captured_queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE"))]
+
+
+def test_it_adds_the_code_of_a_later_file_to_the_same_body(db, tmp_path):
+    run(write(tmp_path, to_csv([{**SOURCE_BODY, "dla_code": ""}])))
+    body = Organization.objects.get(name=SOURCE_BODY["name"])
+    count = Organization.objects.count()
+    out = run(write(tmp_path, to_csv([{**SOURCE_BODY, "dla_code": "7150405", "website": "www.banmai.go.th"}])))
+    assert "เพิ่ม 0 แห่ง แก้ไข 1 แห่ง ไม่เปลี่ยนแปลง 0 แห่ง" in out
+    assert Organization.objects.count() == count
+    body.refresh_from_db()
+    assert (body.dla_code, body.website) == ("7150405", "https://www.banmai.go.th")
+    event = AuditEvent.objects.get(action="org.update", org=body)
+    assert event.detail["changes"]["dla_code"] == [None, "7150405"]
+    # From now on the code is the key: a later row without one still finds the body and leaves its code.
+    run(write(tmp_path, to_csv([{**SOURCE_BODY, "dla_code": ""}])))
+    body.refresh_from_db()
+    assert body.dla_code == "7150405" and Organization.objects.count() == count
+
+
+def test_it_refuses_an_ambiguous_row_without_a_code_and_names_the_candidates(db, tmp_path):
+    run(write(tmp_path, to_csv(angthong_rows())))  # two อบต.โพธิ์ทอง in อ่างทอง: เมืองอ่างทอง and โพธิ์ทอง
+    state = snapshot()
+    # A source that gives the name and the province only (no district column).
+    message, err = rejected(write(tmp_path, "name,province,website\n"
+                                  "องค์การบริหารส่วนตำบลโพธิ์ทอง,อ่างทอง,www.phothong.go.th\n".encode()))
+    assert "แถวที่ 2: “องค์การบริหารส่วนตำบลโพธิ์ทอง” ตรงกับหน่วยงานมากกว่าหนึ่งแห่ง" in err
+    assert "รหัส อปท.: 7150105, ที่อยู่ /orgs/abt-pho-thong/" in err
+    assert "อำเภอ: โพธิ์ทอง, รหัส อปท.: 7150402" in err
+    assert snapshot() == state
+    # With the district the row means one of them.
+    run(write(tmp_path, "name,province,district,website\n"
+              "องค์การบริหารส่วนตำบลโพธิ์ทอง,อ่างทอง,โพธิ์ทอง,www.phothong.go.th\n".encode()))
+    assert Organization.objects.get(dla_code="7150402").website == "https://www.phothong.go.th"
+    assert Organization.objects.get(dla_code="7150105").website == ""
+
+
+def test_it_corrects_a_code_without_making_a_second_body(db, tmp_path):
+    invented = {**SOURCE_BODY, "dla_code": "9000001"}  # the code an operator made up
+    run(write(tmp_path, to_csv([invented])))
+    body = Organization.objects.get(dla_code="9000001")
+    count = Organization.objects.count()
+    out = run(write(tmp_path, to_csv([{**invented, "dla_code": "7150405"}])))
+    assert "เพิ่ม 0 แห่ง แก้ไข 1 แห่ง" in out
+    body.refresh_from_db()
+    assert body.dla_code == "7150405" and Organization.objects.count() == count
+    assert AuditEvent.objects.get(action="org.update", org=body).detail["changes"]["dla_code"] == ["9000001",
+                                                                                                   "7150405"]
+    # A file that cannot say it is the same body (no district column) is refused, not a second body.
+    state = snapshot()
+    message, err = rejected(write(tmp_path, "dla_code,name,province\n7150406,องค์การบริหารส่วนตำบลบ้านใหม่,อ่างทอง\n"
+                                  .encode()))
+    assert "แถวที่ 2: รหัส อปท. 7150406 ไม่มีในระบบ แต่ “องค์การบริหารส่วนตำบลบ้านใหม่” ตรงกับหน่วยงาน" in err
+    assert "รหัส อปท.: 7150405" in err
+    assert snapshot() == state
+
+
+def test_it_refuses_two_rows_that_mean_one_body(db, tmp_path):
+    run(write(tmp_path, to_csv([{**SOURCE_BODY, "dla_code": ""}])))
+    state = snapshot()
+    rows = [{**SOURCE_BODY, "dla_code": "7150405"}, {**SOURCE_BODY, "dla_code": ""}]
+    message, err = rejected(write(tmp_path, to_csv(rows)))
+    assert "แถวที่ 3: ชื่อ จังหวัด และอำเภอ “องค์การบริหารส่วนตำบลบ้านใหม่” ซ้ำกับแถวที่ 2" in err
+    assert snapshot() == state
+    # A new code by name and the body's other code in one file: both rows mean the same body.
+    run(write(tmp_path, to_csv([{**SOURCE_BODY, "dla_code": "9000001"}])))
+    state = snapshot()
+    rows = [{**SOURCE_BODY, "dla_code": "9000001", "name": "เทศบาลตำบลบ้านใหม่"}, {**SOURCE_BODY, "dla_code": "7150405"}]
+    message, err = rejected(write(tmp_path, to_csv(rows)))
+    assert "แถวที่ 3: แถวนี้กับแถวที่ 2 ตรงกับหน่วยงานเดียวกัน" in err
+    assert snapshot() == state
+
+
+def test_it_finds_a_body_by_another_name_without_renaming_it(db, tmp_path):
+    run(write(tmp_path, to_csv([{**SOURCE_BODY, "dla_code": "", "names": "อบต.บ้านใหม่"}])))
+    body = Organization.objects.get(name=SOURCE_BODY["name"])
+    state = snapshot()
+    out = run(write(tmp_path, to_csv([{**SOURCE_BODY, "dla_code": "", "name": "อบต.บ้านใหม่", "kind": "sao"}])))
+    assert "ไม่เปลี่ยนแปลง 1 แห่ง" in out and snapshot() == state
+    body.refresh_from_db()
+    assert body.name == SOURCE_BODY["name"]
+
+
+def test_a_later_file_gives_a_body_of_unknown_province_its_province(db, tmp_path):
+    run(write(tmp_path, to_csv([{"dla_code": "", "name": "เทศบาลตำบลไม่ทราบที่ตั้ง", "province": "", "district": ""}])))
+    body = Organization.objects.get(name="เทศบาลตำบลไม่ทราบที่ตั้ง")
+    count = Organization.objects.count()
+    run(write(tmp_path, to_csv([{"dla_code": "5150999", "name": "เทศบาลตำบลไม่ทราบที่ตั้ง", "province": "อ่างทอง",
+                                  "district": "ไชโย"}])))
+    body.refresh_from_db()
+    assert (body.dla_code, body.province.name, body.district) == ("5150999", "อ่างทอง", "ไชโย")
+    assert Organization.objects.count() == count

@@ -52,13 +52,13 @@ def test_the_admin_imports_a_province_and_sees_a_summary(client, db):
 def test_the_admin_sees_every_error_by_row_and_nothing_is_written(client, db):
     login(client, ADMIN)
     before = Organization.objects.count()
-    rows = angthong_rows(**{"5150101": {"province": "อ่างทองใต้"}, "7150103": {"dla_code": ""}})
+    rows = angthong_rows(**{"5150101": {"province": "อ่างทองใต้"}, "7150103": {"dla_code": "71 50103"}})
     response = upload(client, to_csv(rows))
     assert response.status_code == 400
     page = response.content.decode()
     assert "ไม่ได้นำเข้าข้อมูลใด ๆ" in page and "พบข้อผิดพลาด 2 รายการ" in page
     assert "แถวที่ 4: ไม่พบจังหวัด “อ่างทองใต้”" in page
-    assert "แถวที่ 6: ไม่ได้ระบุรหัส อปท." in page
+    assert "แถวที่ 6: รหัส อปท. “71 50103” ไม่ถูกต้อง" in page
     assert Organization.objects.count() == before
 
 
@@ -147,3 +147,30 @@ def test_renaming_a_body_in_the_admin_keeps_the_old_address(client, db):
     assert client.get(f"/orgs/{ANGTHONG}/")["Location"] == "/orgs/thesaban-nakhon-ang-thong/"
     page = client.get(f"/admin/assessments/organization/{body.pk}/change/").content.decode()
     assert ANGTHONG in page and 'name="slug"' not in page  # the former address, shown read-only
+
+
+def test_it_imports_a_row_without_a_code_and_a_later_upload_adds_the_code_to_that_body(client, db):
+    login(client, ADMIN)
+    row = {"dla_code": "", "name": "องค์การบริหารส่วนตำบลบ้านใหม่", "province": "อ่างทอง", "district": "โพธิ์ทอง"}
+    page = upload(client, to_csv([row])).content.decode()
+    assert "เพิ่มหน่วยงาน 1 แห่ง แก้ไข 0 แห่ง ไม่เปลี่ยนแปลง 0 แห่ง" in page
+    body = Organization.objects.get(name=row["name"])
+    assert body.dla_code is None
+    count = Organization.objects.count()
+    page = upload(client, to_csv([{**row, "dla_code": "7150405"}])).content.decode()
+    assert "เพิ่มหน่วยงาน 0 แห่ง แก้ไข 1 แห่ง" in page
+    assert "รหัส อปท. (สถ.): “” → “7150405”" in page
+    body.refresh_from_db()
+    assert body.dla_code == "7150405" and Organization.objects.count() == count
+
+
+def test_it_shows_an_ambiguous_row_with_its_candidates_and_writes_nothing(client, db):
+    login(client, ADMIN)
+    upload(client, to_csv(angthong_rows()))
+    before = Organization.objects.count()
+    response = upload(client, "ชื่อหน่วยงาน,จังหวัด\nองค์การบริหารส่วนตำบลโพธิ์ทอง,อ่างทอง\n".encode())
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "แถวที่ 2: “องค์การบริหารส่วนตำบลโพธิ์ทอง” ตรงกับหน่วยงานมากกว่าหนึ่งแห่ง" in page
+    assert "7150105" in page and "7150402" in page
+    assert Organization.objects.count() == before

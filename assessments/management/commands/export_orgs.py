@@ -9,7 +9,8 @@ from assessments.models import Organization
 
 class Command(BaseCommand):
     help = ("Export the register of bodies in the format import_orgs reads (docs/REGISTER.md): CSV or XLSX by "
-            "the file's ending, CSV on standard output without -o.")
+            "the file's ending, CSV on standard output without -o. Bodies without a DLA code come last, "
+            "with an empty code.")
 
     def add_arguments(self, parser):
         parser.add_argument("-o", "--output", help="FILE.csv or FILE.xlsx (default: CSV on standard output)")
@@ -27,7 +28,7 @@ class Command(BaseCommand):
             path.write_bytes(data)
             self.stdout.write(self.style.SUCCESS(
                 _("ส่งออกทะเบียนหน่วยงาน %(rows)s แห่ง ไปที่ %(path)s") % {"rows": len(rows) - 1, "path": path}))
-        left_out = Organization.objects.filter(dla_code__isnull=True).count()
-        if left_out:
-            self.stderr.write(_("หน่วยงาน %(count)s แห่งไม่มีรหัส อปท. จึงไม่อยู่ในไฟล์ (ไฟล์จับคู่หน่วยงานด้วยรหัส อปท.)") % {
-                "count": left_out})
+        without = Organization.objects.filter(dla_code__isnull=True).count()
+        if without:
+            self.stderr.write(_("หน่วยงาน %(count)s แห่งยังไม่มีรหัส อปท. อยู่ท้ายไฟล์โดยช่องรหัสว่าง "
+                                "(เติมรหัสแล้วนำเข้า ระบบจับคู่ด้วยชื่อ จังหวัด และอำเภอ)") % {"count": without})

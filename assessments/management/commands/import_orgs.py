@@ -9,7 +9,8 @@ from common.spreadsheet import nothing_imported, read_command_file
 
 class Command(BaseCommand):
     help = ("Import the register of bodies from a CSV or XLSX file (format: docs/REGISTER.md). Bodies are "
-            "matched by DLA code, created or updated, never deleted. All or nothing.")
+            "matched by DLA code (a row without one: by name, province and district), created or updated, "
+            "never deleted. All or nothing.")
 
     def add_arguments(self, parser):
         parser.add_argument("file")
