@@ -1,5 +1,6 @@
-"""The people file of ``import_people`` (docs/ARCHITECTURE.md, "People"): one row per role,
-CSV (UTF-8 with or without BOM, or Thai Windows cp874) or XLSX (first sheet).
+"""The people file of ``import_people`` and of the web upload (/app/people/import/,
+people/import_views.py; docs/PEOPLE.md): one row per role, CSV (UTF-8 with or without BOM, or
+Thai Windows cp874) or XLSX (first sheet).
 
 | column | meaning |
 |---|---|
@@ -40,6 +41,7 @@ ROLE_ALIASES = {
 }
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 50_000  # rows after the header
+WEB_MAX_ROWS = 500  # the web upload mails in the request: a province's approvers fit, a country does not
 
 PeopleFileRejected = FileRejected  # the name the people import's callers use
 
@@ -54,9 +56,9 @@ class PersonRow:
     role: str
 
 
-def read_rows(data: bytes) -> list[tuple[int, dict[str, str]]]:
+def read_rows(data: bytes, *, max_rows: int = MAX_ROWS) -> list[tuple[int, dict[str, str]]]:
     """(row number as a spreadsheet shows it, {column: text}) of every non-blank row after the header."""
-    rows = read_table(data, max_bytes=MAX_BYTES, max_rows=MAX_ROWS, empty=_("ไฟล์ว่างเปล่า ไม่มีรายชื่อบุคลากร"),
+    rows = read_table(data, max_bytes=MAX_BYTES, max_rows=max_rows, empty=_("ไฟล์ว่างเปล่า ไม่มีรายชื่อบุคลากร"),
                       clean=True)
     header_line, header = rows[0]
     columns = header_columns(header, HEADER_ALIASES)
@@ -67,11 +69,17 @@ def read_rows(data: bytes) -> list[tuple[int, dict[str, str]]]:
     return table_records(rows, columns, COLUMNS)
 
 
-def check_rows(records) -> list[PersonRow]:
-    """Every row checked (bodies looked up in two queries); PeopleFileRejected lists every bad row."""
+def check_rows(records, *, area=None, roles=None) -> list[PersonRow]:
+    """Every row checked (bodies looked up in two queries, three with ``area``); PeopleFileRejected
+    lists every bad row. ``area``: the bodies the uploader may import into (a queryset; None: every
+    body); ``roles``: the roles they may give (None: both)."""
     keys = {r["body"].strip() for _n, r in records if r["body"].strip()}
     by_code = {o.dla_code: o for o in Organization.objects.filter(dla_code__in=keys)}
     by_slug = {o.slug: o for o in Organization.objects.filter(slug__in={k.lower() for k in keys})}
+    inside = None
+    if area is not None:
+        found = {o.pk for o in (*by_code.values(), *by_slug.values())}
+        inside = set(area.filter(pk__in=found).values_list("pk", flat=True))
     errors, rows, seen = [], [], {}
     for line, record in records:
         row_errors = []
@@ -97,9 +105,14 @@ def check_rows(records) -> list[PersonRow]:
             row_errors.append(_("ไม่ได้ระบุหน่วยงาน (รหัส อปท. หรือชื่อในที่อยู่เว็บ)"))
         elif org is None:
             row_errors.append(_("ไม่พบหน่วยงาน “%(body)s” (ใช้รหัส อปท. หรือชื่อในที่อยู่เว็บของหน่วยงาน)") % {"body": body})
+        elif inside is not None and org.pk not in inside:
+            row_errors.append(_("หน่วยงาน “%(body)s” (%(name)s) ไม่อยู่ในพื้นที่ที่คุณกำกับดูแล นำเข้าได้เฉพาะหน่วยงานในพื้นที่ของคุณ")
+                              % {"body": body, "name": org.name})
         if role is None:
             row_errors.append(_("บทบาท “%(role)s” ไม่ถูกต้อง (ใช้ editor หรือ approver, เจ้าหน้าที่ผู้จัดทำ หรือผู้บริหารผู้รับรอง)")
                               % {"role": record["role"]})
+        elif roles is not None and role not in roles:
+            row_errors.append(_("ผู้กำกับดูแลพื้นที่เชิญได้เฉพาะผู้บริหารผู้รับรอง เจ้าหน้าที่ผู้จัดทำให้ผู้บริหารของหน่วยงานเป็นผู้เชิญ"))
         if org is not None and role is not None and email:
             key = (email, org.pk, role)
             if key in seen:

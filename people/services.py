@@ -490,12 +490,14 @@ def profile_save(*, user, first_name, last_name, email, positions: dict[int, str
 
 
 @transaction.atomic
-def people_import(*, rows, actor=None) -> list[Invited]:
-    """``import_people``: every row of a checked file (people_io.check_rows), all in one
-    transaction. Re-running a file changes nothing it already did: a role held stays
-    ("unchanged"), an invitation waiting stays ("pending")."""
+def people_import(*, rows, actor=None, system=True) -> list[Invited]:
+    """``import_people`` (``system``: the operator's command line, no role needed) and the web
+    upload (``system=False``: ``actor`` must manage every row's role in its body, ``may_manage``):
+    every row of a checked file (people_io.check_rows), all in one transaction. Re-running a file
+    changes nothing it already did: a role held stays ("unchanged"), an invitation waiting stays
+    ("pending")."""
     return [invitation_create(org=row.org, email=row.email, role=row.role, position=row.position, name=row.name,
-                              actor=actor, system=True) for row in rows]
+                              actor=actor, system=system) for row in rows]
 
 
 def safe_create(fn, **kwargs):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import otp, views
+from . import import_views, otp, views
 
 urlpatterns = [
     # People of a body, a supervisor's area, the supervisors, invitations, one's own name (people/views.py).
@@ -16,6 +16,7 @@ urlpatterns = [
     path("app/orgs/<slug:slug>/people/invitations/<int:invitation_id>/cancel/", views.invitation_cancel,
          name="invitation-cancel"),
     path("app/area/people/", views.area_people, name="area-people"),
+    path("app/people/import/", import_views.people_import, name="people-import"),  # people/import_views.py
     path("app/supervisors/", views.supervisors_page, name="supervisors"),
     path("app/supervisors/<int:scope_id>/remove/", views.supervisor_remove, name="supervisor-remove"),
     path("app/supervisors/invitations/<int:invitation_id>/resend/", views.supervisor_invitation,

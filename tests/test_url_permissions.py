@@ -89,6 +89,8 @@ MATRIX = {
     "invitation-resend": ("post", f"{PEOPLE}/invitations/{{invitation}}/resend/", {}, PEOPLE_APPROVERS),
     "invitation-cancel": ("post", f"{PEOPLE}/invitations/{{invitation}}/cancel/", {}, PEOPLE_APPROVERS),
     "area-people": ("get", "/app/area/people/", None, [LOGIN, 403, 403, 403, 200, 200, 200]),
+    # The people file on the web: supervisors (their area's approvers) and the admin (every body).
+    "people-import": ("get", "/app/people/import/", None, [LOGIN, 403, 403, 403, 200, 200, 200]),
     "supervisors": ("get", "/app/supervisors/", None, ADMIN_PAGE),
     "supervisor-remove": ("post", "/app/supervisors/{scope}/remove/", {}, ADMIN_POST),
     "supervisor-invitation-resend": ("post", "/app/supervisors/invitations/{supervisor_invitation}/resend/", {},

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from common.spreadsheet import nothing_imported, read_command_file
-from people import invitations, people_io, services
+from people import importing, invitations, people_io, services
 
 
 class Command(BaseCommand):
@@ -23,24 +23,8 @@ class Command(BaseCommand):
             raise nothing_imported(self.stderr, refused.messages) from None
         # The rows are saved; now the mail (an invitation whose mail fails stays "ยังส่งไม่สำเร็จ":
         # running the same file again sends it again).
-        base = invitations.base_url()
-        counts = {"invited": 0, "added": 0, "unchanged": 0, "resent": 0}
-        failed = []
-        for row, result in zip(rows, results, strict=True):
-            kind = result.kind
-            try:
-                if kind == "invited":
-                    invitations.send_invitation(invitation=result.invitation, actor=None, base=base)
-                elif kind == "pending" and result.invitation.sent_at is None:
-                    kind = "resent"
-                    invitations.send_invitation(invitation=result.invitation, actor=None, base=base)
-                elif kind == "added":
-                    invitations.send_role_added(user=result.user, place=row.org.name,
-                                                role=result.membership.get_role_display(), actor=None, base=base)
-            except invitations.MailNotSent:
-                failed.append(_("แถวที่ %(line)s: ส่งอีเมลถึง %(email)s ไม่สำเร็จ") % {"line": row.line,
-                                                                                   "email": row.email})
-            counts["unchanged" if kind == "pending" else kind] += 1
+        mailed = importing.send_mail(rows, results, actor=None, base=invitations.base_url())
+        counts, failed = mailed.counts, mailed.failed
         self.stdout.write(self.style.SUCCESS(_(
             "นำเข้า %(rows)s แถว: เชิญใหม่ %(invited)s คน, เพิ่มบทบาทให้บัญชีที่มีอยู่ %(added)s คน, "
             "ส่งคำเชิญที่ยังส่งไม่สำเร็จอีกครั้ง %(resent)s คน, ไม่เปลี่ยนแปลง %(unchanged)s แถว") % {
