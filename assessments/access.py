@@ -8,6 +8,7 @@ on top of ``Access`` here."""
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -15,11 +16,68 @@ from django.utils.translation import gettext as _
 from .models import Membership, Organization, Province, SupervisorScope
 
 
+@dataclass(frozen=True)
+class Area:
+    """A supervisor's area, the one definition of it: the union of their ``SupervisorScope`` rows,
+    each a whole province (district "": ท้องถิ่นจังหวัด) or one district of it (ท้องถิ่นอำเภอ).
+    A district supervisor's area is their district, everywhere: pages (``Access``, the people
+    pages, the dashboard), services (``people.services.may_manage``), selectors and the weekly
+    digest all ask this value. Acts on a whole province (re-publishing it) need ``covers_province``.
+    The system administrator is not an area: callers check ``is_superuser`` themselves."""
+
+    scopes: frozenset[tuple[int, str]] = frozenset()  # (province id, district or "")
+
+    @classmethod
+    def of(cls, user) -> "Area":
+        """A user's area: one query (none for anonymous or deactivated users, whose area is empty)."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return cls()
+        return cls(frozenset(SupervisorScope.objects.filter(user=user).values_list("province_id", "district")))
+
+    def __bool__(self) -> bool:
+        return bool(self.scopes)
+
+    def contains_place(self, province_id, district: str) -> bool:
+        """Is a body of this province and district inside the area?"""
+        return province_id is not None and (
+            (province_id, "") in self.scopes or (bool(district) and (province_id, district) in self.scopes))
+
+    def contains(self, org: Organization) -> bool:
+        return self.contains_place(org.province_id, org.district)
+
+    def q(self, prefix: str = "") -> Q:
+        """The bodies inside the area as a filter (``prefix``: the path to a body, e.g. "org__");
+        an empty area matches nothing."""
+        area = Q(**{f"{prefix}pk__in": []})
+        for province_id, district in sorted(self.scopes):
+            place = {f"{prefix}province_id": province_id}
+            if district:
+                place[f"{prefix}district"] = district
+            area |= Q(**place)
+        return area
+
+    def bodies(self):
+        return Organization.objects.filter(self.q())
+
+    def covers_province(self, province_id) -> bool:
+        """The whole province is in the area (a district supervisor's is not)."""
+        return (province_id, "") in self.scopes
+
+    @property
+    def whole_provinces(self) -> set[int]:
+        return {p for p, d in self.scopes if not d}
+
+    @property
+    def province_ids(self) -> set[int]:
+        """Every province the area touches, whole or in part."""
+        return {p for p, _d in self.scopes}
+
+
 @dataclass
 class UserRoles:
     editor_of: set[int]
     approver_of: set[int]
-    scopes: list[tuple[int, str]]  # (province id, district or "")
+    scopes: list[tuple[int, str]]  # (province id, district or ""); ask ``area`` what they cover
 
     @property
     def is_member(self) -> bool:
@@ -28,8 +86,9 @@ class UserRoles:
     def member_of(self, org_id: int) -> bool:
         return org_id in self.editor_of or org_id in self.approver_of
 
-    def supervises(self, org: Organization) -> bool:
-        return any(p == org.province_id and (not d or d == org.district) for p, d in self.scopes)
+    @property
+    def area(self) -> Area:
+        return Area(frozenset(self.scopes))
 
 
 def user_roles(user) -> UserRoles:
@@ -59,13 +118,13 @@ class Access:
         self.user = request.user
         self.org = get_object_or_404(Organization.objects.select_related("province"), slug=slug)
         self.roles = request_roles(request)
-        self.can_view = (request.user.is_superuser or self.roles.member_of(self.org.pk)
-                         or self.roles.supervises(self.org))
+        supervises = self.roles.area.contains(self.org)
+        self.can_view = request.user.is_superuser or self.roles.member_of(self.org.pk) or supervises
         if not self.can_view:
             raise Http404(_("ไม่พบหน่วยงาน"))
         self.can_edit = self.org.pk in self.roles.editor_of
         self.can_review = self.org.pk in self.roles.approver_of
-        self.can_comment = self.roles.supervises(self.org) or self.can_review
+        self.can_comment = supervises or self.can_review
 
     def require_edit(self):
         if not self.can_edit:
@@ -104,9 +163,10 @@ def require_area_overview(request) -> UserRoles:
 
 
 def province_for_supervisor(request, province_id) -> Province:
-    """A province the user supervises as a whole (or any, for the administrator)."""
+    """A province the user supervises as a whole (or any, for the administrator): a district
+    supervisor's area is their district, so a province-wide act is not theirs."""
     province = get_object_or_404(Province, pk=province_id)
     roles = request_roles(request)
-    if not (request.user.is_superuser or any(p == province.pk for p, _d in roles.scopes)):
+    if not (request.user.is_superuser or roles.area.covers_province(province.pk)):
         raise PermissionDenied(_("เฉพาะผู้กำกับดูแลจังหวัดนี้หรือผู้ดูแลระบบ"))
     return province

@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from .scoring import published_levels
+
 SCORE_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 
 
@@ -317,10 +319,9 @@ class Assessment(models.Model):
 
     @property
     def level(self) -> str:
-        """The published level in the year's own scale (letter grades to FY 2565, pass labels
-        from FY 2566), or the other one when only that was published."""
-        letters = bool(self.framework.level_rule) and self.framework.level_rule[0]["label"] in GRADES
-        return (self.grade or self.pass_label) if letters else (self.pass_label or self.grade)
+        """The published level: the year's own scale first (letter grades to FY 2565, pass
+        labels from FY 2566), else the other one when only that was published; "" when none."""
+        return next(iter(published_levels(self.framework.level_rule, self.grade, self.pass_label)), "")
 
 
 class ScoreRow(models.Model):

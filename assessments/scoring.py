@@ -13,8 +13,10 @@ Levels come in two scales, and sources print either for any year, sometimes both
 grades (AA–F by the overall score; the NACC's scale to FY 2565) and pass labels (ผ่านดีเยี่ยม
 … ต้องปรับปรุงโดยด่วน, which also need every tool's score; from FY 2566), plus the bare pass
 flag ไม่ผ่าน. A published label is kept as published; each is compared with what its own
-scale gives for the scores (a disagreement is a discrepancy); the year's own scale decides
-which level a page shows first, computed when none was published (and marked so).
+scale gives for the scores (a disagreement is a discrepancy). What was published is the
+level, whatever its scale (both labels when both were published, the year's own scale
+first); the portal computes a level only when nothing was published, and only on the scale
+in force that year (``Framework.level_rule``), marked as computed (docs/DOMAIN.md).
 
 Every computed figure is rounded to two decimals (half up) before it is used above it,
 as the NACC's own tables are. A published figure is always the one used above it; where
@@ -41,6 +43,9 @@ def mean(values: Iterable[Decimal | None]) -> Decimal | None:
     if not values or any(v is None for v in values):
         return None
     return q2(sum(values) / len(values))
+
+
+GRADE_SCALE, PASS_SCALE = "grade", "pass"  # the two scales, as open data names them
 
 
 @dataclass(frozen=True)
@@ -88,18 +93,20 @@ class PublishedScores:
 @dataclass
 class Result:
     overall: Figure
-    level: str | None  # in the year's own scale: as published, else computed; None when unknown
-    level_computed: str | None  # in the year's own scale
-    level_is_computed: bool  # ``level`` is the portal's, not the source's
+    level: str | None  # what a page leads with: the first published label, else computed; None when unknown
+    level_computed: str | None  # on the year's own scale, whatever was published (for comparisons)
+    level_is_computed: bool  # ``level`` is the portal's: nothing was published
     grade: str  # as published ("" when not)
-    grade_computed: str | None
+    grade_computed: str | None  # on the letter scale, to compare with a published grade only
     pass_label: str  # as published ("" when not)
-    pass_computed: str | None
+    pass_computed: str | None  # on the pass scale, to compare with a published label only
     tools: dict[tuple[str, int], Figure]
     groups: dict[tuple[str, int], Figure]
     indicators: dict[tuple[int, int], Figure]
     items: dict[tuple[str, int], Decimal]
     discrepancies: list[Discrepancy]
+    levels_published: list[str] = field(default_factory=list)  # every published label, the year's scale first
+    scale: str = PASS_SCALE  # the scale in force that year: GRADE_SCALE or PASS_SCALE
 
     def indicator(self, number: int, part: int = WHOLE) -> Figure:
         return self.indicators.get((number, part), Figure())
@@ -109,6 +116,11 @@ class Result:
 
     def group(self, code: str, part: int = WHOLE) -> Figure:
         return self.groups.get((code, part), Figure())
+
+    @property
+    def level_text(self) -> str:
+        """Every published label ("ผ่าน · AA"), else the computed one; "" when unknown."""
+        return " · ".join(self.levels_published) or self.level or ""
 
     @property
     def tool_totals(self) -> dict[str, Figure]:
@@ -159,6 +171,17 @@ def parse_level(text: str) -> tuple[str, str] | None:
         if not pass_label:
             return None
     return (grade, pass_label) if grade or pass_label else None
+
+
+def scale_of(level_rule) -> str:
+    """The scale a year's rule is on: letter grades (to FY 2565) or pass labels (from FY 2566)."""
+    return GRADE_SCALE if level_rule and level_rule[0]["label"] in GRADE_LETTERS else PASS_SCALE
+
+
+def published_levels(level_rule, grade: str, pass_label: str) -> list[str]:
+    """The labels a body published, the year's own scale first: [], ["B"], ["ผ่าน", "AA"]."""
+    labels = [grade, pass_label] if scale_of(level_rule) == GRADE_SCALE else [pass_label, grade]
+    return [label for label in labels if label]
 
 
 def pass_agrees(published: str, computed: str) -> bool:
@@ -279,8 +302,7 @@ class _Engine:
         if self.pub.pass_label and pass_computed and not pass_agrees(self.pub.pass_label, pass_computed):
             self.discrepancies.append(
                 Discrepancy("level", "pass", _("ผลการประเมิน"), self.pub.pass_label, pass_computed))
-        letters = bool(self.fw.level_rule) and self.fw.level_rule[0]["label"] in GRADE_LETTERS
-        published_level = self.pub.grade if letters else self.pub.pass_label
+        labels = published_levels(self.fw.level_rule, self.pub.grade, self.pub.pass_label)
         for (number, part), alt in sorted(self.pub.indicator_alts.items()):
             published = self.pub.indicators.get((number, part))
             if published is not None and q2(alt) != q2(published):
@@ -291,11 +313,12 @@ class _Engine:
                 ))
         return Result(
             overall=overall,
-            level=published_level or level_computed,
+            level=labels[0] if labels else level_computed,
             level_computed=level_computed,
-            level_is_computed=not published_level and level_computed is not None,
+            level_is_computed=not labels and level_computed is not None,
             grade=self.pub.grade, grade_computed=grade_computed,
             pass_label=self.pub.pass_label, pass_computed=pass_computed,
+            levels_published=labels, scale=scale_of(self.fw.level_rule),
             tools=self.tools,
             groups=self.groups,
             indicators=self.indicators,

@@ -2,6 +2,7 @@
 
 import unicodedata
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 from django.db import connection
 from django.db.models import Prefetch, Q
@@ -163,14 +164,15 @@ def normalise_query(text: str) -> str:
     return " ".join(words)
 
 
-def search_organizations(*, q: str = "", province_id: int | None = None, district: str = ""):
+def search_organizations(*, q: str = "", province_id: int | None = None, district: str = "",
+                         no_province: bool = False):
     """Bodies matching a name (Thai abbreviations like อบต. expanded), province and district.
 
     Every word must match, each through an index on PostgreSQL: a word that starts with a kind
     ("องค์การบริหารส่วนตำบลบ้านนา", or the kind alone) is the start of the name (btree); a
     province's whole name picks its bodies; any other word is looked for inside the name
     (trigram), at the start of the district (btree) or in the province's name (ids worked out
-    from the 77 provinces, so no join)."""
+    from the 77 provinces, so no join). ``no_province``: only the bodies recorded without one."""
     bodies = Organization.objects.select_related("province")
     words = normalise_query(q).split()
     if words:
@@ -197,6 +199,8 @@ def search_organizations(*, q: str = "", province_id: int | None = None, distric
         bodies = bodies.filter(condition)
     if province_id:
         bodies = bodies.filter(province_id=province_id)
+    elif no_province:
+        bodies = bodies.filter(province__isnull=True)
     district = normalise_query(district.strip().removeprefix("อำเภอ"))  # "อ.เมือง", "อำเภอเมือง" -> "เมือง"
     if district:
         bodies = bodies.filter(district__istartswith=district)
@@ -233,6 +237,15 @@ class YearFacts:
         return any([self.change_published is not None, self.change_computed is not None, self.rank_district,
                     self.rank_province, self.note, self.source_url])
 
+    @property
+    def source_url_text(self) -> str:
+        """The source's address as people read it, percent-encoded Thai decoded (the link keeps
+        the address as stored); an address whose bytes are not UTF-8 is shown as stored."""
+        try:
+            return unquote(self.source_url, errors="strict")
+        except UnicodeDecodeError:
+            return self.source_url
+
 
 def year_facts(card) -> YearFacts:
     """One query: the previous year's overall score of the same body, when on record."""
@@ -254,7 +267,11 @@ def user_memberships(user):
 
 
 def year_sections(card):
-    """Tools with their indicators, groups and items, ready for the template."""
+    """Tools with their indicators, groups and items, ready for the template.
+
+    An item without any figure is left out of its table and listed in its indicator's
+    ``unscored`` (the year page folds them: a year scored by indicator only is not a page of
+    empty rows), and so is a group with neither a figure nor a scored item (as a heading there)."""
     result = card.result
     flagged = result.discrepancy_keys()
     framework = card.framework
@@ -266,18 +283,31 @@ def year_sections(card):
                 continue
             groups = list(indicator.groups.all())
             items = list(indicator.items.all())
-            rows = []
+            rows, unscored = [], []
             for group in groups or [None]:
+                item_rows = [{"item": item, "scores": [result.items.get((item.code, p)) for p in (tool.parts or [0])]}
+                             for item in items if group is None or item.group_id == group.pk]
+                scored = [row for row in item_rows if any(v is not None for v in row["scores"])]
+                empty = [row for row in item_rows if not any(v is not None for v in row["scores"])]
                 if group is not None:
-                    rows.append({"group": group, "figures": _figures(result.group, group.code, tool)})
-                for item in items:
-                    if group is None or item.group_id == group.pk:
-                        rows.append({"item": item, "scores": [result.items.get((item.code, p)) for p in
-                                                               (tool.parts or [0])]})
+                    figures = _figures(result.group, group.code, tool)
+                    if scored or any(f.value is not None for _part, f in figures):
+                        rows.append({"group": group, "figures": figures})
+                    if empty:
+                        unscored.append({"group": group})
+                rows += scored
+                unscored += empty
             indicators.append({"indicator": indicator, "figures": _figures(result.indicator, indicator.number, tool),
-                               "rows": rows, "flagged": ("indicator", str(indicator.number)) in flagged})
+                               "rows": rows, "unscored": unscored,
+                               "flagged": ("indicator", str(indicator.number)) in flagged})
         sections.append({"tool": tool, "figures": _figures(result.tool, tool.code, tool), "indicators": indicators})
     return sections
+
+
+def unscored_items(sections) -> int:
+    """How many items of ``year_sections`` have no figure (the ones the year page folds)."""
+    return sum(1 for section in sections for block in section["indicators"] for row in block["unscored"]
+               if "item" in row)
 
 
 def _figures(lookup, key, tool):

@@ -18,8 +18,7 @@ def home(request):
     page = None
     if form.is_valid() and form.has_query():
         bodies = selectors.search_organizations(
-            q=form.cleaned_data["q"], province_id=getattr(form.cleaned_data["province"], "pk", None),
-            district=form.cleaned_data["district"],
+            q=form.cleaned_data["q"], district=form.cleaned_data["district"], **form.province_filter(),
         )
         page = Paginator(bodies, PAGE_SIZE).get_page(params.text(request.GET, "page"))
     return render(request, "assessments/home.html", {"form": form, "page": page,

@@ -133,10 +133,9 @@ def dashboard_orgs(user, roles):
     """The bodies a user oversees: a supervisor's area, or the bodies they approve for."""
     if user.is_superuser:
         return Organization.objects.all()
-    area = Q(pk__in=roles.approver_of)
-    for province_id, district in roles.scopes:
-        area |= Q(province_id=province_id, **({"district": district} if district else {}))
-    return Organization.objects.filter(area) if (roles.scopes or roles.approver_of) else Organization.objects.none()
+    if not (roles.scopes or roles.approver_of):
+        return Organization.objects.none()
+    return Organization.objects.filter(Q(pk__in=roles.approver_of) | roles.area.q())
 
 
 def area_districts(user, roles) -> list[str]:

@@ -101,7 +101,7 @@ def dashboard(request):
         if settings.DASHBOARD_CACHE_SECONDS else ()
     return public_cache.kept_for_person(request, lambda: _dashboard(request, roles, **filters),
                                         seconds=settings.DASHBOARD_CACHE_SECONDS, slugs=slugs,
-                                        province_ids={p for p, _d in roles.scopes})
+                                        province_ids=roles.area.province_ids)
 
 
 def _dashboard_filters(request):
@@ -136,7 +136,7 @@ def _dashboard(request, roles, *, fiscal_year, district, status, sort, page):
     context = {"rows": page.object_list, "page": page, "total": len(rows), "years": years,
                "fiscal_year": fiscal_year, "district": district, "status": status,
                "sort": sort, "districts": districts, "statuses": Status.choices, "roles": roles,
-               "republish_provinces": Province.objects.filter(pk__in=[p for p, d in roles.scopes if not d])}
+               "republish_provinces": Province.objects.filter(pk__in=roles.area.whole_provinces)}
     if roles.approver_of:
         context["queue_plans"], context["queue_rounds"] = selectors.review_queue(roles)
     return render(request, "measures/dashboard.html", context)

@@ -29,6 +29,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessments.access import Area
 from assessments.models import AuditAction, Membership, Organization, SupervisorScope
 from assessments.services import audit
 from common.mail import MailNotSent, send_template_mail
@@ -374,20 +375,21 @@ def _digest_rows(today) -> tuple[list[Notification], dict]:
                          "due_date")):
         late[org_id] = max(late[org_id], (today - due).days)
         orgs[org_id] = (name, province_id, district)
-    by_area = defaultdict(list)
+    by_place = defaultdict(list)  # (province id, district) -> the late bodies there
     for org_id, (_name, province_id, district) in orgs.items():
-        by_area[(province_id, district)].append(org_id)
-        by_area[(province_id, "")].append(org_id)
+        by_place[(province_id, district)].append(org_id)
     scopes = defaultdict(set)
     people = {}
     for user_id, is_active, email, province_id, district in (
             SupervisorScope.objects.filter(user__is_active=True)
             .values_list("user_id", "user__is_active", "user__email", "province_id", "district")):
         people[user_id] = (is_active, email)
-        scopes[user_id].update(by_area.get((province_id, district), ()))
+        scopes[user_id].add((province_id, district))
     url = reverse("dashboard") + "?status=late&sort=-late"
     rows = []
-    for user_id, org_ids in scopes.items():
+    for user_id, their_scopes in scopes.items():
+        area = Area(frozenset(their_scopes))  # a district supervisor's digest names their district only
+        org_ids = [pk for place, pks in by_place.items() if area.contains_place(*place) for pk in pks]
         if not org_ids:
             continue
         ordered = sorted(org_ids, key=lambda pk: (-late[pk], orgs[pk][0]))

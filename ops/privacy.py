@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from assessments.models import AuditAction, AuditEvent, Membership, SupervisorScope
 from assessments.services import audit
+from people.models import EmailChange
 from reports import library
 from reports.models import UserSignature
 from reports.services import signature_delete
@@ -26,6 +27,9 @@ def personal_data(user) -> dict:
                  "is_active": user.is_active},
         "memberships": [{"org": m.org.name, "role": m.role, "position": m.position}
                         for m in Membership.objects.filter(user=user).select_related("org")],
+        "email_changes": [{"email": c.email, "previous": c.previous, "requested_at": c.requested_at.isoformat(),
+                           "confirmed_at": c.confirmed_at.isoformat() if c.confirmed_at else None}
+                          for c in EmailChange.objects.filter(user=user)],
         "supervisor_scopes": [{"province": s.province.name, "district": s.district}
                               for s in SupervisorScope.objects.filter(user=user).select_related("province")],
         "activity": [{"at": e.created_at.isoformat(), "action": e.action, "summary": e.summary}
@@ -48,6 +52,7 @@ def erase_personal_data(*, user, actor) -> None:
     user.set_unusable_password()
     user.save()
     Membership.objects.filter(user=user).update(position="")
+    EmailChange.objects.filter(user=user).delete()  # addresses asked for, confirmed or not
     signature_delete(user=user)  # documents already approved keep the copy they were approved with
     library.person_erased(former_names)  # the measure library no longer finds a measure by their name
     for model in (AccessAttempt, AccessLog, AccessFailureLog):

@@ -40,7 +40,7 @@ def people_access(request, slug) -> PeopleAccess:
     org = get_object_or_404(Organization.objects.select_related("province"), slug=slug)
     roles = request_roles(request)
     is_admin = request.user.is_superuser
-    is_supervisor = roles.supervises(org)
+    is_supervisor = roles.area.contains(org)
     if not (is_admin or roles.member_of(org.pk) or is_supervisor):
         raise Http404(_("ไม่พบหน่วยงาน"))
     access = PeopleAccess(org=org, is_admin=is_admin, is_approver=org.pk in roles.approver_of,

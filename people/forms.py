@@ -70,7 +70,8 @@ class AcceptForm(forms.Form):
 class ProfileForm(forms.Form):
     first_name = _text(_("ชื่อ (ภาษาไทย)"), required=True, autocomplete="given-name")
     last_name = _text(_("นามสกุล (ภาษาไทย)"), required=True, autocomplete="family-name")
-    email = _text(_("อีเมล"), type="email", help_text=_("ใช้รับคำเชิญ การแจ้งเตือน และลิงก์ตั้งรหัสผ่านใหม่"))
+    email = _text(_("อีเมล"), type="email", help_text=_("ใช้รับคำเชิญ การแจ้งเตือน และลิงก์ตั้งรหัสผ่านใหม่ "
+                                                        "อีเมลใหม่ใช้ได้เมื่อคุณเปิดลิงก์ยืนยันที่ระบบส่งไปยังอีเมลนั้น"))
 
     def __init__(self, *args, orgs=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -151,3 +151,44 @@ class MembershipGrant(models.Model):
 
     def __str__(self):
         return f"{self.membership} {self.granted_at:%Y-%m-%d}"
+
+
+class EmailChangeQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(confirmed_at__isnull=True)
+
+
+class EmailChange(models.Model):
+    """A new e-mail address a person asked for on their profile page. It counts (``user.email``
+    changes) only when they open the link mailed to it, signed in as themselves, before
+    ``expires_at``; the link carries a random token of which only the SHA-256 is stored, and works
+    once. At most one waits per person: asking again replaces it (the earlier link stops working)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_changes",
+                             verbose_name=_("ผู้ใช้"))
+    email = models.EmailField(_("อีเมลใหม่"), max_length=INVITATION_LIMITS["email"])
+    previous = models.EmailField(_("อีเมลเดิม"), max_length=INVITATION_LIMITS["email"], blank=True)
+    token_hash = models.CharField(_("ค่าแฮชของรหัสยืนยัน"), max_length=64, unique=True, editable=False)
+    requested_at = models.DateTimeField(_("ขอเปลี่ยนเมื่อ"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("หมดอายุ"))
+    confirmed_at = models.DateTimeField(_("ยืนยันเมื่อ"), null=True, blank=True)
+
+    objects = EmailChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("คำขอเปลี่ยนอีเมล")
+        verbose_name_plural = _("คำขอเปลี่ยนอีเมล")
+        constraints = [
+            models.UniqueConstraint(fields=["user"], condition=Q(confirmed_at__isnull=True),
+                                    name="emailchange_one_pending"),
+            *[models.CheckConstraint(condition=LessThanOrEqual(Length(name), INVITATION_LIMITS["email"]),
+                                     name=f"emailchange_{name}_length") for name in ("email", "previous")],
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.email}"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()

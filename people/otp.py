@@ -10,8 +10,10 @@ Who is asked for a code (docs/ARCHITECTURE.md, "Sign-in: one-time passwords"):
 A person signed in with the password only is "not verified" (django-otp's `user.is_verified()`):
 SecondFactorMiddleware sends them from every page under /app/, /admin/ and the password change
 to the code step (or to enrolment) until a code is accepted. Whether a session needs the code is
-decided at sign-in and kept in the session (no query on each page). The Django admin has no sign-in
-of its own: /admin/login/ sends everyone to the portal's.
+asked again on every guarded page of a session not yet verified (one query), not only at sign-in:
+a person given a supervisor's area (or an app, or staff rights) in the middle of a password-only
+session is sent to the code step on their next page. The Django admin has no sign-in of its own:
+/admin/login/ sends everyone to the portal's.
 
 Wrong codes are throttled by django-otp (after n failures the next try waits 2^(n-1) seconds,
 per device); the password step stays under django-axes. Ten recovery codes (django-otp static
@@ -28,10 +30,12 @@ import qrcode.image.svg
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -77,13 +81,24 @@ def enrolled(user) -> bool:
 
 
 def needs_code(user) -> bool:
-    return enrolled(user) or required_for(user)
+    """Must this person's sign-in be completed with a code (an app of theirs, or the setting for
+    the administrator and supervisors)? One query at most."""
+    if not user.is_authenticated:
+        return False
+    if settings.OTP_REQUIRED and (user.is_staff or user.is_superuser):
+        return True
+    condition = Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True))
+    if settings.OTP_REQUIRED:
+        condition |= Exists(SupervisorScope.objects.filter(user=OuterRef("pk")))
+    return get_user_model().objects.filter(pk=user.pk).filter(condition).exists()
 
 
 def remember(request) -> bool:
-    """Decide, once per sign-in, whether the session must be completed with a code."""
+    """Whether the session must be completed with a code, asked now (the answer is kept in the
+    session for the sign-in and code steps; it is written only when it changes)."""
     needed = needs_code(request.user)
-    request.session[NEEDS_CODE] = needed
+    if request.session.get(NEEDS_CODE) != needed:
+        request.session[NEEDS_CODE] = needed
     return needed
 
 
@@ -123,10 +138,9 @@ class SecondFactorMiddleware:
             return self._admin_login(request)
         user = request.user
         if user.is_authenticated and path.startswith(GUARDED) and path != reverse("otp-setup"):
-            needed = request.session.get(NEEDS_CODE)
-            if needed is None:  # a session from before this check existed
-                needed = remember(request)
-            if needed and not verified(request):
+            # Asked on each page, not kept from the sign-in: a role that needs a code, given in
+            # the middle of a password-only session, asks for it on the next page.
+            if not verified(request) and remember(request):
                 return redirect(after_password_url(request, request.get_full_path()))
         return self.get_response(request)
 

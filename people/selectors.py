@@ -1,10 +1,10 @@
 """The reads of the people pages, each a fixed number of queries whatever the number of people."""
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 
 from assessments.models import AuditEvent, Membership, Organization, SupervisorScope
 
-from .models import Invitation, InvitedRole
+from .models import EmailChange, Invitation, InvitedRole
 
 PEOPLE_ACTIONS_PREFIX = "people."
 LOG_LENGTH = 50
@@ -32,10 +32,7 @@ def area_orgs(user, roles):
     """The bodies of a supervisor's area (every body for the administrator)."""
     if user.is_superuser:
         return Organization.objects.all()
-    area = Q(pk__in=[])
-    for province_id, district in roles.scopes:
-        area |= Q(province_id=province_id, **({"district": district} if district else {}))
-    return Organization.objects.filter(area)
+    return roles.area.bodies()
 
 
 def with_approvers(orgs):
@@ -62,4 +59,9 @@ def supervisor_invitations():
 def supervisor_log(limit: int = LOG_LENGTH):
     """Supervisor appointments, invitations and removals (people changes outside any body)."""
     return list(AuditEvent.objects.filter(org__isnull=True, action__startswith=PEOPLE_ACTIONS_PREFIX)
-                .exclude(action="people.profile").select_related("actor").order_by("-created_at")[:limit])
+                .exclude(action__startswith="people.profile").select_related("actor").order_by("-created_at")[:limit])
+
+
+def pending_email(user) -> EmailChange | None:
+    """The new address a person asked for and has not confirmed yet: one query."""
+    return EmailChange.objects.pending().filter(user=user).first()

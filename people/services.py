@@ -4,7 +4,13 @@ action, atomic, checked, audited in the same transaction (assessments.models.Aud
 Who may do what (``may_manage``): the system administrator everything; a body's approver
 everything for that body; a supervisor the approvers of the bodies in their area. Mail is sent
 by people/invitations.py after the change is saved (an invitation whose mail did not go is kept,
-marked "ยังส่งไม่สำเร็จ", and can be sent again)."""
+marked "ยังส่งไม่สำเร็จ", and can be sent again).
+
+An e-mail address gives nothing by itself (issue 21): a role reaches a person only through a
+link mailed to the address and opened by its owner (an invitation, accepted by a new person or
+by the account with that address, signed in), or when the person is chosen from a body's list
+(a handover); a person's new address counts only once they open the link mailed to it
+(``email_change_request`` / ``email_change_confirm``)."""
 
 from dataclasses import dataclass
 
@@ -16,11 +22,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessments.access import Area
 from assessments.models import AuditAction, Membership, Organization, Province, SupervisorScope
 from assessments.services import audit
 from common.text import clean_text, too_long
 
-from .models import INVITATION_LIMITS, Invitation, InvitedRole, MembershipGrant, new_token, token_digest
+from .models import INVITATION_LIMITS, EmailChange, Invitation, InvitedRole, MembershipGrant, new_token, token_digest
 from .names import signing_name, split_name
 
 ROLE_LABELS = dict(InvitedRole.choices)
@@ -37,8 +44,8 @@ class PeopleError(Exception):
 @dataclass(frozen=True)
 class Invited:
     """What an invitation did: ``kind`` is "invited" (a new invitation to send), "pending" (one
-    was already waiting: nothing new), "added" (the address has an account: the role was added;
-    tell them), "unchanged" (they already hold the role)."""
+    was already waiting: nothing new), "unchanged" (the address's account already holds the
+    role), "added" (a handover to a person chosen from the body's list: the role moved)."""
 
     kind: str
     invitation: Invitation | None = None
@@ -57,12 +64,7 @@ def may_manage(actor, org, role) -> bool:
         return True
     if Membership.objects.filter(user=actor, org=org, role=Membership.Role.APPROVER).exists():
         return True
-    return role == Membership.Role.APPROVER and supervises(actor, org)
-
-
-def supervises(actor, org) -> bool:
-    return org.province_id is not None and SupervisorScope.objects.filter(
-        user=actor, province_id=org.province_id, district__in=["", org.district]).exists()
+    return role == Membership.Role.APPROVER and Area.of(actor).contains(org)
 
 
 def _require_manage(actor, org, role):
@@ -168,8 +170,11 @@ def role_add(*, user, org, role, position="", actor, system=False) -> tuple[Memb
 
 @transaction.atomic
 def invitation_create(*, org, email, role, actor, position="", name="", replaces=None, system=False) -> Invited:
-    """Invite an address to a role in a body. An address that has an account gets the role at
-    once ("added"); one already invited to it is left as it is ("pending")."""
+    """Invite an address to a role in a body. Nobody gets the role here, whether or not the
+    address has an account: it is given when the link mailed to the address is opened by its
+    owner (``invitation_accept``: a new person; ``invitation_accept_signed_in``: the account with
+    that address). "unchanged": that account holds the role already; "pending": an invitation
+    is already waiting."""
     role = _role(role)
     if not system:
         _require_manage(actor, org, role)
@@ -177,18 +182,16 @@ def invitation_create(*, org, email, role, actor, position="", name="", replaces
     position = clean_short(position, _("ตำแหน่ง"), INVITATION_LIMITS["position"])
     name = clean_short(name, _("ชื่อ-นามสกุล"), INVITATION_LIMITS["name"])
     account = account_for(email)
-    if account is not None:
-        if account.memberships.filter(org=org, role=role).exists():
-            return Invited("unchanged", user=account, membership=account.memberships.get(org=org, role=role))
-        membership, _created = role_add(user=account, org=org, role=role, position=position, actor=actor,
-                                        system=system)
-        if name and not signing_name(account):
-            account.first_name, account.last_name = split_name(name)
-            account.save(update_fields=["first_name", "last_name"])
-        return Invited("added", user=account, membership=membership)
+    if account is not None and account.memberships.filter(org=org, role=role).exists():
+        return Invited("unchanged", user=account, membership=account.memberships.get(org=org, role=role))
     pending = Invitation.objects.pending().filter(org=org, email=email, role=role).first()
     if pending is not None:
         return Invited("pending", invitation=pending)
+    return Invited("invited", invitation=_invite(org=org, email=email, role=role, actor=actor, position=position,
+                                                 name=name, replaces=replaces))
+
+
+def _invite(*, org, email, role, actor, position="", name="", replaces=None) -> Invitation:
     invitation = Invitation(org=org, email=email, role=role, position=position, name=name, invited_by=actor,
                             token_hash=token_digest(new_token()), expires_at=_expiry(), replaces=replaces)
     invitation.save()
@@ -196,7 +199,7 @@ def invitation_create(*, org, email, role, actor, position="", name="", replaces
           summary=_("เชิญ %(email)s เป็น%(role)s") % {"email": email, "role": ROLE_LABELS[role]},
           detail={"invitation": invitation.pk, "email": email, "role": role,
                   "replaces": replaces.pk if replaces else None})
-    return Invited("invited", invitation=invitation)
+    return invitation
 
 
 @transaction.atomic
@@ -269,10 +272,8 @@ def password_errors(password: str, *, email: str, first_name: str, last_name: st
     return []
 
 
-@transaction.atomic
-def invitation_accept(*, token: str, first_name: str, last_name: str, position: str, password: str):
-    """Create the invitee's account with the invited role; the link works once (the accepted
-    invitation is updated only while it is still pending: a second use finds it taken)."""
+def _usable(token: str) -> Invitation:
+    """The token's invitation, locked, while it can still be accepted."""
     invitation = invitation_for_token(token)
     if invitation is None:
         raise PeopleError(_("ลิงก์คำเชิญไม่ถูกต้อง"))
@@ -280,6 +281,30 @@ def invitation_accept(*, token: str, first_name: str, last_name: str, position: 
         "org", "province", "replaces").get(pk=invitation.pk)
     if not invitation.is_usable:
         raise PeopleError(_("ลิงก์คำเชิญนี้ใช้ไม่ได้แล้ว"))
+    return invitation
+
+
+def _mark_accepted(invitation, user):
+    """The link works once: the invitation is updated only while it is still pending, so a
+    second use (or a concurrent one) finds it taken."""
+    taken = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True, cancelled_at__isnull=True).update(
+        accepted_at=timezone.now(), accepted_by=user)
+    if taken != 1:
+        raise PeopleError(_("ลิงก์คำเชิญนี้ใช้ไม่ได้แล้ว"))
+
+
+def is_invitee(user, invitation) -> bool:
+    """Is ``user`` the account of the invited address (the one active account with it)?"""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    account = account_for(invitation.email)
+    return account is not None and account.pk == user.pk
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, first_name: str, last_name: str, position: str, password: str):
+    """Create the invitee's account with the invited role; the link works once."""
+    invitation = _usable(token)
     first_name = clean_short(first_name, _("ชื่อ"), 150)
     last_name = clean_short(last_name, _("นามสกุล"), 150)
     position = clean_short(position, _("ตำแหน่ง"), INVITATION_LIMITS["position"])
@@ -287,27 +312,46 @@ def invitation_accept(*, token: str, first_name: str, last_name: str, position: 
         raise PeopleError(_("กรุณากรอกชื่อและนามสกุลภาษาไทย ซึ่งจะพิมพ์ในเอกสารที่คุณจัดทำหรือเห็นชอบ"))
     if account_for(invitation.email) is not None:
         raise PeopleError(_("มีบัญชีที่ใช้อีเมล %(email)s อยู่แล้ว กรุณาเข้าสู่ระบบด้วยบัญชีนั้น "
-                            "และขอให้ผู้เชิญเพิ่มบทบาทให้บัญชีนั้นแทน") % {"email": invitation.email})
+                            "แล้วเปิดลิงก์คำเชิญนี้อีกครั้ง") % {"email": invitation.email})
     if errors := password_errors(password, email=invitation.email, first_name=first_name, last_name=last_name):
         raise PeopleError(*errors)
-    now = timezone.now()
     User = get_user_model()
     user = User(username=_username_for(invitation.email), email=invitation.email, first_name=first_name,
                 last_name=last_name)
     user.set_password(password)
     user.save()
-    taken = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True, cancelled_at__isnull=True).update(
-        accepted_at=now, accepted_by=user)
-    if taken != 1:
-        raise PeopleError(_("ลิงก์คำเชิญนี้ใช้ไม่ได้แล้ว"))
-    position = position or invitation.position
+    _mark_accepted(invitation, user)
+    _take_role(invitation, user, position=position or invitation.position)
+    return user
+
+
+@transaction.atomic
+def invitation_accept_signed_in(*, token: str, user):
+    """The account with the invited address, signed in, accepts: the role is given now (and a
+    handover's outgoing role removed). Anyone else is refused, whatever link they hold."""
+    invitation = _usable(token)
+    if not is_invitee(user, invitation):
+        raise PeopleError(_("คำเชิญนี้ส่งถึง %(email)s กรุณาออกจากระบบ แล้วเข้าสู่ระบบด้วยบัญชีที่ใช้อีเมลนี้ "
+                            "จึงจะตอบรับได้") % {"email": invitation.email})
+    _mark_accepted(invitation, user)
+    if invitation.name and not signing_name(user):
+        user.first_name, user.last_name = split_name(invitation.name)
+        user.save(update_fields=["first_name", "last_name"])
+    _take_role(invitation, user, position=invitation.position)
+    return user
+
+
+def _take_role(invitation, user, *, position):
+    """What accepting gives: the supervisor's area, or the role in the body (a handover also
+    removes the outgoing person's role), audited."""
     if invitation.role == InvitedRole.SUPERVISOR:
         SupervisorScope.objects.get_or_create(user=user, province=invitation.province, district=invitation.district)
         audit(actor=user, action=AuditAction.PEOPLE_INVITE_ACCEPT, org=None,
               summary=_("%(person)s ตอบรับคำเชิญเป็นผู้กำกับดูแล %(place)s") % {
                   "person": _person(user), "place": invitation.place},
-              detail={"invitation": invitation.pk, "user": user.pk})
-        return user
+              detail={"invitation": invitation.pk, "user": user.pk, "province": invitation.province_id,
+                      "district": invitation.district})
+        return
     membership, _created = _grant(user=user, org=invitation.org, role=invitation.role, position=position,
                                   actor=invitation.invited_by)
     audit(actor=user, action=AuditAction.PEOPLE_INVITE_ACCEPT, org=invitation.org,
@@ -315,9 +359,8 @@ def invitation_accept(*, token: str, first_name: str, last_name: str, position: 
                                                              "role": ROLE_LABELS[invitation.role]},
           detail={"invitation": invitation.pk, **_describe(membership)})
     outgoing = invitation.replaces
-    if outgoing is not None and outgoing.org_id == invitation.org_id:
+    if outgoing is not None and outgoing.org_id == invitation.org_id and outgoing.pk != membership.pk:
         _finish_handover(outgoing=outgoing, successor=membership, actor=invitation.invited_by)
-    return user
 
 
 def _finish_handover(*, outgoing, successor, actor):
@@ -384,9 +427,10 @@ def membership_remove(*, membership, actor) -> None:
 
 @transaction.atomic
 def membership_handover(*, membership, actor, email="", successor=None, position="") -> Invited:
-    """The outgoing person's role passes to ``successor`` (a person of the body) or to the
-    account of ``email``: at once, and the outgoing role is removed. An ``email`` without an
-    account is invited; the outgoing person keeps the role until the invitation is accepted."""
+    """The outgoing person's role passes to ``successor`` (a person of the body, chosen from its
+    list): at once, and the outgoing role is removed. An ``email`` is invited, whether or not it
+    has an account (an address proves nothing until its owner opens the link mailed to it); the
+    outgoing person keeps the role until the invitation is accepted."""
     _lock_org(membership.org)
     membership = _locked_membership(membership)
     org, role = membership.org, membership.role
@@ -394,14 +438,14 @@ def membership_handover(*, membership, actor, email="", successor=None, position
     position = clean_short(position, _("ตำแหน่ง"), INVITATION_LIMITS["position"]) or membership.position
     if successor is None:
         email = clean_email(email)
-        successor = account_for(email)
-        if successor is None:
-            if Invitation.objects.pending().filter(org=org, email=email, role=role).exists():
-                raise PeopleError(_("มีคำเชิญ %(email)s เป็น%(role)sที่ยังรอตอบรับอยู่แล้ว กรุณายกเลิกคำเชิญเดิมก่อน")
-                                  % {"email": email, "role": ROLE_LABELS[role]})
-            return invitation_create(org=org, email=email, role=role, actor=actor, position=position,
-                                     replaces=membership)
-    elif not successor.memberships.filter(org=org).exists():
+        if account_for(email) == membership.user:
+            raise PeopleError(_("ผู้รับมอบต้องเป็นคนละคนกับผู้ส่งมอบ"))
+        if Invitation.objects.pending().filter(org=org, email=email, role=role).exists():
+            raise PeopleError(_("มีคำเชิญ %(email)s เป็น%(role)sที่ยังรอตอบรับอยู่แล้ว กรุณายกเลิกคำเชิญเดิมก่อน")
+                              % {"email": email, "role": ROLE_LABELS[role]})
+        return Invited("invited", invitation=_invite(org=org, email=email, role=role, actor=actor,
+                                                     position=position, replaces=membership))
+    if not successor.memberships.filter(org=org).exists():
         raise PeopleError(_("ผู้รับมอบต้องเป็นบุคลากรของหน่วยงานนี้ หรือระบุอีเมลของผู้รับมอบ"))
     if successor.pk == membership.user_id:
         raise PeopleError(_("ผู้รับมอบต้องเป็นคนละคนกับผู้ส่งมอบ"))
@@ -415,8 +459,9 @@ def membership_handover(*, membership, actor, email="", successor=None, position
 
 @transaction.atomic
 def supervisor_appoint(*, email, province, district="", actor) -> Invited:
-    """The administrator appoints a supervisor of a province (or one district of it): an
-    account with this e-mail gets the area at once, otherwise the address is invited."""
+    """The administrator appoints a supervisor of a province (or one district of it) by
+    invitation, whether or not the address has an account: the area is given when the link mailed
+    to the address is opened by its owner ("unchanged": that account has the area already)."""
     _require_admin(actor)
     email = clean_email(email)
     if not isinstance(province, Province):
@@ -427,14 +472,9 @@ def supervisor_appoint(*, email, province, district="", actor) -> Invited:
                                                                                "province": province.name})
     place = f"{province.name} {district}".strip()
     account = account_for(email)
-    if account is not None:
-        scope, created = SupervisorScope.objects.get_or_create(user=account, province=province, district=district)
-        if not created:
-            return Invited("unchanged", user=account)
-        audit(actor=actor, action=AuditAction.SUPERVISOR_APPOINT, org=None,
-              summary=_("แต่งตั้ง %(person)s เป็นผู้กำกับดูแล %(place)s") % {"person": _person(account), "place": place},
-              detail={"scope": scope.pk, "user": account.pk, "province": province.pk, "district": district})
-        return Invited("added", user=account)
+    if account is not None and SupervisorScope.objects.filter(user=account, province=province,
+                                                              district=district).exists():
+        return Invited("unchanged", user=account)
     pending = Invitation.objects.pending().filter(role=InvitedRole.SUPERVISOR, province=province, district=district,
                                                   email=email).first()
     if pending is not None:
@@ -466,26 +506,122 @@ def supervisor_remove(*, scope, actor) -> None:
 # ---------------------------------------------------------------- one's own name
 
 
+EMAIL_CHANGE_HOURS = 48  # how long the link that confirms a new address works
+
+
+@dataclass(frozen=True)
+class ProfileSaved:
+    """What ``profile_save`` did: ``change`` and ``token``, a new address waiting for its link
+    (to be mailed: people/invitations.py ``send_email_change``); ``removed``, the address taken
+    off the account (to be told)."""
+
+    user: object
+    change: EmailChange | None = None
+    token: str = ""
+    removed: str = ""
+
+
+def _require_free(email: str, user) -> None:
+    if get_user_model().objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
+        raise PeopleError(_("อีเมล %(email)s เป็นของบัญชีอื่นแล้ว") % {"email": email})
+
+
 @transaction.atomic
-def profile_save(*, user, first_name, last_name, email, positions: dict[int, str]):
-    """A person's Thai name, e-mail and position in each of their bodies (the signature block
-    prints the name and the position). ``positions``: {body id: position}."""
+def profile_save(*, user, first_name, last_name, email, positions: dict[int, str]) -> ProfileSaved:
+    """A person's Thai name and position in each of their bodies (the signature block prints
+    them), and their e-mail. ``positions``: {body id: position}.
+
+    A new address does not change ``user.email``: it waits (``EmailChange``) until the person
+    opens the link mailed to it (``email_change_confirm``), so nobody takes an address, and the
+    roles invited to it, by typing it. Leaving the field empty takes the address off at once."""
     first_name = clean_short(first_name, _("ชื่อ"), 150)
     last_name = clean_short(last_name, _("นามสกุล"), 150)
     if not first_name or not last_name:
         raise PeopleError(_("กรุณากรอกทั้งชื่อและนามสกุล"))
     email = clean_email(email) if (email or "").strip() else ""
-    if email and get_user_model().objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
-        raise PeopleError(_("อีเมล %(email)s เป็นของบัญชีอื่นแล้ว") % {"email": email})
+    current = (user.email or "").lower()
+    if email and email != current:
+        _require_free(email, user)
     cleaned = {org_id: clean_short(p, _("ตำแหน่ง"), INVITATION_LIMITS["position"]) for org_id, p in positions.items()}
     before = {"first_name": user.first_name, "last_name": user.last_name, "email": user.email}
-    user.first_name, user.last_name, user.email = first_name, last_name, email
+    removed = user.email if (not email and user.email) else ""
+    user.first_name, user.last_name = first_name, last_name
+    if removed:
+        user.email = ""
     user.save(update_fields=["first_name", "last_name", "email"])
     for org_id, position in cleaned.items():
         Membership.objects.filter(user=user, org_id=org_id).update(position=position)
     audit(actor=user, action=AuditAction.PROFILE_SAVE, org=None,
           summary=_("%(person)s แก้ไขชื่อและตำแหน่งของตนเอง") % {"person": _person(user)},
-          detail={"before": before, "positions": {str(k): v for k, v in cleaned.items()}})
+          detail={"before": before, "email": user.email, "positions": {str(k): v for k, v in cleaned.items()}})
+    if email and email != current:
+        change, token = email_change_request(user=user, email=email)
+        return ProfileSaved(user, change=change, token=token)
+    return ProfileSaved(user, removed=removed)
+
+
+@transaction.atomic
+def email_change_request(*, user, email) -> tuple[EmailChange, str]:
+    """A person asks for a new address: (the waiting change, the token its link carries). Their
+    address stays as it is until they open the link; asking again replaces the earlier request
+    (its link stops working)."""
+    email = clean_email(email)
+    if email == (user.email or "").lower():
+        raise PeopleError(_("อีเมล %(email)s เป็นอีเมลของบัญชีนี้อยู่แล้ว") % {"email": email})
+    _require_free(email, user)
+    EmailChange.objects.pending().filter(user=user).delete()
+    token = new_token()
+    change = EmailChange.objects.create(user=user, email=email, previous=user.email or "",
+                                        token_hash=token_digest(token),
+                                        expires_at=timezone.now() + timezone.timedelta(hours=EMAIL_CHANGE_HOURS))
+    audit(actor=user, action=AuditAction.PROFILE_EMAIL_REQUEST, org=None,
+          summary=_("%(person)s ขอเปลี่ยนอีเมลเป็น %(email)s (รอยืนยันจากลิงก์ในอีเมล)") % {
+              "person": _person(user), "email": email},
+          detail={"change": change.pk, "from": user.email, "to": email, "expires_at": change.expires_at.isoformat()})
+    return change, token
+
+
+def email_change_discard(*, change) -> None:
+    """The confirmation mail did not go: the request is dropped (the address stays as it was)."""
+    EmailChange.objects.filter(pk=change.pk, confirmed_at__isnull=True).delete()
+
+
+def email_change_for_token(token: str) -> EmailChange | None:
+    if not token or len(token) > 100:
+        return None
+    return EmailChange.objects.select_related("user").filter(token_hash=token_digest(token)).first()
+
+
+@transaction.atomic
+def email_change_confirm(*, token: str, user):
+    """The person opened the link mailed to their new address, signed in as themselves: the
+    address is theirs now. The link works once, until it expires, for that account only, and
+    only while no other account has taken the address meanwhile."""
+    change = email_change_for_token(token)
+    if change is None:
+        raise PeopleError(_("ลิงก์ยืนยันอีเมลไม่ถูกต้อง"))
+    # Requests for the same address are confirmed one at a time (the check below sees the other's).
+    locked = {c.pk: c for c in EmailChange.objects.select_for_update().filter(email=change.email).order_by("pk")}
+    change = locked.get(change.pk)
+    if change is None or change.confirmed_at is not None:
+        raise PeopleError(_("ลิงก์ยืนยันอีเมลนี้ใช้ไปแล้วหรือถูกแทนที่ด้วยคำขอใหม่"))
+    if change.user_id != getattr(user, "pk", None):
+        raise PeopleError(_("ลิงก์นี้ยืนยันอีเมลของบัญชีอื่น กรุณาออกจากระบบ แล้วเข้าสู่ระบบด้วยบัญชีที่ขอเปลี่ยนอีเมล"))
+    if change.is_expired:
+        raise PeopleError(_("ลิงก์ยืนยันอีเมลนี้หมดอายุแล้ว กรุณากรอกอีเมลใหม่ในหน้าข้อมูลของฉันอีกครั้ง"))
+    User = get_user_model()
+    user = User.objects.select_for_update().get(pk=user.pk)
+    _require_free(change.email, user)
+    taken = EmailChange.objects.filter(pk=change.pk, confirmed_at__isnull=True).update(confirmed_at=timezone.now())
+    if taken != 1:
+        raise PeopleError(_("ลิงก์ยืนยันอีเมลนี้ใช้ไปแล้วหรือถูกแทนที่ด้วยคำขอใหม่"))
+    before = user.email
+    user.email = change.email
+    user.save(update_fields=["email"])
+    audit(actor=user, action=AuditAction.PROFILE_EMAIL_CONFIRM, org=None,
+          summary=_("%(person)s ยืนยันอีเมลใหม่ %(email)s จากลิงก์ในอีเมล") % {"person": _person(user),
+                                                                            "email": change.email},
+          detail={"change": change.pk, "from": before, "to": change.email})
     return user
 
 

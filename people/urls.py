@@ -24,6 +24,7 @@ urlpatterns = [
     path("app/supervisors/invitations/<int:invitation_id>/cancel/", views.supervisor_invitation,
          {"action": "cancel"}, name="supervisor-invitation-cancel"),
     path("app/profile/", views.profile, name="profile"),
+    path("app/profile/email/<str:token>/", views.email_confirm, name="email-confirm"),
     path("invite/<str:token>/", views.invitation_accept, name="invitation-accept"),
     # Sign-in with a one-time password: the code step after the password, one's own settings (people/otp.py).
     path("accounts/otp/", otp.otp_verify, name="otp-verify"),

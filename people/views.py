@@ -4,6 +4,8 @@ invitation a person accepts, and one's own name and position.
 Every view: load what the user may see (404 otherwise) -> check the action (403) -> bind a
 form -> call a service -> send the mail -> redirect."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -24,7 +26,7 @@ from . import access as people_access_module
 from . import selectors, services
 from .access import invitation_or_404, membership_or_404, people_access
 from .forms import AcceptForm, HandoverForm, InviteForm, ProfileForm, RoleForm, SupervisorForm
-from .invitations import MailNotSent, base_url, send_invitation, send_role_added
+from .invitations import MailNotSent, base_url, send_email_change, send_email_removed, send_invitation
 from .models import InvitedRole
 from .names import signing_name, split_name
 
@@ -107,20 +109,6 @@ def _posted_role(request, access):
     return role
 
 
-def _tell_added(request, result, *, place, role_label):
-    user = result.user
-    if not user.email:
-        return
-    try:
-        send_role_added(user=user, place=place, role=role_label, actor=request.user, base=base_url(request))
-    except MailNotSent:
-        messages.error(request, _("เพิ่มบทบาทให้ %(person)s แล้ว แต่ส่งอีเมลแจ้งไม่สำเร็จ (ระบบยังไม่ได้ส่งอีเมลใด ๆ) "
-                                  "กรุณาแจ้งผู้นั้นด้วยตนเอง") % {"person": user.email})
-    else:
-        messages.success(request, _("%(email)s มีบัญชีอยู่แล้ว ระบบเพิ่มบทบาท “%(role)s” ให้ทันทีและแจ้งทางอีเมลแล้ว")
-                         % {"email": user.email, "role": role_label})
-
-
 def _send(request, invitation):
     """Mail an invitation; the outcome as a message (a failure keeps it, marked unsent)."""
     try:
@@ -138,12 +126,11 @@ def _send(request, invitation):
     return True
 
 
-def _after_invite(request, result, *, place):
+def _after_invite(request, result):
+    """An invitation's outcome. An address with an account is invited too: the role is given when
+    that account opens the link, signed in (an address alone gives nothing)."""
     if result.kind == "invited":
         _send(request, result.invitation)
-    elif result.kind == "added":
-        _tell_added(request, result, place=place, role_label=result.membership.get_role_display()
-                    if result.membership else _("ผู้กำกับดูแลพื้นที่"))
     elif result.kind == "pending":
         messages.info(request, _("มีคำเชิญ %(email)s ที่รอตอบรับอยู่แล้ว ถ้าผู้นั้นไม่ได้รับอีเมล กด “ส่งอีกครั้ง”")
                       % {"email": result.invitation.email})
@@ -166,7 +153,7 @@ def people_invite(request, slug):
     except services.PeopleError as error:
         _form_errors(form, error)
         return _people_page(request, access, invite_form=form, status=400)
-    _after_invite(request, result, place=access.org.name)
+    _after_invite(request, result)
     return redirect(_people_url(access.org))
 
 
@@ -218,8 +205,6 @@ def people_handover(request, slug, membership_id):
                 "person": signing_name(membership.user) or membership.user.get_username()})
     else:
         messages.success(request, _("ส่งมอบบทบาทเรียบร้อยแล้ว"))
-        if result.kind == "added" and data["email"]:
-            _tell_added(request, result, place=access.org.name, role_label=result.membership.get_role_display())
     return redirect(_people_url(access.org))
 
 
@@ -275,7 +260,7 @@ def supervisors_page(request):
             except services.PeopleError as error:
                 _form_errors(form, error)
             else:
-                _after_invite(request, result, place=f"{data['province'].name} {data['district']}".strip())
+                _after_invite(request, result)
                 return redirect("supervisors")
         status = 400
     return render(request, "people/supervisors.html", {
@@ -308,11 +293,25 @@ def supervisor_invitation(request, invitation_id, action):
 
 
 def invitation_accept(request, token):
+    """The link of an invitation. A new address: the person sets their name and password. An
+    address that has an account: that account, signed in, accepts with one button; anyone else
+    signed in is told to sign out (403), nobody signed in is asked to sign in."""
     invitation = services.invitation_for_token(token)
     if invitation is None:
         return render(request, "people/invitation_invalid.html", {"invitation": None}, status=404)
     if not invitation.is_usable:
         return render(request, "people/invitation_invalid.html", {"invitation": invitation}, status=410)
+    try:
+        account = services.account_for(invitation.email)
+    except services.PeopleError as error:  # two accounts with the address, or a suspended one
+        return _invitation_page(request, invitation, "refused", errors=error.messages, status=409)
+    if request.user.is_authenticated:
+        if account is None or account.pk != request.user.pk:
+            return _invitation_page(request, invitation, "other_account", has_account=account is not None,
+                                    status=403)
+        return _accept_signed_in(request, token, invitation)
+    if account is not None:
+        return _invitation_page(request, invitation, "sign_in")
     first, last = split_name(invitation.name)
     form = AcceptForm(request.POST or None, initial={"first_name": first, "last_name": last,
                                                      "position": invitation.position})
@@ -339,6 +338,25 @@ def invitation_accept(request, token):
     return render(request, "people/invitation_accept.html", context, status=400 if form.errors else 200)
 
 
+def _invitation_page(request, invitation, mode, *, status=200, **extra):
+    context = {"invitation": invitation, "mode": mode, "is_supervisor": invitation.role == InvitedRole.SUPERVISOR,
+               "login_url": reverse("login") + "?" + urlencode({"next": request.path}), **extra}
+    return render(request, "people/invitation_account.html", context, status=status)
+
+
+def _accept_signed_in(request, token, invitation):
+    """The invited address's own account: GET shows what accepting gives, POST accepts."""
+    if request.method != "POST":
+        return _invitation_page(request, invitation, "confirm")
+    try:
+        services.safe_create(services.invitation_accept_signed_in, token=token, user=request.user)
+    except services.PeopleError as error:
+        return _invitation_page(request, invitation, "confirm", errors=error.messages, status=409)
+    messages.success(request, _("ตอบรับคำเชิญแล้ว บัญชีของคุณได้รับบทบาท “%(role)s” (%(place)s)") % {
+        "role": invitation.get_role_display(), "place": invitation.place})
+    return redirect("app-home")
+
+
 # ---------------------------------------------------------------- one's own name
 
 
@@ -360,13 +378,59 @@ def profile(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.profile_save(user=user, first_name=data["first_name"], last_name=data["last_name"],
-                                  email=data["email"], positions=form.positions())
+            saved = services.safe_create(services.profile_save, user=user, first_name=data["first_name"],
+                                         last_name=data["last_name"], email=data["email"],
+                                         positions=form.positions())
         except services.PeopleError as error:
             _form_errors(form, error)
         else:
             messages.success(request, _("บันทึกชื่อและตำแหน่งเรียบร้อยแล้ว"))
+            _after_profile(request, saved)
             return redirect(next_url or "profile")
     return render(request, "people/profile.html", {"form": form, "next": next_url, "orgs": orgs,
-                                                   "username": user.get_username()},
+                                                   "username": user.get_username(),
+                                                   "pending_email": selectors.pending_email(user)},
                   status=400 if form.errors else 200)
+
+
+def _after_profile(request, saved):
+    """Mail what the profile change asks for: the link to a new address (and a notice to the old
+    one), or a notice to an address taken off the account."""
+    base = base_url(request)
+    if saved.change is not None:
+        try:
+            send_email_change(user=saved.user, change=saved.change, token=saved.token, base=base)
+        except MailNotSent:
+            messages.error(request, _("ส่งอีเมลยืนยันไปที่ %(email)s ไม่สำเร็จ ระบบยังไม่ได้ส่งอีเมลใด ๆ "
+                                      "อีเมลของบัญชียังเป็นอีเมลเดิม กรุณาลองใหม่ภายหลัง") % {"email": saved.change.email})
+        else:
+            messages.info(request, _("ส่งลิงก์ยืนยันไปที่ %(email)s แล้ว อีเมลของบัญชียังเป็นอีเมลเดิมจนกว่าคุณจะเปิดลิงก์นั้น"
+                                     "ขณะเข้าสู่ระบบด้วยบัญชีนี้ (ภายใน %(hours)s ชั่วโมง)") % {
+                "email": saved.change.email, "hours": services.EMAIL_CHANGE_HOURS})
+    elif saved.removed:
+        try:
+            send_email_removed(user=saved.user, previous=saved.removed, base=base)
+        except MailNotSent:
+            pass  # the address is off the account already; the change is in the audit log
+
+
+@login_required
+def email_confirm(request, token):
+    """The link mailed to a new address: GET shows it, POST (by the account that asked) makes it
+    the account's address. Another account is told to sign out (403)."""
+    change = services.email_change_for_token(token)
+    if change is None:
+        return render(request, "people/email_confirm.html", {"state": "unknown"}, status=404)
+    state = ("used" if change.confirmed_at else "other_account" if change.user_id != request.user.pk
+             else "expired" if change.is_expired else "ready")
+    status = {"used": 410, "expired": 410, "other_account": 403, "ready": 200}[state]
+    context = {"state": state, "change": change}
+    if state == "ready" and request.method == "POST":
+        try:
+            services.safe_create(services.email_change_confirm, token=token, user=request.user)
+        except services.PeopleError as error:
+            context["errors"], status = error.messages, 409
+        else:
+            messages.success(request, _("ยืนยันแล้ว อีเมลของบัญชีนี้คือ %(email)s") % {"email": change.email})
+            return redirect("profile")
+    return render(request, "people/email_confirm.html", context, status=status)

@@ -216,8 +216,8 @@ def build_analysis(plan) -> dict:
     # What the portal computed is said to be computed (a published figure never is).
     context["level_computed"] = result.level_is_computed
     context["overall_computed"] = result.overall.is_computed
-    context["published_levels"] = [label for label in (result.grade, result.pass_label)
-                                   if label and label != result.level]
+    # The level is what the body published (its first label); a second published label is said too.
+    context["published_levels"] = result.levels_published[1:]
     context["no_overall"] = result.overall.value is None and not result.level
     context["pass_mark"] = numbers.score(framework.pass_mark)
     tools = []

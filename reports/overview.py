@@ -16,7 +16,7 @@ from django.db.models import Avg, Count, Exists, F, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Assessment, Framework, Indicator, IndicatorScore, Organization, Province
-from assessments.scoring import GRADE_LETTERS, q2
+from assessments.scoring import published_levels, q2
 from assessments.selectors import thai_order
 from common import thai
 
@@ -55,6 +55,7 @@ class Summary:
     average: Decimal | None
     passing: int  # at or above the pass mark
     pass_share: Decimal | None  # per cent of ``assessed``
+    scored: int = 0  # bodies with a result of the year on record (a published overall or not)
 
 
 @dataclass
@@ -92,7 +93,7 @@ class BodyRow:
 
     org: Organization
     overall: Decimal | None
-    level: str
+    level: str  # every label the body published, the year's scale first ("ผ่าน · AA"); "" when none
     published: list[tuple[str, bool]]  # (doc, published for the year), in DOCS order
 
     @property
@@ -111,7 +112,7 @@ class Overview:
     bodies: int  # every body of the area, scored or not
     current: Summary
     previous: Summary | None  # the year before, when a framework and scores are on record
-    change: Decimal | None  # the average overall score, against the year before
+    change: Decimal | None  # the average change of the published overall of the ``both_years`` bodies
     improved: int  # bodies scored both years whose published overall rose
     declined: int
     both_years: int
@@ -166,7 +167,7 @@ def province_by_code(code: str) -> Province | None:
 def _summaries(assessments, framework, previous, bands) -> tuple[dict[int, Summary], list[int]]:
     """Count, average, passing and the bands of both years (one query, grouped by framework)."""
     aggregates = {
-        "assessed": Count("overall"), "average": Avg("overall"),
+        "assessed": Count("overall"), "average": Avg("overall"), "scored": Count("pk"),
         "passing": Count("pk", filter=Q(overall__gte=framework.pass_mark)),
     }
     for i, band in enumerate(bands):
@@ -177,34 +178,35 @@ def _summaries(assessments, framework, previous, bands) -> tuple[dict[int, Summa
                 .annotate(**aggregates)):
         fiscal_year = framework.fiscal_year if row["framework_id"] == framework.pk else previous.fiscal_year
         summaries[fiscal_year] = Summary(fiscal_year, row["assessed"], _decimal(row["average"]), row["passing"],
-                                         _percent(row["passing"], row["assessed"]))
+                                         _percent(row["passing"], row["assessed"]), row["scored"])
         if row["framework_id"] == framework.pk:
             counts = [row[f"band{i}"] for i in range(len(bands))]
     return summaries, counts
 
 
 def _movement(assessments, framework, previous) -> dict:
-    """Bodies scored in both years whose published overall rose or fell (one query)."""
+    """Bodies with a published overall in both years: how many, how many rose or fell, and their
+    average change (one query). The change is only ever told of these bodies: two years' averages
+    of different sets of bodies say nothing about a change."""
     if previous is None:
-        return {"improved": 0, "declined": 0, "both": 0}
+        return {"improved": 0, "declined": 0, "both": 0, "change": None}
     # One join of each body's assessment with its previous year's (unique: org, framework), not a
     # subquery per body: 40 ms against 700 ms for the country on PostgreSQL.
     both = assessments.filter(framework=framework, overall__isnull=False, org__assessments__framework=previous,
                               org__assessments__overall__isnull=False)
     before = F("org__assessments__overall")
     return both.aggregate(both=Count("pk"), improved=Count("pk", filter=Q(overall__gt=before)),
-                          declined=Count("pk", filter=Q(overall__lt=before)))
+                          declined=Count("pk", filter=Q(overall__lt=before)), change=Avg(F("overall") - before))
 
 
 def _levels(assessments, framework) -> list[tuple[str, int]]:
     """Bodies per published level in the year's own scale (letters to 2565, pass labels after),
-    the other scale when only that was published, in the rule's order (one query)."""
-    letters = bool(framework.level_rule) and framework.level_rule[0]["label"] in GRADE_LETTERS
+    the other scale when only that was published (scoring.published_levels), in the rule's
+    order (one query). Never a computed level: nothing published, not counted."""
     counts: dict[str, int] = {}
     for grade, pass_label, n in (assessments.filter(framework=framework).values_list("grade", "pass_label")
                                  .order_by().annotate(n=Count("pk"))):
-        level = (grade or pass_label) if letters else (pass_label or grade)
-        if level:
+        for level in published_levels(framework.level_rule, grade, pass_label)[:1]:
             counts[level] = counts.get(level, 0) + n
     order = [band["label"] for band in framework.level_rule or []]
     return sorted(counts.items(), key=lambda item: (order.index(item[0]) if item[0] in order else len(order),
@@ -259,8 +261,7 @@ def overview(fiscal_year: int, province: Province | None = None) -> Overview | N
     movement = _movement(assessments, framework, previous)
     result = Overview(
         fiscal_year=fiscal_year, framework=framework, province=province, bodies=0, current=current,
-        previous=prior, change=(current.average - prior.average if prior and prior.average is not None
-                                and current.average is not None else None),
+        previous=prior, change=_decimal(movement["change"]) if movement["both"] else None,
         improved=movement["improved"], declined=movement["declined"], both_years=movement["both"],
         bands=bands, levels=_levels(assessments, framework), indicators=_indicators(framework, previous, province),
         documents=[])
@@ -303,7 +304,6 @@ def _national(result: Overview, fiscal_year: int, framework: Framework) -> None:
 
 def _provincial(result: Overview, fiscal_year: int, framework: Framework, bodies) -> None:
     """Every body of the province with its published overall, level and documents (two queries)."""
-    letters = bool(framework.level_rule) and framework.level_rule[0]["label"] in GRADE_LETTERS
     scored = Assessment.objects.filter(org_id=OuterRef("pk"), framework=framework)
     orgs = list(bodies.annotate(overall=Subquery(scored.values("overall")[:1]),
                                 grade=Subquery(scored.values("grade")[:1]),
@@ -318,7 +318,7 @@ def _provincial(result: Overview, fiscal_year: int, framework: Framework, bodies
         docs = published.get(org.pk, set())
         for doc in docs:
             counts[doc] = counts.get(doc, 0) + 1
-        level = ((org.grade or org.pass_label) if letters else (org.pass_label or org.grade)) or ""
+        level = " · ".join(published_levels(framework.level_rule, org.grade or "", org.pass_label or ""))
         result.rows.append(BodyRow(org, org.overall, level, [(doc, doc in docs) for doc in DOCS], org.scored))
     result.bodies = len(orgs)
     result.documents = _doc_counts(counts, result.bodies)

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from assessments import fiscal_years
-from assessments.models import Assessment, AuditEvent, Province
+from assessments.models import Assessment, AuditEvent, Framework, Province
+from assessments.selectors import frameworks_with_catalogue
 from common import thai
 from common.public_cache import NATIONAL, cached_public_area, province_key
 from common.spreadsheet import spreadsheet_row
@@ -76,6 +77,7 @@ def _context(data, *, national: bool) -> dict:
     where = _("ทั้งประเทศ") if national else _("จังหวัด%(name)s") % {"name": data.province.name}
     return {
         "overview": data, "national": national, "where": where, "years": _years(),
+        "documents_published": any(d.count for d in data.documents),  # else the year's CSV would be a header only
         "charts": {
             "bands": _bands_chart(data, year, where), "indicators": _indicators_chart(data, year, where),
             "documents": _documents_chart(data, year, where),
@@ -129,7 +131,7 @@ def _documents_chart(data, year, where) -> str:
 
 # ---------------------------------------------------------------- open data of a whole year
 
-OPEN_DATA_FORMAT = 1  # part of the ETag: a change of the files' shape changes it too
+OPEN_DATA_FORMAT = 2  # part of the ETag: a change of the files' shape changes it too
 STREAM_BYTES = 64 * 1024  # what the stream hands the server at a time
 
 
@@ -141,9 +143,11 @@ def _year_version(fy):
     return f'W/"{fy}.{OPEN_DATA_FORMAT}.{last[0]}.{newest}"', last[1]
 
 
-def _open_data_year(request, fy, content_type, filename, chunks, *, documents_only=False):
-    if not (Assessment.objects.filter(framework__fiscal_year=fy).exists()
-            or PublishedDocument.objects.filter(fiscal_year=fy).exists()):
+def _open_data_year(request, fy, content_type, filename, chunks, *, documents_only=False, scores_only=False):
+    scored = Assessment.objects.filter(framework__fiscal_year=fy).exists()
+    if scores_only and not scored:
+        raise Http404(_("ไม่มีผลการประเมินของปีงบประมาณนี้"))
+    if not (scored or PublishedDocument.objects.filter(fiscal_year=fy).exists()):
         raise Http404(_("ไม่มีข้อมูลที่เผยแพร่ของปีงบประมาณนี้"))
     etag, modified = _year_version(fy)
     if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
@@ -154,7 +158,8 @@ def _open_data_year(request, fy, content_type, filename, chunks, *, documents_on
         def address(org, doc, version):
             return base + reverse("public-pdf-version", args=[org.slug, fy, doc, version])
 
-        records = selectors.open_data_all(fy, address=address, documents_only=documents_only)
+        records = selectors.open_data_all(fy, address=address, documents_only=documents_only,
+                                          scores_only=scores_only)
         response = StreamingHttpResponse(_buffered(chunks(records)), content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["ETag"] = etag
@@ -210,3 +215,25 @@ def open_data_year_csv(request, fy):
 
     # Its rows are the published tables: the bodies with a published document, without scores.
     return _open_data_year(request, fy, "text/csv; charset=utf-8", f"ita-{fy}.csv", chunks, documents_only=True)
+
+
+@require_http_methods(["GET", "HEAD"])
+def open_data_year_scores_csv(request, fy):
+    """Each body's /data/orgs/<slug>/<fy>-scores.csv row after one header, by slug; UTF-8 with a BOM."""
+    framework = Framework.objects.filter(fiscal_year=fy).first()
+    if framework is None:
+        raise Http404(_("ไม่มีผลการประเมินของปีงบประมาณนี้"))
+    framework = frameworks_with_catalogue([framework.pk])[framework.pk]
+
+    def chunks(records):
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow(selectors.score_header(framework))
+        yield "\ufeff" + buffer.getvalue()
+        for record in records:
+            buffer.seek(0)
+            buffer.truncate()
+            writer.writerow(spreadsheet_row(selectors.score_cells(record, framework)))
+            yield buffer.getvalue()
+
+    return _open_data_year(request, fy, "text/csv; charset=utf-8", f"ita-{fy}-scores.csv", chunks, scores_only=True)

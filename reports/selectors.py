@@ -1,11 +1,13 @@
 """Reads for the public pages: published documents only, a fixed number of queries."""
 
 from collections import defaultdict
+from decimal import Decimal, InvalidOperation
 
 from django.db.models import Exists, OuterRef, Subquery
 
 from assessments import selectors as assessment_selectors
 from assessments.models import Assessment, Organization
+from common.thai import to_arabic_digits
 
 from .documents import OPEN_DATA_FIELDS, ROUND_DOCS, Doc, ita_answers, ita_items
 from .models import PublishedDocument
@@ -68,35 +70,39 @@ def open_data(org, fiscal_year, *, address) -> dict | None:
 OPEN_DATA_CHUNK = 200  # bodies per round of queries in the open data of a whole year
 
 
-def open_data_all(fiscal_year, *, address, chunk: int = OPEN_DATA_CHUNK, documents_only: bool = False):
+def open_data_all(fiscal_year, *, address, chunk: int = OPEN_DATA_CHUNK, documents_only: bool = False,
+                  scores_only: bool = False):
     """Every body's open data of a year, one ``open_data`` dict at a time (exactly what the
     body's own file holds), by slug: the bodies with a result or a published document that year,
     read with ``.iterator()`` and loaded ``chunk`` bodies at a time (about ten queries a chunk),
     so memory stays the same whatever the number of bodies. ``address(org, doc, version)``.
     ``documents_only``: the bodies with a published document only, and no scores (``scores``
-    None): what the CSV needs, whose rows are the published tables."""
+    None): what the CSV needs, whose rows are the published tables. ``scores_only``: the bodies
+    with a result only, and no documents: what the scores CSV needs."""
     scored = Assessment.objects.filter(org=OuterRef("pk"), framework__fiscal_year=fiscal_year)
     published = PublishedDocument.objects.filter(org=OuterRef("pk"), fiscal_year=fiscal_year)
-    condition = Exists(published) if documents_only else Exists(scored) | Exists(published)
+    condition = (Exists(published) if documents_only else Exists(scored) if scores_only
+                 else Exists(scored) | Exists(published))
     bodies = Organization.objects.filter(condition).select_related("province").order_by("slug")
     batch = []
     for org in bodies.iterator(chunk_size=chunk):
         batch.append(org)
         if len(batch) >= chunk:
-            yield from _open_data_chunk(batch, fiscal_year, address, scores=not documents_only)
+            yield from _open_data_chunk(batch, fiscal_year, address, scores=not documents_only,
+                                        documents=not scores_only)
             batch = []
     if batch:
-        yield from _open_data_chunk(batch, fiscal_year, address, scores=not documents_only)
+        yield from _open_data_chunk(batch, fiscal_year, address, scores=not documents_only, documents=not scores_only)
 
 
-def _open_data_chunk(orgs, fiscal_year, address, *, scores=True):
+def _open_data_chunk(orgs, fiscal_year, address, *, scores=True, documents=True):
     ids = [org.pk for org in orgs]
     assessments = list(Assessment.objects.filter(org_id__in=ids, framework__fiscal_year=fiscal_year)
                        .select_related("framework")) if scores else []
     cards = {card.assessment.org_id: card for card in assessment_selectors.scorecards(assessments)}
     snapshots: dict[int, dict[str, PublishedDocument]] = {}
     for document in PublishedDocument.objects.filter(org_id__in=ids, fiscal_year=fiscal_year).order_by(
-            "org_id", "doc", "-version"):
+            "org_id", "doc", "-version") if documents else []:
         snapshots.setdefault(document.org_id, {}).setdefault(document.doc, document)
     for org in orgs:
         found = snapshots.get(org.pk, {})
@@ -113,12 +119,13 @@ def open_data_record(org, fiscal_year, card, snapshots, *, address) -> dict:
         result = card.result
         assessment = card.assessment
         scores = {
-            "overall": _num(result.overall.value), "level": result.level,
-            "level_source": _source(result.level, result.level_is_computed),
-            "grade": result.grade or result.grade_computed, "grade_source": _source(
-                result.grade or result.grade_computed, not result.grade),
-            "pass_label": result.pass_label or result.pass_computed, "pass_label_source": _source(
-                result.pass_label or result.pass_computed, not result.pass_label),
+            "overall": _num(result.overall.value),
+            "overall_source": _source(result.overall.value, result.overall.is_computed),
+            # What the body published and what the portal computed, apart (docs/OPEN_DATA.md): a
+            # computed level only when nothing was published, on the scale in force that year.
+            "level_published": {"grade": result.grade or None, "pass_label": result.pass_label or None},
+            "level_computed": ({"scale": result.scale, "value": result.level} if result.level_is_computed
+                               else None),
             "change_published": _num(assessment.change_published),
             "rank_district": assessment.rank_district or None, "rank_province": assessment.rank_province or None,
             "note": assessment.note or None, "source_url": assessment.source_url or None,
@@ -134,11 +141,85 @@ def open_data_record(org, fiscal_year, card, snapshots, *, address) -> dict:
                   "ita_items": [item.as_data() for item in ita_items(d.doc, d.fiscal_year, answers)]}
                  for d in snapshots.values()]
     measures = snapshots.get(Doc.MEASURES)
-    results = {doc: snapshots[doc].snapshot["rows"] for doc in ROUND_DOCS.values() if doc in snapshots}
+    results = {doc: data_rows(snapshots[doc].snapshot["rows"]) for doc in ROUND_DOCS.values() if doc in snapshots}
     province = org.province.name if org.province_id else None
     return {"org": {"slug": org.slug, "name": org.name, "kind": org.kind, "district": org.district,
                     "province": province}, "fiscal_year": fiscal_year, "scores": scores,
-            "documents": published, "measures": measures.snapshot["rows"] if measures else [], "results": results}
+            "documents": published, "measures": data_rows(measures.snapshot["rows"]) if measures else [],
+            "results": results}
+
+
+# Open data is for machines: the numbers the portal printed (in Thai digits when the body chose
+# them) are given as numbers, and the text it made around numbers in Arabic digits. What people
+# typed (titles, steps, outputs, …) is kept as typed (docs/OPEN_DATA.md).
+DATA_NUMBERS = ("no", "percent", "budget")  # "๑", "๕๐%", "๑๒,๐๐๐.๐๐ บาท" -> 1, 50, 12000.0
+DATA_DIGITS = ("indicators", "period", "monitoring")  # "ตัวชี้วัดที่ ๘ … ๘๕.๑๕ คะแนน" -> "ตัวชี้วัดที่ 8 … 85.15 คะแนน"
+
+
+def data_rows(rows) -> list[dict]:
+    """A published table's rows as open data gives them (the snapshot itself is not changed)."""
+    return [_data_row(row) for row in rows]
+
+
+def _data_row(row: dict) -> dict:
+    row = dict(row)
+    for key in DATA_NUMBERS:
+        if key in row:
+            row[key] = _data_number(row[key])
+    for key in DATA_DIGITS:
+        value = row.get(key)
+        if isinstance(value, list):
+            row[key] = [to_arabic_digits(v) if isinstance(v, str) else v for v in value]
+        elif isinstance(value, str):
+            row[key] = to_arabic_digits(value)
+    return row
+
+
+def _data_number(value):
+    """A printed number as a number: "๑" -> 1, "๕๐%" -> 50, "๑๒,๕๐๐.๕๐ บาท" -> 12500.5; None when empty."""
+    if isinstance(value, (int, float)) or value is None:
+        return value
+    text = to_arabic_digits(str(value)).replace("%", "").replace("บาท", "").replace(",", "").strip()
+    if not text:
+        return None
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        return to_arabic_digits(str(value))  # not a number after all: the text, in Arabic digits
+    return int(number) if number == number.to_integral_value() and "." not in text else float(number)
+
+
+# The scores CSV: one row per body and year, the figures of the JSON's ``scores`` (docs/OPEN_DATA.md).
+SCORE_FIELDS = ["overall", "overall_source", "grade_published", "pass_label_published", "level_computed_scale",
+                "level_computed", "change_published", "rank_district", "rank_province", "note", "source_url"]
+
+
+def score_header(framework) -> list[str]:
+    """The scores CSV's columns for a year: the body, the fields, then each tool and indicator of
+    the year's framework (``IIT``, ``EIT``, ``OIT``, ``indicator_1`` …); catalogue prefetched."""
+    return ["org", "fiscal_year", *SCORE_FIELDS, *[t.code for t in framework.tools.all()],
+            *[f"indicator_{i.number}" for i in framework.indicators.all()]]
+
+
+def score_cells(record, framework) -> list:
+    """One body-year's scores CSV row from its open data dict (``scores`` not None): scores with
+    two decimals, an unknown figure or a fact not published an empty cell."""
+    scores = record["scores"]
+    published, computed = scores["level_published"], scores["level_computed"] or {}
+    values = {**scores, "grade_published": published["grade"], "pass_label_published": published["pass_label"],
+              "level_computed_scale": computed.get("scale"), "level_computed": computed.get("value")}
+    figures = [scores["tools"].get(t.code) for t in framework.tools.all()]
+    figures += [scores["indicators"].get(str(i.number)) for i in framework.indicators.all()]
+    cells = [record["org"]["slug"], record["fiscal_year"]]
+    cells += [_cell(values[name], score=name in ("overall", "change_published")) for name in SCORE_FIELDS]
+    cells += [_cell(value, score=True) for value in figures]
+    return cells
+
+
+def _cell(value, *, score=False):
+    if value is None:
+        return ""
+    return f"{value:.2f}" if score else value
 
 
 def open_data_rows(data):

@@ -11,6 +11,7 @@ urlpatterns = [
     path(year + "<slug:doc>/v<int:version>.pdf", views.public_pdf_version, name="public-pdf-version"),
     path("data/orgs/<slug:slug>/<fy:fy>.json", views.open_data_json, name="open-data-json"),
     path("data/orgs/<slug:slug>/<fy:fy>.csv", views.open_data_csv, name="open-data-csv"),
+    path("data/orgs/<slug:slug>/<fy:fy>-scores.csv", views.open_data_scores_csv, name="open-data-scores-csv"),
     path("app/" + year + "reports/<slug:doc>/", views.preview, name="report-preview"),
     path("app/" + year + "reports/<slug:doc>.pdf", views.preview_pdf, name="report-preview-pdf"),
     path("app/" + year + "reports/<slug:doc>.docx", views.report_docx, name="report-docx"),
@@ -25,4 +26,5 @@ urlpatterns = [
     path("provinces/<str:code>/<fy:fy>/", overview_views.province_overview, name="overview-province"),
     path("data/<fy:fy>.json", overview_views.open_data_year_json, name="open-data-year-json"),
     path("data/<fy:fy>.csv", overview_views.open_data_year_csv, name="open-data-year-csv"),
+    path("data/<fy:fy>-scores.csv", overview_views.open_data_year_scores_csv, name="open-data-year-scores-csv"),
 ]

@@ -8,6 +8,7 @@ import logging
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from assessments import fiscal_years
 from assessments import selectors as assessment_selectors
 from assessments.access import request_roles
-from assessments.models import Organization
+from assessments.models import Organization, OrganizationName
 from common import params, thai
 from common.public_cache import cached_public
 from common.spreadsheet import spreadsheet_row
@@ -40,6 +41,12 @@ def _get_org(slug):
     return get_object_or_404(Organization.objects.select_related("province"), slug=slug)
 
 
+def _get_org_for_page(slug):
+    """The body with its other names (one query more), for the public pages that show them."""
+    names = Prefetch("names", queryset=OrganizationName.objects.order_by("name"))
+    return get_object_or_404(Organization.objects.select_related("province").prefetch_related(names), slug=slug)
+
+
 def _doc_or_404(doc):
     if documents.kind_of(doc) is None:
         raise Http404(_("ไม่มีเอกสารชนิดนี้"))
@@ -51,7 +58,7 @@ def _doc_or_404(doc):
 
 @cached_public
 def org_detail(request, slug):
-    org = _get_org(slug)
+    org = _get_org_for_page(slug)
     cards = assessment_selectors.org_scorecards(org)
     years, trend = assessment_selectors.indicator_trend(cards)
     published = selectors.published_by_year(org)
@@ -63,15 +70,16 @@ def org_detail(request, slug):
 
 @cached_public
 def org_year(request, slug, fy):
-    org = _get_org(slug)
+    org = _get_org_for_page(slug)
     card = assessment_selectors.org_scorecard(org, fy)
     snapshots = selectors.latest_snapshots(org, fy)
     if card is None and not snapshots:
         raise Http404(_("ไม่พบผลการประเมินหรือเอกสารที่เผยแพร่ของปีงบประมาณนี้"))
     published = selectors.published_by_year(org, fy).get(fy, {})
+    sections = assessment_selectors.year_sections(card) if card else []
     return render(request, "assessments/org_year.html", {
         "org": org, "card": card, "fiscal_year": fy,
-        "sections": assessment_selectors.year_sections(card) if card else [],
+        "sections": sections, "unscored_items": assessment_selectors.unscored_items(sections),
         "facts": assessment_selectors.year_facts(card) if card else None,
         "documents": selectors.ordered_docs(published),
         "measures_snapshot": snapshots.get(Doc.MEASURES), "results_snapshots": [
@@ -133,6 +141,25 @@ def open_data_csv(request, slug, fy):
         writer.writerow(spreadsheet_row([slug, fy, doc, *cells]))
     response = HttpResponse(buffer.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{slug}-{fy}.csv"'
+    return response
+
+
+@require_GET
+@cached_public
+def open_data_scores_csv(request, slug, fy):
+    """The body's scores of the year as one CSV row (selectors.score_header); 404 without a result."""
+    org = _get_org(slug)
+    card = assessment_selectors.org_scorecard(org, fy)
+    if card is None:
+        raise Http404(_("ไม่มีผลการประเมินของปีงบประมาณนี้"))
+    record = selectors.open_data_record(org, fy, card, {}, address=None)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(selectors.score_header(card.framework))
+    writer.writerow(spreadsheet_row(selectors.score_cells(record, card.framework)))
+    response = HttpResponse(buffer.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{slug}-{fy}-scores.csv"'
+    response["Access-Control-Allow-Origin"] = "*"
     return response
 
 

@@ -3,6 +3,7 @@ from django.core.management import call_command
 
 from assessments.models import Organization
 
+from . import factories
 from .factories import ADMIN, ANGTHONG, APPROVER, EDITOR, OTHER_EDITOR, OUTSIDE_SUPERVISOR, SUPERVISOR, user
 
 
@@ -52,6 +53,25 @@ supervisor = _persona(SUPERVISOR, "The provincial supervisor whose area ANGTHONG
 outside_supervisor = _persona(OUTSIDE_SUPERVISOR, "A provincial supervisor (นครราชสีมา) whose area ANGTHONG is not in.")
 # Replaces pytest-django's admin_user with the demo one.
 admin_user = _persona(ADMIN, "The system administrator.")
+
+
+@pytest.fixture
+def district_supervisor(db):
+    """A supervisor of one district (อำเภอเมืองอ่างทอง, ANGTHONG's), appointed and accepted through
+    the services; the rest of อ่างทอง (``other_district_body``) is outside their area."""
+    return factories.district_supervisor()
+
+
+@pytest.fixture
+def other_district_body(db):
+    """A body of อ่างทอง in another district: SUPERVISOR's, not ``district_supervisor``'s."""
+    return factories.other_district_body()
+
+
+@pytest.fixture
+def squatter(db):
+    """OTHER_EDITOR, who typed SQUATTED (someone else's address) on their profile page."""
+    return factories.squat()
 
 
 @pytest.fixture

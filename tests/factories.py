@@ -24,6 +24,12 @@ DONGKHWANG_EDITOR = "dongkhwang_editor"  # editor of อบต.ดงขวา�
 CHOHO_EDITOR = "choho_editor"  # editor of อบต.จอหอ จ.นครราชสีมา
 KALASIN_SUPERVISOR = "sup_kalasin"  # provincial supervisor of กาฬสินธุ์ (อบต.บ่อแก้ว)
 NAKHONPHANOM_SUPERVISOR = "sup_nakhonphanom"  # provincial supervisor of นครพนม (อบต.ดงขวาง)
+# The attacker's personas (issue 21), made through the services by tests/conftest.py fixtures.
+# District supervisor of อำเภอเมืองอ่างทอง only (ANGTHONG is in their area, the rest of อ่างทอง is
+# not); their login name is the address they were invited at.
+DISTRICT_SUPERVISOR = "amphoe.mueang@angthong.go.th"
+OTHER_DISTRICT_BODY = "test-wiset-chai-chan"  # a body of อ่างทอง in another district (วิเศษชัยชาญ)
+SQUATTED = "next.approver@angthong.go.th"  # someone else's address, which the squatter types as theirs
 
 
 def user(username):
@@ -69,3 +75,35 @@ def build_plan(org, fiscal_year, measures=3, *, editor=EDITOR, units=("กอง
             "responsible_units": [], "new_units": list(units),
         })
     return plan
+
+
+def district_supervisor():
+    """DISTRICT_SUPERVISOR as the administrator makes one: appointed to one district by
+    invitation, and the invitation accepted (a SupervisorScope with a district)."""
+    from people import services as people_services
+    from people.models import new_token
+
+    province = Province.objects.get(name="อ่างทอง")
+    invited = people_services.supervisor_appoint(email=DISTRICT_SUPERVISOR, province=province, district="เมืองอ่างทอง",
+                                                 actor=user(ADMIN))
+    token = new_token()
+    people_services.invitation_mark_sent(invitation=invited.invitation, token=token, actor=None)
+    return people_services.invitation_accept(token=token, first_name="สมปอง", last_name="ท้องถิ่นอำเภอ",
+                                             position="ท้องถิ่นอำเภอเมืองอ่างทอง", password=DEMO_PASSWORD)
+
+
+def other_district_body():
+    """A body of อ่างทอง outside DISTRICT_SUPERVISOR's district (inside SUPERVISOR's province)."""
+    return make_body(OTHER_DISTRICT_BODY, province="อ่างทอง", district="วิเศษชัยชาญ",
+                     name="องค์การบริหารส่วนตำบลทดสอบวิเศษชัยชาญ")
+
+
+def squat(username=OTHER_EDITOR, address=SQUATTED):
+    """The squatter types someone else's address on their profile page (the real service): it
+    waits for the link mailed to that address, whose owner is someone else."""
+    from people import services as people_services
+
+    person = user(username)
+    people_services.profile_save(user=person, first_name=person.first_name or "ผู้แอบอ้าง",
+                                 last_name=person.last_name or "ใช้อีเมลผู้อื่น", email=address, positions={})
+    return user(username)

@@ -5,7 +5,18 @@ from django.test.utils import CaptureQueriesContext
 
 from people import services
 
-from .factories import ADMIN, EDITOR, OUTSIDE_SUPERVISOR, SUPERVISOR, login, make_body, user
+from .factories import (
+    ADMIN,
+    ANGTHONG,
+    DISTRICT_SUPERVISOR,
+    EDITOR,
+    OTHER_DISTRICT_BODY,
+    OUTSIDE_SUPERVISOR,
+    SUPERVISOR,
+    login,
+    make_body,
+    user,
+)
 
 URL = "/app/area/people/"
 
@@ -48,3 +59,14 @@ def test_it_runs_the_same_queries_for_few_or_many_bodies(client, db):
 def test_an_editor_is_refused(client, db):
     login(client, EDITOR)
     assert client.get(URL).status_code == 403
+
+
+def test_it_lets_a_district_supervisor_manage_only_their_districts_people(client, district_supervisor,
+                                                                        other_district_body):
+    login(client, DISTRICT_SUPERVISOR)
+    assert rows(client.get(URL).content.decode()) == ["thesaban-mueang-ang-thong"]
+    assert client.get(f"/app/orgs/{ANGTHONG}/people/").status_code == 200
+    assert client.get(f"/app/orgs/{OTHER_DISTRICT_BODY}/people/").status_code == 404
+    response = client.post(f"/app/orgs/{OTHER_DISTRICT_BODY}/people/invite/",
+                           {"email": "palad@example.go.th", "role": "approver"})
+    assert response.status_code == 404 and not other_district_body.invitations.exists()

@@ -84,6 +84,7 @@ PAGES = [
     Page("notifications", EDITOR, "/app/notifications/"),
     Page("notification-settings", EDITOR, "/app/notifications/settings/"),
     Page("profile", EDITOR, "/app/profile/"),
+    Page("email-confirm", EDITOR, "/app/profile/email/{email_change}/"),
     Page("security", EDITOR, "/app/security/"),
     Page("security-setup", EDITOR, "/app/security/setup/"),
     # An approver's pages.
@@ -141,6 +142,7 @@ def _names():
     """The objects PAGES' paths name, from the demo data."""
     from measures.models import MeasurePlan
     from notifications.services import unsubscribe_token
+    from people import services as people_services
     from reports.models import LibraryEntry, PublishedDocument
 
     plan = MeasurePlan.objects.get(org__slug=ANGTHONG, fiscal_year=2569)
@@ -150,6 +152,7 @@ def _names():
         "published": PublishedDocument.objects.order_by("pk").values_list("sha256", flat=True).first(),
         "library_entry": LibraryEntry.objects.order_by("pk").values_list("pk", flat=True).first(),
         "unsubscribe": unsubscribe_token(editor.pk, "returned"),
+        "email_change": people_services.email_change_request(user=editor, email="editor.new@example.go.th")[1],
         "reset": f"/accounts/reset/{urlsafe_base64_encode(force_bytes(editor.pk))}/"
                  f"{default_token_generator.make_token(editor)}/",
     }

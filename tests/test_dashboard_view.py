@@ -12,7 +12,9 @@ from measures.models import ProgressEntry, ProgressRound
 from .factories import (
     APPROVER,
     CHOHO_EDITOR,
+    DISTRICT_SUPERVISOR,
     EDITOR,
+    OTHER_DISTRICT_BODY,
     OUTSIDE_SUPERVISOR,
     SUPERVISOR,
     build_plan,
@@ -121,3 +123,13 @@ def test_the_district_filter_lists_districts_in_thai_dictionary_order(client, db
     login(client, OUTSIDE_SUPERVISOR)
     html = client.get(URL).content.decode()
     assert html.index(">แก้งสนามนาง<") < html.index(">ขามสะแกแสง<")
+
+
+def test_it_lists_only_a_district_supervisors_district(client, district_supervisor,
+                                                                     other_district_body):
+    login(client, DISTRICT_SUPERVISOR)
+    html = client.get(URL).content.decode()
+    assert rows(html) == ["thesaban-mueang-ang-thong"]
+    assert OTHER_DISTRICT_BODY not in html and "วิเศษชัยชาญ" not in html  # nor in the district filter
+    login(client, SUPERVISOR)
+    assert set(rows(client.get(URL).content.decode())) == {"thesaban-mueang-ang-thong", OTHER_DISTRICT_BODY}

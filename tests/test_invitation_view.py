@@ -13,7 +13,7 @@ from django.utils import timezone
 from assessments.models import AuditEvent, Membership
 from people.models import Invitation
 
-from .factories import ANGTHONG, APPROVER, login
+from .factories import ANGTHONG, APPROVER, OTHER_EDITOR, SQUATTED, login
 
 INVITE = f"/app/orgs/{ANGTHONG}/people/invite/"
 NEWCOMER = "somsri.jaidee@example.go.th"
@@ -122,18 +122,40 @@ def test_an_unknown_token_is_a_thai_404(client, db):
     assert response.status_code == 404 and "ไม่พบคำเชิญของลิงก์นี้" in response.content.decode()
 
 
-def test_inviting_an_address_that_has_an_account_adds_the_role_and_tells_them(client, smtp_server, db):
+def test_it_gives_an_existing_accounts_address_no_role_until_that_account_accepts_signed_in(
+        client, smtp_server, db):
     existing = get_user_model().objects.create_user("somchai", email="Somchai@Example.go.th", first_name="สมชาย",
-                                                    last_name="มีบัญชี")
-    login(client, APPROVER)
-    response = client.post(INVITE, {"email": "somchai@example.go.th", "role": "approver", "position": "รองปลัด"},
-                           follow=True)
-    assert "มีบัญชีอยู่แล้ว ระบบเพิ่มบทบาท" in response.content.decode()
-    assert Membership.objects.filter(user=existing, org__slug=ANGTHONG, role="approver").exists()
-    assert not Invitation.objects.exists()
-    [message] = smtp_server.to(existing.email)
-    assert "คุณได้รับบทบาทผู้บริหารผู้รับรอง" in smtp_server.subject(message)
-    assert "ไม่ต้องสมัครใหม่" in smtp_server.text(message) and "ไม่ต้องสมัครใหม่" in smtp_server.html(message)
+                                                    last_name="มีบัญชี", password=PASSWORD)
+    message = invite(client, smtp_server, email="somchai@example.go.th", role="approver")
+    assert not Membership.objects.filter(user=existing).exists()  # inviting gives nothing
+    assert "คุณมีบัญชี ITA Portal ที่ใช้อีเมลนี้อยู่แล้ว" in smtp_server.text(message)
+    path = link_path(smtp_server, message)
+    # Signed in as someone else (the inviter here): a Thai refusal to sign out first.
+    other = client.get(path)
+    assert other.status_code == 403 and "กรุณาออกจากระบบ" in other.content.decode()
+    assert client.post(path).status_code == 403
+    client.logout()
+    anonymous = client.get(path)
+    assert anonymous.status_code == 200 and "เข้าสู่ระบบเพื่อตอบรับคำเชิญ" in anonymous.content.decode()
+    signed_in = client.post("/accounts/login/", {"username": "somchai", "password": PASSWORD, "next": path})
+    assert signed_in["Location"] == path
+    page = client.get(path)
+    assert page.status_code == 200 and "ตอบรับคำเชิญนี้ด้วยบัญชี somchai" in page.content.decode()
+    assert not Membership.objects.filter(user=existing).exists()  # opening it is not accepting it
+    response = client.post(path)
+    assert response.status_code == 302 and response["Location"] == "/app/"
+    assert Membership.objects.get(user=existing).role == "approver"
+    assert AuditEvent.objects.filter(action="people.invite_accept", actor=existing).exists()
+    assert client.get(path).status_code == 410
+
+
+def test_it_gives_the_squatter_signed_in_with_the_link_no_role(client, smtp_server, squatter):
+    path = link_path(smtp_server, invite(client, smtp_server, email=SQUATTED, role="approver"))
+    login(client, OTHER_EDITOR)
+    for response in (client.get(path), client.post(path), accept(client, path)):
+        assert response.status_code == 403
+    assert not Membership.objects.filter(user=squatter, org__slug=ANGTHONG).exists()
+    assert Invitation.objects.get(email=SQUATTED).accepted_at is None
 
 
 @pytest.mark.parametrize("state", ["accepted", "cancelled"])

@@ -239,3 +239,14 @@ def test_a_claim_takes_each_queued_row_once_and_a_stale_claim_returns_to_the_que
     later = timezone.now() + services.CLAIM_LEASE + datetime.timedelta(seconds=1)
     assert services.requeue_stale(now=later) == 2
     assert new.filter(state=MailState.QUEUED).count() == 2
+
+
+def test_it_names_only_their_districts_late_bodies_in_a_district_supervisors_digest(
+        new, plan, settings, district_supervisor, other_district_body):
+    build_plan(other_district_body, 2570, measures=1)
+    settings.NOTIFY_DIGEST_WEEKDAY = 0
+    services.reminders_run(today=datetime.date(2027, 6, 7))
+    theirs = new.get(kind=Kind.DIGEST, recipient=district_supervisor)
+    assert [b["name"] for b in theirs.context["bodies"]] == ["เทศบาลเมืองอ่างทอง"]
+    province_wide = new.get(kind=Kind.DIGEST, recipient__username=SUPERVISOR)
+    assert {b["name"] for b in province_wide.context["bodies"]} == {"เทศบาลเมืองอ่างทอง", other_district_body.name}

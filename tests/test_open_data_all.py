@@ -35,7 +35,8 @@ def test_the_schema_fields_are_there(client, db):
     record = json.loads(body(client.get("/data/2568.json")))["bodies"][1]
     assert set(record) == {"org", "fiscal_year", "scores", "documents", "measures", "results"}
     assert set(record["org"]) == {"slug", "name", "kind", "district", "province"}
-    assert {"overall", "level", "level_source", "tools", "indicators", "discrepancies"} <= set(record["scores"])
+    assert {"overall", "overall_source", "level_published", "level_computed", "tools", "indicators",
+            "discrepancies"} <= set(record["scores"])
     assert set(record["documents"][0]) == {"doc", "title", "version", "sha256", "published_at", "url", "ita_items"}
     assert record["documents"][0]["url"].startswith("http://testserver/orgs/abt-dong-khwang/2568/")
 
@@ -75,7 +76,9 @@ def test_a_repeat_with_the_etag_is_not_modified_until_something_changes(client, 
     import_records([{"org": "abt-dong-khwang", "fiscal_year": "2568", "scope": "overall", "value": "78.31"}])
     changed = client.get("/data/2568.json", HTTP_IF_NONE_MATCH=first["ETag"])
     assert changed.status_code == 200 and changed["ETag"] != first["ETag"]
-    assert json.loads(body(changed))["bodies"][1]["scores"]["level_source"] == "computed"
+    scores = json.loads(body(changed))["bodies"][1]["scores"]
+    assert scores["level_computed"] == {"scale": "pass", "value": "ต้องปรับปรุง"}
+    assert scores["level_published"] == {"grade": None, "pass_label": None}
 
 
 def test_it_streams_in_chunks_of_bodies(client, db):

@@ -215,3 +215,39 @@ def test_by_default_codes_are_required_in_production_and_not_in_debug():
     assert printed(DEBUG="0", SECRET_KEY=secret) == "True"
     assert printed(DEBUG="1", OTP_REQUIRED="1") == "True"
     assert printed(DEBUG="0", SECRET_KEY=secret, OTP_REQUIRED="0") == "False"
+
+
+def test_it_sends_a_password_only_session_that_gains_a_supervisor_role_to_the_code_step(client, required):
+    from assessments.models import Province, SupervisorScope
+
+    assert sign_in(client, EDITOR)["Location"] == "/app/"
+    assert client.get("/app/").status_code == 200  # an editor: the password is enough
+    editor = user(EDITOR)
+    # The administrator gives them an area (the Django admin's SupervisorScope page) meanwhile.
+    SupervisorScope.objects.create(user=editor, province=Province.objects.get(name="อ่างทอง"))
+    for path in ["/app/", "/app/dashboard/", "/app/area/people/"]:
+        response = client.get(path)
+        assert response.status_code == 302 and response["Location"].startswith(SETUP), path
+    device, _codes = enrol(editor)
+    response = client.get("/app/dashboard/")
+    assert response.status_code == 302 and response["Location"].startswith(VERIFY)
+    client.post(VERIFY, {"code": code_for(device, ahead=1)})
+    assert client.get("/app/dashboard/").status_code == 200
+
+
+def test_it_asks_for_the_code_after_a_supervisor_invitation_accepted_in_a_password_only_session(client, required):
+    from assessments.models import Province
+    from people import services as people_services
+    from people.models import new_token
+
+    sign_in(client, EDITOR)
+    editor = user(EDITOR)
+    editor.email = "editor@angthong.go.th"  # as the administrator set it
+    editor.save()
+    invited = people_services.supervisor_appoint(email="editor@angthong.go.th",
+                                                 province=Province.objects.get(name="อ่างทอง"), actor=user(ADMIN))
+    link = new_token()
+    people_services.invitation_mark_sent(invitation=invited.invitation, token=link, actor=None)
+    assert client.post(f"/invite/{link}/")["Location"] == "/app/"
+    response = client.get("/app/")
+    assert response.status_code == 302 and response["Location"].startswith(SETUP)

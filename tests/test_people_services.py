@@ -1,13 +1,16 @@
 """people/services.py: roles, invitations, handovers and supervisors, each checked and audited."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from assessments.models import AuditEvent, Membership, Organization, Province, SupervisorScope
 from people import services
-from people.models import Invitation, new_token, token_digest
+from people.models import EmailChange, Invitation, new_token, token_digest
 
-from .factories import ADMIN, ANGTHONG, APPROVER, EDITOR, OTHER_EDITOR, SUPERVISOR, user
+from .factories import ADMIN, ANGTHONG, APPROVER, EDITOR, OTHER_EDITOR, SQUATTED, SUPERVISOR, user
 
 PASSWORD = "ita-ยาวพอ-2569!"
 
@@ -123,7 +126,8 @@ def test_the_administrator_appoints_and_removes_a_supervisor(db):
     person = get_user_model().objects.create_user("amphoe", email="amphoe@example.go.th", first_name="ท้องถิ่นอำเภอ")
     result = services.supervisor_appoint(email="amphoe@example.go.th", province=province, district="เมืองอ่างทอง",
                                          actor=user(ADMIN))
-    assert result.kind == "added"
+    assert result.kind == "invited" and not SupervisorScope.objects.filter(user=person).exists()
+    services.invitation_accept_signed_in(token=sent(result.invitation), user=person)
     scope = SupervisorScope.objects.get(user=person)
     assert scope.district == "เมืองอ่างทอง"
     assert services.supervisor_appoint(email="amphoe@example.go.th", province=province, district="เมืองอ่างทอง",
@@ -135,7 +139,104 @@ def test_the_administrator_appoints_and_removes_a_supervisor(db):
                                     actor=user(ADMIN))
     services.supervisor_remove(scope=scope, actor=user(ADMIN))
     assert not SupervisorScope.objects.filter(user=person).exists()
-    assert AuditEvent.objects.filter(action__in=["people.supervisor_appoint", "people.supervisor_remove"]).count() == 2
+    assert AuditEvent.objects.filter(action__in=["people.invite", "people.invite_accept",
+                                                 "people.supervisor_remove"]).count() == 3
+
+
+def test_it_gives_an_existing_account_no_role_until_it_accepts_signed_in(org):
+    existing = get_user_model().objects.create_user("somchai", email="Somchai@Example.go.th")
+    result = services.invitation_create(org=org, email="somchai@example.go.th", role="approver", actor=user(APPROVER),
+                                        name="นายสมชาย มีบัญชี")
+    assert result.kind == "invited"
+    assert not Membership.objects.filter(user=existing).exists()
+    token = sent(result.invitation)
+    with pytest.raises(services.PeopleError, match="ส่งถึง somchai@example.go.th"):
+        services.invitation_accept_signed_in(token=token, user=user(OTHER_EDITOR))
+    with pytest.raises(services.PeopleError, match="มีบัญชีที่ใช้อีเมล"):
+        accept(token)  # a new account for an address that has one: no
+    services.invitation_accept_signed_in(token=token, user=existing)
+    assert Membership.objects.get(user=existing).role == "approver"
+    existing.refresh_from_db()
+    assert (existing.first_name, existing.last_name) == ("นายสมชาย", "มีบัญชี")  # the invitation's name, as it had none
+    with pytest.raises(services.PeopleError, match="ใช้ไม่ได้แล้ว"):
+        services.invitation_accept_signed_in(token=token, user=existing)
+
+
+def test_it_gives_the_squatter_nothing_for_an_address_they_typed(org, squatter):
+    assert squatter.email != SQUATTED  # the address waits for the link mailed to it
+    result = services.invitation_create(org=org, email=SQUATTED, role="approver", actor=user(APPROVER))
+    assert result.kind == "invited"
+    token = sent(result.invitation)
+    with pytest.raises(services.PeopleError):
+        services.invitation_accept_signed_in(token=token, user=squatter)
+    assert not Membership.objects.filter(user=squatter, org=org).exists()
+    appointed = services.supervisor_appoint(email=SQUATTED, province=org.province, actor=user(ADMIN))
+    assert appointed.kind == "invited" and not squatter.supervisor_scopes.exists()
+
+
+def test_it_hands_over_to_an_address_with_an_account_only_when_that_account_accepts(org):
+    outgoing = Membership.objects.get(org=org, role="approver")
+    existing = get_user_model().objects.create_user("next", email="next@example.go.th")
+    result = services.membership_handover(membership=outgoing, actor=user(APPROVER), email="next@example.go.th")
+    assert result.kind == "invited" and Membership.objects.filter(pk=outgoing.pk).exists()
+    assert not existing.memberships.exists()
+    services.invitation_accept_signed_in(token=sent(result.invitation), user=existing)
+    assert [m.user_id for m in Membership.objects.filter(org=org, role="approver")] == [existing.pk]
+    with pytest.raises(services.PeopleError, match="คนละคน"):
+        services.membership_handover(membership=Membership.objects.get(org=org, role="approver"),
+                                     actor=user(ADMIN), email="NEXT@example.go.th")
+
+
+def test_it_lets_a_district_supervisor_manage_approvers_of_their_district_only(org, district_supervisor,
+                                                                              other_district_body):
+    assert services.may_manage(district_supervisor, org, "approver")
+    assert not services.may_manage(district_supervisor, org, "editor")
+    assert not services.may_manage(district_supervisor, other_district_body, "approver")
+    assert services.may_manage(user(SUPERVISOR), other_district_body, "approver")
+    with pytest.raises(services.PeopleError):
+        services.invitation_create(org=other_district_body, email="x@example.go.th", role="approver",
+                                   actor=district_supervisor)
+
+
+def test_it_keeps_the_address_until_its_owner_confirms_it_from_the_link(db):
+    person, other = user(EDITOR), user(OTHER_EDITOR)
+    saved = services.profile_save(user=person, first_name="สมหญิง", last_name="รักงาน", email="New@Example.go.th",
+                                  positions={})
+    assert user(EDITOR).email == "" and saved.change.email == "new@example.go.th"
+    with pytest.raises(services.PeopleError, match="บัญชีอื่น"):
+        services.email_change_confirm(token=saved.token, user=other)
+    assert user(EDITOR).email == ""
+    services.email_change_confirm(token=saved.token, user=person)
+    assert user(EDITOR).email == "new@example.go.th"
+    with pytest.raises(services.PeopleError, match="ใช้ไปแล้ว"):
+        services.email_change_confirm(token=saved.token, user=person)
+    assert AuditEvent.objects.filter(action="people.profile_email_request", actor=person).count() == 1
+    assert AuditEvent.objects.get(action="people.profile_email_confirm").detail["to"] == "new@example.go.th"
+
+
+def test_it_rechecks_at_confirmation_that_the_address_is_still_free_and_unexpired(db):
+    first, second = user(EDITOR), user(OTHER_EDITOR)
+    _change, first_token = services.email_change_request(user=first, email="wanted@example.go.th")
+    _change, second_token = services.email_change_request(user=second, email="wanted@example.go.th")
+    services.email_change_confirm(token=second_token, user=second)
+    with pytest.raises(services.PeopleError, match="เป็นของบัญชีอื่นแล้ว"):
+        services.email_change_confirm(token=first_token, user=first)
+    assert user(EDITOR).email == ""
+    change, token = services.email_change_request(user=first, email="other@example.go.th")
+    EmailChange.objects.filter(pk=change.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    with pytest.raises(services.PeopleError, match="หมดอายุ"):
+        services.email_change_confirm(token=token, user=first)
+    assert user(EDITOR).email == ""
+
+
+def test_it_replaces_the_earlier_link_when_asked_again(db):
+    person = user(EDITOR)
+    _change, old_token = services.email_change_request(user=person, email="one@example.go.th")
+    _change, new_token_ = services.email_change_request(user=person, email="two@example.go.th")
+    with pytest.raises(services.PeopleError, match="ไม่ถูกต้อง"):
+        services.email_change_confirm(token=old_token, user=person)
+    services.email_change_confirm(token=new_token_, user=person)
+    assert user(EDITOR).email == "two@example.go.th" and EmailChange.objects.pending().count() == 0
 
 
 def test_an_invited_supervisor_gets_their_area_on_accepting(db):

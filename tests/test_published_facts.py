@@ -40,18 +40,16 @@ def test_it_reads_every_label_of_both_scales_with_common_spellings(text, parsed)
     assert parse_level(text) == parsed
 
 
-def test_it_keeps_a_letter_grade_for_2566_and_marks_the_pass_label_it_computed(client, db):
+def test_it_keeps_a_letter_grade_for_2566_and_leads_with_it_computing_no_pass_label(client, db):
     body = make_body("test-grade-2566")
     import_records([overall(body, 2566, "96.10"), *tools(body, 2566, "97.00", "96.00", "95.50"),
                     {"org": body.slug, "fiscal_year": "2566", "scope": "level", "value": "ระดับ AA"}])
     assessment = scores_of(body, 2566)
     assert (assessment.grade, assessment.pass_label) == ("AA", "")
     html = client.get(f"/orgs/{body.slug}/2566/").content.decode()
-    assert 'data-testid="level">ผ่านดีเยี่ยม</span>' in html and "คำนวณโดยระบบ" in html
-    assert "ระดับตัวอักษรตามที่ประกาศ: AA" in html
+    assert 'data-testid="level">AA</span>' in html and "level-computed" not in html and "ผ่านดีเยี่ยม" not in html
     data = json.loads(client.get(f"/data/orgs/{body.slug}/2566.json").content)["scores"]
-    assert (data["level"], data["level_source"]) == ("ผ่านดีเยี่ยม", "computed")
-    assert (data["grade"], data["grade_source"]) == ("AA", "published")
+    assert (data["level_published"], data["level_computed"]) == ({"grade": "AA", "pass_label": None}, None)
 
 
 def test_it_keeps_a_published_label_that_disagrees_and_shows_the_discrepancy(client, db):

@@ -3,7 +3,7 @@
 from assessments.models import AuditEvent, Province
 from reports.models import PublishedDocument, RepublishJob
 
-from .factories import KALASIN_SUPERVISOR, NAKHONPHANOM_SUPERVISOR, login
+from .factories import DISTRICT_SUPERVISOR, KALASIN_SUPERVISOR, NAKHONPHANOM_SUPERVISOR, SUPERVISOR, login, user
 
 
 def test_a_supervisor_republishes_their_province_and_sees_the_progress(
@@ -29,3 +29,13 @@ def test_a_supervisor_elsewhere_cannot_republish(client, db):
     province = Province.objects.get(name="นครพนม")
     assert client.post("/app/republish/", {"province": province.pk}).status_code == 403
     assert not RepublishJob.objects.exists()
+
+
+def test_it_refuses_a_district_supervisor_the_republishing_of_their_province(client, district_supervisor):
+    province = Province.objects.get(name="อ่างทอง")
+    login(client, DISTRICT_SUPERVISOR)
+    assert "สร้างเอกสารที่เผยแพร่ใหม่ทั้งจังหวัด" not in client.get("/app/dashboard/").content.decode()
+    assert client.post("/app/republish/", {"province": province.pk}).status_code == 403
+    assert not RepublishJob.objects.exists()
+    job = RepublishJob.objects.create(province=province, requested_by=user(SUPERVISOR))  # the province's own
+    assert client.get(f"/app/republish/{job.pk}/").status_code == 403

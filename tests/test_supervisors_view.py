@@ -1,11 +1,15 @@
 """/app/supervisors/: the administrator appoints supervisors of a province or a district."""
 
+import re
+from urllib.parse import urlsplit
+
 from assessments.models import Province, SupervisorScope
 from people.models import Invitation
 
 from .factories import ADMIN, SUPERVISOR, login, user
 
 URL = "/app/supervisors/"
+LINK = re.compile(r"https?://[^\s\"<>]+/invite/[A-Za-z0-9_-]+/")
 
 
 def test_the_administrator_invites_a_new_supervisor_by_email(client, smtp_server, db):
@@ -20,17 +24,22 @@ def test_the_administrator_invites_a_new_supervisor_by_email(client, smtp_server
     assert "ผู้กำกับดูแลพื้นที่ อ่างทอง เมืองอ่างทอง" in smtp_server.subject(message)
 
 
-def test_an_existing_account_gets_the_area_at_once(client, smtp_server, db):
+def test_it_invites_an_existing_account_and_gives_the_area_only_when_it_accepts_signed_in(client, smtp_server, db):
     person = user(SUPERVISOR)
     person.email = "sup@angthong.go.th"
     person.save()
     login(client, ADMIN)
     province = Province.objects.get(name="สกลนคร")
     client.post(URL, {"email": "sup@angthong.go.th", "province": province.pk, "district": ""})
-    assert SupervisorScope.objects.filter(user=person, province=province).exists()
-    assert len(smtp_server.to("sup@angthong.go.th")) == 1
+    assert not SupervisorScope.objects.filter(user=person, province=province).exists()
+    [message] = smtp_server.to("sup@angthong.go.th")
+    assert "คุณมีบัญชี ITA Portal ที่ใช้อีเมลนี้อยู่แล้ว" in smtp_server.text(message)
     html = client.get(URL).content.decode()
-    assert "จังหวัดสกลนคร" in html and "แต่งตั้ง" in html
+    assert "sup@angthong.go.th" in html  # waiting among the invitations
+    [path] = {urlsplit(u).path for u in LINK.findall(smtp_server.text(message))}
+    login(client, SUPERVISOR)
+    assert client.post(path).status_code == 302
+    assert SupervisorScope.objects.filter(user=person, province=province).exists()
 
 
 def test_a_bad_district_is_a_thai_error(client, db):

@@ -61,6 +61,7 @@ MATRIX = {
     "public-pdf-version": ("get", "/orgs/abt-bo-kaeo/2568/measures/v1.pdf", None, [200] * 7),
     "open-data-json": ("get", "/data/orgs/abt-bo-kaeo/2568.json", None, [200] * 7),
     "open-data-csv": ("get", "/data/orgs/abt-bo-kaeo/2568.csv", None, [200] * 7),
+    "open-data-scores-csv": ("get", "/data/orgs/abt-dong-khwang/2568-scores.csv", None, [200] * 7),
     "report-preview": ("get", f"{PLAN}/reports/results-6m/", None, READ),
     "report-preview-pdf": ("get", f"{PLAN}/reports/results-6m.pdf", None, READ),
     "report-docx": ("get", f"{PLAN}/reports/measures.docx", None, READ),
@@ -73,6 +74,7 @@ MATRIX = {
     "overview-province": ("get", "/provinces/ATG/2568/", None, [200] * 7),
     "open-data-year-json": ("get", "/data/2568.json", None, [200] * 7),
     "open-data-year-csv": ("get", "/data/2568.csv", None, [200] * 7),
+    "open-data-year-scores-csv": ("get", "/data/2568-scores.csv", None, [200] * 7),
     # Everyone's own signature: the bodies' people only (supervisors and the admin sign nothing).
     "signature": ("get", "/app/signature/", None, [LOGIN, 200, 200, 200, 403, 403, 403]),
     "republish": ("post", "/app/republish/", {"province": "{province}"}, [LOGIN, 403, 403, 403, 302, 403, 302]),

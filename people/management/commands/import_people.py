@@ -26,8 +26,8 @@ class Command(BaseCommand):
         mailed = importing.send_mail(rows, results, actor=None, base=invitations.base_url())
         counts, failed = mailed.counts, mailed.failed
         self.stdout.write(self.style.SUCCESS(_(
-            "นำเข้า %(rows)s แถว: เชิญใหม่ %(invited)s คน, เพิ่มบทบาทให้บัญชีที่มีอยู่ %(added)s คน, "
-            "ส่งคำเชิญที่ยังส่งไม่สำเร็จอีกครั้ง %(resent)s คน, ไม่เปลี่ยนแปลง %(unchanged)s แถว") % {
+            "นำเข้า %(rows)s แถว: เชิญใหม่ %(invited)s คน, ส่งคำเชิญที่ยังส่งไม่สำเร็จอีกครั้ง %(resent)s คน, "
+            "ไม่เปลี่ยนแปลง %(unchanged)s แถว") % {
                 "rows": len(rows), **counts}))
         if failed:
             for line in failed:
