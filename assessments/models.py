@@ -488,6 +488,8 @@ class AuditAction(models.TextChoices):
     SUPERVISOR_APPOINT = "people.supervisor_appoint", _("แต่งตั้งผู้กำกับดูแลพื้นที่")
     SUPERVISOR_REMOVE = "people.supervisor_remove", _("ยกเลิกผู้กำกับดูแลพื้นที่")
     PROFILE_SAVE = "people.profile", _("แก้ไขชื่อและตำแหน่งของตนเอง")
+    PROFILE_EMAIL_REQUEST = "people.profile_email_request", _("ขอเปลี่ยนอีเมลของตนเอง")
+    PROFILE_EMAIL_CONFIRM = "people.profile_email_confirm", _("ยืนยันอีเมลใหม่ของตนเองจากลิงก์ในอีเมล")
     # Sign-in with a one-time password (people/otp.py).
     OTP_ENABLE = "otp.enable", _("เปิดใช้การยืนยันตัวตนสองขั้นตอน")
     OTP_RECOVERY_CODES = "otp.recovery_codes", _("สร้างรหัสสำรองชุดใหม่")

@@ -100,6 +100,8 @@ MATRIX = {
     "supervisor-invitation-cancel": ("post", "/app/supervisors/invitations/{supervisor_invitation}/cancel/", {},
                                      ADMIN_POST),
     "profile": ("get", "/app/profile/", None, [LOGIN, 200, 200, 200, 200, 200, 200]),
+    # The link that confirms one's new address: only with a real token (tests/test_profile_view.py).
+    "email-confirm": ("get", "/app/profile/email/not-a-real-token/", None, [LOGIN, 404, 404, 404, 404, 404, 404]),
     "invitation-accept": ("get", "/invite/not-a-real-token/", None, [404] * 7),
     # One's own second factor (people/otp.py; OTP_REQUIRED is off here and nobody has an app, so the code
     # step, the recovery codes and turning it off send everyone on; tests/test_otp*.py cover the rest).
@@ -199,3 +201,19 @@ def test_the_admin_is_for_staff_only(client, db):
     assert client.get("/admin/").status_code == 302
     login(client, ADMIN)
     assert client.get("/admin/").status_code == 200
+
+
+def test_it_hides_the_rest_of_the_province_from_a_district_supervisor(
+        client, objects, district_supervisor, other_district_body):
+    """A body of the same province in another district does not exist for them (404), as for a
+    supervisor of another province; their own district's body reads as for SUPERVISOR."""
+    from .factories import DISTRICT_SUPERVISOR, OTHER_DISTRICT_BODY, build_plan
+
+    build_plan(other_district_body, 2569, measures=1)
+    login(client, DISTRICT_SUPERVISOR)
+    for slug, want in ((ANGTHONG, 200), (OTHER_DISTRICT_BODY, 404)):
+        for path in (f"/app/orgs/{slug}/2569/plan/", f"/app/orgs/{slug}/2569/rounds/6/",
+                     f"/app/orgs/{slug}/2569/plan/analysis/", f"/app/orgs/{slug}/people/"):
+            assert client.get(path).status_code == want, path
+    assert client.post(f"/app/orgs/{OTHER_DISTRICT_BODY}/2569/comments/", {"text": "โปรดเร่งรัด"}).status_code == 404
+    assert client.post(f"/app/orgs/{ANGTHONG}/2569/comments/", {"text": "โปรดเร่งรัด"}).status_code == 302
