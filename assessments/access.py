@@ -145,6 +145,24 @@ def require_score_editor(request) -> set[int] | None:
     return roles.editor_of
 
 
+def score_editor_org(request, slug) -> Organization:
+    """A body whose published figures the user may type, correct or remove one by one: the same
+    people as the score import (the body's editors, the administrator). 404 for a body the user
+    may not see at all, 403 for one they see but whose scores they may not change."""
+    access = Access(request, slug)
+    if not (request.user.is_superuser or access.org.pk in access.roles.editor_of):
+        raise PermissionDenied(_("เฉพาะเจ้าหน้าที่ผู้จัดทำของหน่วยงานเท่านั้นที่แก้ไขคะแนนได้"))
+    return access.org
+
+
+def score_editable_orgs(request):
+    """The bodies whose scores the user may change: their own as editor, or all for the administrator."""
+    orgs = Organization.objects.order_by("name")
+    if request.user.is_superuser:
+        return orgs
+    return orgs.filter(pk__in=request_roles(request).editor_of)
+
+
 def readable_orgs(request):
     """The bodies whose scores the user may export: their own, or all for the administrator."""
     orgs = Organization.objects.order_by("name")

@@ -452,6 +452,7 @@ class AuditAction(models.TextChoices):
     ORG_RENAME = "org.rename", _("เปลี่ยนชื่อหน่วยงาน")
     ORGS_IMPORT = "orgs.import", _("นำเข้าทะเบียนหน่วยงาน")
     SCORES_IMPORT = "scores.import", _("นำเข้าคะแนน")
+    SCORE_EDIT = "scores.edit", _("บันทึก แก้ไข หรือลบคะแนนทีละรายการ")
     PLAN_CREATE = "plan.create", _("สร้างแผนมาตรการ")
     PLAN_ANALYSIS = "plan.analysis", _("แก้ไขผลการวิเคราะห์")
     PLAN_DUPLICATE = "plan.duplicate", _("คัดลอกมาตรการจากปีที่แล้ว")

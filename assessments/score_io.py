@@ -12,7 +12,9 @@ also read) or XLSX (first sheet). Columns, in any order (Thai header names work 
                  for level: empty (the text says which), grade or pass; else empty   รหัส
     part         0 (whole; empty means 0), or 1 / 2 for the parts of a tool scored in
                  parts (EIT 2568: 1 = EIT Public, 2 = EIT Survey)                    ส่วน
-    value        the score 0–100, at most two decimals (Thai digits accepted); for
+    value        the score 0–100, at most two decimals (Thai digits accepted; a decimal
+                 comma as in 97,90 is read as 97.90, a thousands separator as in 1,234
+                 is refused: no score has thousands); for
                  level the level as published: a letter grade (AA–F), a pass label
                  (ผ่านดีเยี่ยม … ต้องปรับปรุงโดยด่วน, ไม่ผ่าน) or both ("(ผ่าน) ระดับ AA");
                  for change the published change against the year before (−100–100);
@@ -21,6 +23,8 @@ also read) or XLSX (first sheet). Columns, in any order (Thai header names work 
     level        optional: a level as published, for the row's body and year     ระดับ
 
 A row may be a level only: org, fiscal_year and the level column, scope and value empty.
+Every scope, with an example row, is listed for operators in README.md ("Score file format"), on the
+import page (templates/app/scores_import.html) and in docs/DOMAIN.md; keep the three in step.
 
 ``indicator_alt`` is a second figure a document prints for the same indicator.
 Text a spreadsheet would run as a formula (= + - @ …) is written with a leading ' and read
@@ -28,8 +32,9 @@ back without it (common/spreadsheet.py).
 Parsing here reads and checks; writing is services.scores_import.
 """
 
+import re
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -47,8 +52,8 @@ from common.spreadsheet import (
     xlsx_bytes,
 )
 from common.spreadsheet import read_table as read_spreadsheet
-from common.text import too_long
-from common.thai import parse_decimal, to_arabic_digits
+from common.text import clean_text, too_long
+from common.thai import to_arabic_digits
 
 from . import scoring
 from .models import GRADES, PASS_LABELS, Assessment, Framework, Organization, OrganizationName, name_key
@@ -66,6 +71,21 @@ HEADER_ALIASES = {
 }
 SCOPES = ["overall", "level", "tool", "group", "indicator", "indicator_alt", "item",
           "change", "rank_district", "rank_province", "note", "source_url"]
+# What each scope is, in Thai, for the import page and the one-figure page.
+SCOPE_LABELS = {
+    "overall": gettext_lazy("คะแนนรวม"),
+    "level": gettext_lazy("ระดับผลการประเมิน"),
+    "tool": gettext_lazy("คะแนนรายเครื่องมือ"),
+    "group": gettext_lazy("คะแนนรายกลุ่มข้อ"),
+    "indicator": gettext_lazy("คะแนนรายตัวชี้วัด"),
+    "indicator_alt": gettext_lazy("คะแนนตัวชี้วัดอีกค่าหนึ่งที่เอกสารเดียวกันพิมพ์ไว้"),
+    "item": gettext_lazy("คะแนนรายข้อ"),
+    "change": gettext_lazy("คะแนนที่เปลี่ยนจากปีก่อน"),
+    "rank_district": gettext_lazy("อันดับในอำเภอ"),
+    "rank_province": gettext_lazy("อันดับในจังหวัด"),
+    "note": gettext_lazy("รางวัลหรือหมายเหตุ"),
+    "source_url": gettext_lazy("ที่มาของข้อมูล (ที่อยู่เว็บ)"),
+}
 # Published facts kept as text, with the length a source needs.
 TEXT_FACTS = {"rank_district": 200, "rank_province": 200, "note": 2000, "source_url": 500}
 # The "not found" sentence for each scope with a code, whole (not a noun glued into a sentence).
@@ -146,6 +166,7 @@ def _check_level(text, code, errors):
 
 
 def _check_text_fact(scope, text, errors):
+    text = clean_text(text)
     value = " ".join(text.split()) if scope != "note" else text.strip()
     if not value:
         errors.append(_("ไม่ได้ระบุข้อความ"))
@@ -159,34 +180,83 @@ def _check_text_fact(scope, text, errors):
     return value
 
 
-def _check_change(text, errors):
+# A decimal comma: digits, one comma, one or two digits (97,90 · 97,9 · −2,05).
+DECIMAL_COMMA = re.compile(r"[+-]?[0-9]*,[0-9]{1,2}")
+# A thousands separator: groups of three digits after each comma (1,234 · 1,234.50 · 97,900).
+THOUSANDS = re.compile(r"[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?")
+
+
+def read_number(text) -> Decimal | None:
+    """A figure as a source prints it or a person types it: Thai or Arabic digits, spaces, a
+    leading + or a minus sign (− too), a decimal point or a decimal comma (97,90 is 97.90, as
+    many Thai and European documents print it). None for an empty cell. Raises ValueError
+    with a Thai sentence saying what is wrong: a thousands separator (1,234) is refused, not
+    guessed, since no score has thousands."""
+    if text is None:
+        return None
+    if isinstance(text, (int, float, Decimal)):
+        raw = str(text)
+    else:
+        raw = to_arabic_digits(str(text)).strip()
+        raw = raw.replace("\u00a0", "").replace(" ", "").replace("\u2212", "-")
+    if raw == "":
+        return None
+    if "," in raw:
+        if DECIMAL_COMMA.fullmatch(raw):
+            raw = raw.replace(",", ".")
+        elif THOUSANDS.fullmatch(raw):
+            raise ValueError(_("คะแนน “%(value)s” มีจุลภาคคั่นหลักพัน แต่คะแนนไม่มีหลักพัน ถ้าจุลภาคเป็นจุดทศนิยม "
+                               "ให้มีทศนิยมไม่เกิน 2 ตำแหน่ง เช่น 97,90 หรือ 97.90") % {"value": str(text).strip()})
+        else:
+            raise ValueError(_("คะแนน “%(value)s” ไม่ใช่ตัวเลข (ใช้จุดหรือจุลภาคเป็นจุดทศนิยมได้เพียงหนึ่งตัว "
+                               "เช่น 97.90 หรือ 97,90)") % {"value": str(text).strip()})
     try:
-        value = parse_decimal(text.replace("+", "", 1) if text.strip().startswith("+") else text)
-    except ValueError:
-        errors.append(_("คะแนน “%(value)s” ไม่ใช่ตัวเลข") % {"value": text})
+        value = Decimal(raw.removeprefix("+"))
+    except InvalidOperation:
+        raise ValueError(_("คะแนน “%(value)s” ไม่ใช่ตัวเลข") % {"value": str(text).strip()}) from None
+    if not value.is_finite():
+        raise ValueError(_("คะแนน “%(value)s” ไม่ใช่ตัวเลข") % {"value": str(text).strip()})
+    return value
+
+
+def _number(text, errors, *, low: int, high: int, out_of_range: str):
+    """The figure in ``text``, checked against [low, high] and two decimals; None (and a Thai
+    sentence in ``errors``) when it is not one."""
+    try:
+        value = read_number(text)
+    except ValueError as error:
+        errors.append(str(error))
         return None
     if value is None:
         errors.append(_("ไม่ได้ระบุคะแนน"))
-    elif not Decimal(-100) <= value <= Decimal(100):
-        errors.append(_("คะแนนที่เปลี่ยน %(value)s อยู่นอกช่วง −100 ถึง 100") % {"value": text})
+    elif not Decimal(low) <= value <= Decimal(high):
+        errors.append(out_of_range % {"value": str(text).strip()})
     elif value != value.quantize(Decimal("0.01")):
-        errors.append(_("คะแนน %(value)s มีทศนิยมเกิน 2 ตำแหน่ง") % {"value": text})
+        errors.append(_("คะแนน %(value)s มีทศนิยมเกิน 2 ตำแหน่ง") % {"value": str(text).strip()})
     return value
+
+
+def _check_change(text, errors):
+    return _number(text, errors, low=-100, high=100, out_of_range=_("คะแนนที่เปลี่ยน %(value)s อยู่นอกช่วง −100 ถึง 100"))
 
 
 class _Catalogue:
     """Everything rows are checked against, loaded once (a fixed number of queries)."""
 
-    def __init__(self):
+    def __init__(self, orgs=None, years=None):
+        """Every body and year, or only ``orgs`` (a queryset) and ``years`` (one figure's page)."""
         self.orgs = {}
         self.by_name: dict[str, list] = {}  # name key -> bodies with that name or another name
-        for org in Organization.objects.select_related("province"):
+        for org in (orgs if orgs is not None else Organization.objects.all()).select_related("province"):
             self.orgs[org.slug] = org
             if org.dla_code:
                 self.orgs[org.dla_code] = org
             self.by_name.setdefault(name_key(org.name), []).append(org)
         by_pk = {org.pk: org for org in self.orgs.values()}
-        for org_id, key in OrganizationName.objects.values_list("org_id", "key"):
+        names = OrganizationName.objects.all()
+        if orgs is not None:
+            names = names.filter(org_id__in=list(by_pk))
+        for org_id, key in names.values_list("org_id", "key"):
             found = self.by_name.setdefault(key, [])
             if by_pk[org_id] not in found:
                 found.append(by_pk[org_id])
@@ -194,7 +264,8 @@ class _Catalogue:
         self.frameworks = {}
         from .selectors import frameworks_with_catalogue
 
-        for fw in frameworks_with_catalogue(Framework.objects.values_list("pk", flat=True)).values():
+        frameworks = Framework.objects.all() if years is None else Framework.objects.filter(fiscal_year__in=years)
+        for fw in frameworks_with_catalogue(frameworks.values_list("pk", flat=True)).values():
             tools = {t.code: t for t in fw.tools.all()}
             tool_by_pk = {t.pk: t for t in tools.values()}
             indicators = {str(i.number): i for i in fw.indicators.all()}
@@ -262,7 +333,21 @@ def check_rows(records, *, allowed_org_ids: set[int] | None = None) -> list[Scor
     return rows
 
 
-def _check_row(catalogue, line, record, allowed_org_ids):
+def check_one(*, org: Organization, fiscal_year: int, scope: str, code: str = "", part: str = "",
+              value: str | None = None) -> ScoreRow:
+    """One figure of one body and year, as typed on the staff page (the same checks and Thai
+    sentences as a file's row, without a row number). ``value`` None checks only which figure
+    it is (a removal). Raises ImportRejected listing what is wrong."""
+    catalogue = _Catalogue(orgs=Organization.objects.filter(pk=org.pk), years=[fiscal_year])
+    record = {"org": org.slug, "fiscal_year": str(fiscal_year), "scope": scope, "code": code or "",
+              "part": part or "", "value": value or ""}
+    row, errors = _check_row(catalogue, 0, record, None, check_value=value is not None)
+    if errors:
+        raise ImportRejected(errors)
+    return row
+
+
+def _check_row(catalogue, line, record, allowed_org_ids, *, check_value=True):
     errors = []
     org, problem = catalogue.org(record["org"])
     if org is None:
@@ -313,7 +398,7 @@ def _check_row(catalogue, line, record, allowed_org_ids):
                 errors.append(_("ข้อ %(code)s ต้องระบุส่วน (%(parts)s)") % {
                     "code": record["code"], "parts": ", ".join(map(str, parts))})
 
-    value = _check_value(scope, record["value"], fyc, errors, code)
+    value = _check_value(scope, record["value"], fyc, errors, code) if check_value else None
     if errors:
         return None, errors
     return ScoreRow(line, org, fyc["fw"], scope, code, part, value, target), []
@@ -326,18 +411,7 @@ def _check_value(scope, text, fyc, errors, code=""):
         return _check_text_fact(scope, text, errors)
     if scope == "change":
         return _check_change(text, errors)
-    try:
-        value = parse_decimal(text)
-    except ValueError:
-        errors.append(_("คะแนน “%(value)s” ไม่ใช่ตัวเลข") % {"value": text})
-        return None
-    if value is None:
-        errors.append(_("ไม่ได้ระบุคะแนน"))
-    elif not Decimal(0) <= value <= Decimal(100):
-        errors.append(_("คะแนน %(value)s อยู่นอกช่วง 0–100") % {"value": text})
-    elif value != value.quantize(Decimal("0.01")):
-        errors.append(_("คะแนน %(value)s มีทศนิยมเกิน 2 ตำแหน่ง") % {"value": text})
-    return value
+    return _number(text, errors, low=0, high=100, out_of_range=_("คะแนน %(value)s อยู่นอกช่วง 0–100"))
 
 
 # ---------------------------------------------------------------- export
@@ -369,6 +443,43 @@ def export_rows(assessments) -> list[list[str]]:
             for (code, part), score in sorted(mapping.items(), key=lambda kv: _sort_key(kv[0])):
                 rows.append(prefix + [scope, str(code), str(part), f"{score:.2f}"])
     return rows
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One stored figure of a body's year, as its row in the file reads (the staff page lists them)."""
+
+    scope: str
+    code: str
+    part: str
+    value: str
+    name: str  # what the code names: the tool, group or indicator name, the item text
+
+    @property
+    def label(self):
+        return SCOPE_LABELS[self.scope]
+
+
+LEVEL_NAMES = {"grade": gettext_lazy("ระดับตัวอักษร"), "pass": gettext_lazy("ผลการประเมิน")}
+
+
+def figures(org: Organization, framework: Framework) -> list[Figure]:
+    """Every published figure stored for ``org`` in ``framework``'s year, in the file's order."""
+    from .selectors import frameworks_with_catalogue
+
+    fw = frameworks_with_catalogue([framework.pk])[framework.pk]
+    names: dict[tuple[str, str], str] = {("level", code): str(name) for code, name in LEVEL_NAMES.items()}
+    for tool in fw.tools.all():
+        names[("tool", tool.code)] = tool.name
+    for indicator in fw.indicators.all():
+        names[("indicator", str(indicator.number))] = names[("indicator_alt", str(indicator.number))] = indicator.name
+        for group in indicator.groups.all():
+            names[("group", group.code)] = group.name
+        for item in indicator.items.all():
+            names[("item", item.code)] = item.text
+    rows = export_rows(assessments_for_export(org_ids=[org.pk], fiscal_year=framework.fiscal_year))[1:]
+    return [Figure(scope, code, part, value, names.get((scope, code), ""))
+            for _org, _year, scope, code, part, value in rows]
 
 
 def _sort_key(key):

@@ -575,46 +575,142 @@ SCORE_MODELS = {
     "indicator": (IndicatorScore, "indicator"),
     "item": (ItemScore, "item"),
 }
+NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
+ID_BATCH = 500  # assessment ids per IN (...) when reading what is stored
+
+
+@dataclass
+class ScoresImported:
+    """What a score import did: how many rows the file had, per body, and how many of them were
+    new figures, changed a stored figure, or matched what was stored already."""
+
+    rows_by_org: dict = field(default_factory=dict)  # slug -> rows
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+
+    @property
+    def rows(self) -> int:
+        return self.new + self.changed + self.unchanged
+
+    @property
+    def wrote(self) -> bool:
+        return bool(self.new or self.changed)
+
+    def message(self) -> str:
+        """One Thai sentence for the command and the import page."""
+        words = {"rows": self.rows, "orgs": len(self.rows_by_org), "new": self.new, "changed": self.changed,
+                 "unchanged": self.unchanged}
+        if not self.wrote:
+            return _("ไฟล์มีคะแนน %(rows)s รายการของ %(orgs)s หน่วยงาน ตรงกับที่บันทึกไว้แล้วทุกรายการ "
+                     "จึงไม่มีการเปลี่ยนแปลง") % words
+        return _("นำเข้าคะแนน %(rows)s รายการของ %(orgs)s หน่วยงาน: เพิ่มใหม่ %(new)s รายการ แก้ไข %(changed)s รายการ "
+                 "และตรงกับที่บันทึกไว้แล้ว %(unchanged)s รายการ") % words
+
+
+def _stored_scores(assessment_ids) -> dict[tuple, Decimal]:
+    """{(assessment id, scope, target id, part): score} of the stored score rows, the second
+    figure of an indicator under scope indicator_alt."""
+    stored: dict[tuple, Decimal] = {}
+    ids = list(assessment_ids)
+    for start in range(0, len(ids), ID_BATCH):
+        batch = ids[start:start + ID_BATCH]
+        for scope, (model, target) in SCORE_MODELS.items():
+            for aid, target_id, part, score in model.objects.filter(assessment_id__in=batch).values_list(
+                    "assessment_id", f"{target}_id", "part", "score"):
+                stored[(aid, scope, target_id, part)] = score
+        for aid, target_id, part, alt in IndicatorScore.objects.filter(
+                assessment_id__in=batch, alt_score__isnull=False).values_list(
+                "assessment_id", "indicator_id", "part", "alt_score"):
+            stored[(aid, "indicator_alt", target_id, part)] = alt
+    return stored
+
+
+def _figure_pairs(assessment, stored, row) -> list[tuple]:
+    """[(stored value, the row's value)] of the figure a row sets; a level row that gives both a
+    letter and a label is two figures."""
+    if row.scope == "level":
+        grade, pass_label = row.value
+        pairs = [(assessment.grade if assessment else "", grade)] if grade else []
+        return pairs + ([(assessment.pass_label if assessment else "", pass_label)] if pass_label else [])
+    if assessment is None:
+        return [(None, row.value)]
+    if row.scope == "overall":
+        return [(assessment.overall, row.value)]
+    if row.scope == "change":
+        return [(assessment.change_published, row.value)]
+    if row.scope in score_io.TEXT_FACTS:
+        return [(getattr(assessment, row.scope), row.value)]
+    return [(stored.get((assessment.pk, row.scope, row.target.pk, row.part)), row.value)]
+
+
+def _kind(pairs) -> str:
+    if all(before is None or before == "" for before, _after in pairs):
+        return NEW
+    return UNCHANGED if all(before == after for before, after in pairs) else CHANGED
+
+
+def _apply_header(assessment, row) -> None:
+    """Set a figure kept on the assessment itself (overall, level, change, the text facts)."""
+    if row.scope == "overall":
+        assessment.overall = row.value
+    elif row.scope == "level":
+        grade, pass_label = row.value
+        assessment.grade = grade or assessment.grade
+        assessment.pass_label = pass_label or assessment.pass_label
+    elif row.scope == "change":
+        assessment.change_published = row.value
+    else:
+        setattr(assessment, row.scope, row.value)
+
+
+HEADER_SCOPES = ("overall", "level", "change", *score_io.TEXT_FACTS)
 
 
 @transaction.atomic
-def scores_import(*, rows: list[score_io.ScoreRow], actor=None, source: str = "") -> dict:
+def scores_import(*, rows: list[score_io.ScoreRow], actor=None, source: str = "") -> ScoresImported:
     """Write checked rows (score_io.check_rows): all of them or, on any error, none.
 
-    Existing figures named in the file are replaced; figures not named are kept.
-    Returns counts per body.
+    Existing figures named in the file are replaced; figures not named are kept. Each row is
+    counted as new, changed or unchanged against what is stored; when nothing is new or
+    changed, nothing is written and nothing is audited.
     """
-    assessments = {}
+    org_ids = {row.org.pk for row in rows}
+    framework_ids = {row.framework.pk for row in rows}
+    assessments = {(a.org_id, a.framework_id): a for a in Assessment.objects.select_for_update().filter(
+        org_id__in=org_ids, framework_id__in=framework_ids)} if rows else {}
+    stored = _stored_scores(a.pk for a in assessments.values())
+
+    result = ScoresImported()
+    kinds: dict[int, dict[str, int]] = {}  # org id -> counts
+    for row in rows:
+        kind = _kind(_figure_pairs(assessments.get((row.org.pk, row.framework.pk)), stored, row))
+        setattr(result, kind, getattr(result, kind) + 1)
+        result.rows_by_org[row.org.slug] = result.rows_by_org.get(row.org.slug, 0) + 1
+        counts = kinds.setdefault(row.org.pk, {NEW: 0, CHANGED: 0, UNCHANGED: 0})
+        counts[kind] += 1
+    if not result.wrote:
+        return result
+
     for row in rows:
         key = (row.org.pk, row.framework.pk)
         if key not in assessments:
-            assessments[key], _created = Assessment.objects.get_or_create(org=row.org, framework=row.framework)
+            assessments[key] = Assessment.objects.create(org=row.org, framework=row.framework)
 
     header_updates: dict[int, Assessment] = {}
     score_objects: dict[str, list] = {scope: [] for scope in SCORE_MODELS}
     alts: dict[tuple[int, int, int], Decimal] = {}
     for row in rows:
         assessment = assessments[(row.org.pk, row.framework.pk)]
-        if row.scope == "overall":
-            assessment.overall = row.value
-            header_updates[assessment.pk] = assessment
-        elif row.scope == "level":
-            grade, pass_label = row.value
-            assessment.grade = grade or assessment.grade
-            assessment.pass_label = pass_label or assessment.pass_label
-            header_updates[assessment.pk] = assessment
-        elif row.scope == "change":
-            assessment.change_published = row.value
-            header_updates[assessment.pk] = assessment
-        elif row.scope in score_io.TEXT_FACTS:
-            setattr(assessment, row.scope, row.value)
+        if row.scope in HEADER_SCOPES:
+            _apply_header(assessment, row)
             header_updates[assessment.pk] = assessment
         elif row.scope == "indicator_alt":
             alts[(assessment.pk, row.target.pk, row.part)] = row.value
         else:
-            model, field = SCORE_MODELS[row.scope]
+            model, target = SCORE_MODELS[row.scope]
             score_objects[row.scope].append(
-                model(assessment=assessment, part=row.part, score=row.value, **{field: row.target})
+                model(assessment=assessment, part=row.part, score=row.value, **{target: row.target})
             )
     for assessment in header_updates.values():
         if source:
@@ -622,10 +718,10 @@ def scores_import(*, rows: list[score_io.ScoreRow], actor=None, source: str = ""
         assessment.full_clean(validate_unique=False)
         assessment.save()
     for scope, objects in score_objects.items():
-        model, field = SCORE_MODELS[scope]
+        model, target = SCORE_MODELS[scope]
         if objects:
             model.objects.bulk_create(
-                objects, update_conflicts=True, unique_fields=["assessment", field, "part"], update_fields=["score"]
+                objects, update_conflicts=True, unique_fields=["assessment", target, "part"], update_fields=["score"]
             )
     for (assessment_id, indicator_id, part), alt in alts.items():
         updated = IndicatorScore.objects.filter(
@@ -633,25 +729,188 @@ def scores_import(*, rows: list[score_io.ScoreRow], actor=None, source: str = ""
         ).update(alt_score=alt)
         if not updated:
             raise score_io.ImportRejected([
-                "คะแนน indicator_alt ต้องมีคะแนน indicator ของตัวชี้วัดเดียวกันอยู่แล้วหรืออยู่ในไฟล์เดียวกัน"
+                _("คะแนน indicator_alt ต้องมีคะแนน indicator ของตัวชี้วัดเดียวกันอยู่แล้วหรืออยู่ในไฟล์เดียวกัน")
             ])
 
-    counts: dict[Organization, int] = {}
-    for row in rows:
-        counts[row.org] = counts.get(row.org, 0) + 1
-    for org, count in counts.items():
-        years = sorted({row.framework.fiscal_year for row in rows if row.org == org})
+    orgs = {row.org.pk: row.org for row in rows}
+    for org_id, counts in kinds.items():
+        if not (counts[NEW] or counts[CHANGED]):
+            continue  # this body's figures were all as stored
+        org = orgs[org_id]
+        years = sorted({row.framework.fiscal_year for row in rows if row.org.pk == org_id})
+        words = {"count": sum(counts.values()), "years": ", ".join(map(str, years)), **counts}
         audit(
             actor=actor, action=AuditAction.SCORES_IMPORT, org=org,
-            summary=_("นำเข้าคะแนน %(count)s รายการ ปีงบประมาณ %(years)s") % {
-                "count": count, "years": ", ".join(map(str, years))},
-            detail={"rows": count, "years": years, "source": source},
+            summary=_("นำเข้าคะแนน %(count)s รายการ ปีงบประมาณ %(years)s: เพิ่มใหม่ %(new)s แก้ไข %(changed)s "
+                      "ไม่เปลี่ยนแปลง %(unchanged)s") % words,
+            detail={"rows": words["count"], "years": years, "source": source, **counts},
         )
-    return {org.slug: count for org, count in counts.items()}
+    return result
 
 
-def scores_import_file(*, data: bytes, filename: str, actor=None, allowed_org_ids=None) -> dict:
+def scores_import_file(*, data: bytes, filename: str, actor=None, allowed_org_ids=None) -> ScoresImported:
     """Read, check and write a score file; raises score_io.ImportRejected and writes nothing."""
     records = score_io.read_table(data, filename)
     rows = score_io.check_rows(records, allowed_org_ids=allowed_org_ids)
     return scores_import(rows=rows, actor=actor, source=_("ไฟล์ %(name)s") % {"name": filename} if filename else "")
+
+
+# ---------------------------------------------------------------- one figure, on the staff page
+
+
+@dataclass(frozen=True)
+class ScoreEdited:
+    """What score_set or score_remove did to one figure: its row (scope, code, part), the value
+    stored before (None: none) and after (None: removed), and whether anything changed."""
+
+    row: score_io.ScoreRow
+    before: object
+    after: object
+    changed: bool
+
+    def message(self) -> str:
+        """One Thai sentence for the staff page."""
+        words = {"figure": _figure_words(self.row), "year": self.row.framework.fiscal_year,
+                 "before": _shown_value(self.before), "after": _shown_value(self.after)}
+        if self.after is None:
+            return _("ลบ%(figure)s ปี %(year)s แล้ว (เดิม %(before)s)") % words
+        if not self.changed:
+            return _("%(figure)s ปี %(year)s เป็น %(after)s อยู่แล้ว จึงไม่มีการเปลี่ยนแปลง") % words
+        if not words["before"]:
+            return _("บันทึก%(figure)s ปี %(year)s เป็น %(after)s แล้ว") % words
+        return _("แก้ไข%(figure)s ปี %(year)s จาก %(before)s เป็น %(after)s แล้ว") % words
+
+
+def _shown_value(value) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, tuple):  # a level: (letter, label)
+        return " ".join(v for v in value if v)
+    return f"{value:.2f}" if isinstance(value, Decimal) else str(value)
+
+
+def _figure_words(row) -> str:
+    """The figure a row names, in Thai: its kind, then its code and part when it has them."""
+    if row.scope == "level" and row.code:
+        return str(score_io.LEVEL_NAMES[row.code])
+    label = str(score_io.SCOPE_LABELS[row.scope])
+    if row.code:
+        label = _("%(label)s %(code)s") % {"label": label, "code": row.code}
+    if row.part:
+        label = _("%(label)s ส่วนที่ %(part)s") % {"label": label, "part": row.part}
+    return label
+
+
+@transaction.atomic
+def score_set(*, org: Organization, fiscal_year: int, scope: str, code: str = "", part: str = "", value: str,
+              actor=None) -> ScoreEdited:
+    """Type or correct one published figure of a body's year, as a file's row would (the same
+    checks, a decimal comma read). Raises score_io.ImportRejected, writing nothing, when the
+    figure or its value is wrong. Audited (AuditAction.SCORE_EDIT) with the value before and after;
+    a value equal to the stored one writes nothing."""
+    row = score_io.check_one(org=org, fiscal_year=fiscal_year, scope=scope, code=code, part=part, value=value)
+    assessment = Assessment.objects.select_for_update().filter(org=org, framework=row.framework).first()
+    stored = _stored_scores([assessment.pk]) if assessment else {}
+    pairs = _figure_pairs(assessment, stored, row)
+    before = tuple(b for b, _a in pairs) if row.scope == "level" else pairs[0][0]
+    kind = _kind(pairs)
+    if kind == UNCHANGED:
+        return ScoreEdited(row=row, before=before, after=row.value, changed=False)
+    if row.scope == "indicator_alt" and (assessment is None or (
+            assessment.pk, "indicator", row.target.pk, row.part) not in stored):
+        raise score_io.ImportRejected([_("บันทึกคะแนนตัวชี้วัดอีกค่าหนึ่งได้เมื่อมีคะแนนตัวชี้วัดที่ %(code)s แล้ว "
+                                         "กรุณาบันทึกคะแนนรายตัวชี้วัดก่อน") % {"code": row.code}])
+    if assessment is None:
+        assessment = Assessment.objects.create(org=org, framework=row.framework)
+    if row.scope in HEADER_SCOPES:
+        _apply_header(assessment, row)
+        assessment.full_clean(validate_unique=False)
+        assessment.save()
+    elif row.scope == "indicator_alt":
+        IndicatorScore.objects.filter(assessment=assessment, indicator=row.target, part=row.part).update(
+            alt_score=row.value)
+    else:
+        model, target = SCORE_MODELS[row.scope]
+        model.objects.update_or_create(assessment=assessment, part=row.part, **{target: row.target},
+                                       defaults={"score": row.value})
+    words = {"figure": _figure_words(row), "year": fiscal_year, "org": org.name,
+             "before": _shown_value(before), "after": _shown_value(row.value)}
+    summary = (_("บันทึก%(figure)s ปี %(year)s ของ%(org)s: %(after)s") if kind == NEW else
+               _("แก้ไข%(figure)s ปี %(year)s ของ%(org)s จาก %(before)s เป็น %(after)s")) % words
+    audit(actor=actor, action=AuditAction.SCORE_EDIT, org=org, summary=summary,
+          detail={"year": fiscal_year, "scope": row.scope, "code": row.code, "part": row.part,
+                  "before": words["before"], "after": words["after"]})
+    return ScoreEdited(row=row, before=before, after=row.value, changed=True)
+
+
+@transaction.atomic
+def score_remove(*, org: Organization, fiscal_year: int, scope: str, code: str = "", part: str = "",
+                 actor=None) -> ScoreEdited:
+    """Remove one published figure of a body's year (a level row with code grade or pass removes
+    that one; without a code, both). Raises score_io.ImportRejected when there is no such figure,
+    or when it is an indicator whose second figure (indicator_alt) is still stored. Audited."""
+    row = score_io.check_one(org=org, fiscal_year=fiscal_year, scope=scope, code=code, part=part)
+    assessment = Assessment.objects.select_for_update().filter(org=org, framework=row.framework).first()
+    stored = _stored_scores([assessment.pk]) if assessment else {}
+    before = _stored_figure(assessment, stored, row)
+    words = {"figure": _figure_words(row), "year": fiscal_year, "org": org.name, "before": _shown_value(before)}
+    if before is None:
+        raise score_io.ImportRejected([_("ไม่มี%(figure)s ปี %(year)s ของ%(org)s บันทึกไว้ จึงไม่มีอะไรให้ลบ") % words])
+    if row.scope == "indicator" and (assessment.pk, "indicator_alt", row.target.pk, row.part) in stored:
+        raise score_io.ImportRejected([_(
+            "ตัวชี้วัดที่ %(code)s มีคะแนนอีกค่าหนึ่งที่เอกสารเดียวกันพิมพ์ไว้ (indicator_alt) บันทึกอยู่ "
+            "กรุณาลบคะแนนนั้นก่อน แล้วจึงลบคะแนนรายตัวชี้วัด") % {"code": row.code}])
+    if row.scope == "overall":
+        assessment.overall = None
+    elif row.scope == "level":
+        if row.code in ("", "grade"):
+            assessment.grade = ""
+        if row.code in ("", "pass"):
+            assessment.pass_label = ""
+    elif row.scope == "change":
+        assessment.change_published = None
+    elif row.scope in score_io.TEXT_FACTS:
+        setattr(assessment, row.scope, "")
+    elif row.scope == "indicator_alt":
+        IndicatorScore.objects.filter(assessment=assessment, indicator=row.target, part=row.part).update(
+            alt_score=None)
+    else:
+        model, target = SCORE_MODELS[row.scope]
+        model.objects.filter(assessment=assessment, part=row.part, **{target: row.target}).delete()
+    if row.scope in HEADER_SCOPES:
+        assessment.save()
+    emptied = _is_empty(assessment)
+    if emptied:  # the year's last figure: the body was not assessed that year, as far as the portal knows
+        assessment.delete()
+    audit(actor=actor, action=AuditAction.SCORE_EDIT, org=org,
+          summary=_("ลบ%(figure)s ปี %(year)s ของ%(org)s (เดิม %(before)s)") % words,
+          detail={"year": fiscal_year, "scope": row.scope, "code": row.code, "part": row.part,
+                  "before": words["before"], "after": "", "assessment_removed": emptied})
+    return ScoreEdited(row=row, before=before, after=None, changed=True)
+
+
+def _is_empty(assessment) -> bool:
+    """No figure of any scope is left, and no plan is based on the year (a plan keeps its link)."""
+    if any([assessment.overall is not None, assessment.grade, assessment.pass_label,
+            assessment.change_published is not None, *(getattr(assessment, f) for f in score_io.TEXT_FACTS)]):
+        return False
+    if any(model.objects.filter(assessment=assessment).exists() for model, _target in SCORE_MODELS.values()):
+        return False
+    return not assessment.plans.exists()
+
+
+def _stored_figure(assessment, stored, row):
+    """The stored value of the figure a row names (a level: (letter, label) as named), or None."""
+    if assessment is None:
+        return None
+    if row.scope == "level":
+        value = tuple(v for v, wanted in ((assessment.grade, row.code in ("", "grade")),
+                                          (assessment.pass_label, row.code in ("", "pass"))) if wanted and v)
+        return value or None
+    if row.scope == "overall":
+        return assessment.overall
+    if row.scope == "change":
+        return assessment.change_published
+    if row.scope in score_io.TEXT_FACTS:
+        return getattr(assessment, row.scope) or None
+    return stored.get((assessment.pk, row.scope, row.target.pk, row.part))

@@ -5,7 +5,7 @@
     DATABASE_URL=... DEBUG=1 .venv/bin/python manage.py seed_scale --bodies 7850 --years 3
     # the server (another shell):
     DATABASE_URL=... SECRET_KEY=bench ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 \
-        MEDIA_ROOT=... make serve-prod
+        PORTAL_URL=https://ita.example.go.th MEDIA_ROOT=... make serve-prod
     # the test:
     DATABASE_URL=... DEBUG=1 .venv/bin/python bench/load.py [--url http://127.0.0.1:8001] [--seconds 10]
 

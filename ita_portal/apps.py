@@ -12,6 +12,11 @@ class ItaPortalConfig(AppConfig):
     verbose_name = "ITA Portal"
 
     def ready(self):
+        from django.core import checks
         from django.http import multipartparser
+
+        from .checks import portal_url_check
+
+        checks.register(portal_url_check, "mail")
 
         multipartparser.MAX_TOTAL_HEADER_SIZE = max(multipartparser.MAX_TOTAL_HEADER_SIZE, UPLOAD_PART_HEADER_BYTES)

@@ -272,7 +272,10 @@ if EMAIL_USE_TLS and EMAIL_USE_SSL:
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)  # seconds; a page waits at most this for the mail server
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ITA Portal <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# The portal's address for links in mail sent by commands (import_people); pages use the request's.
+# The portal's public address: every link in its mail starts with it (notifications, reminders,
+# the unsubscribe link, invitations sent by commands; a page sending an invitation uses the
+# request's). The default suits `make run` only: with DEBUG off a missing or loopback PORTAL_URL
+# is a system-check error (ita_portal/checks.py), so migrate, the worker and commands refuse to run.
 PORTAL_URL = env_str("PORTAL_URL", "http://127.0.0.1:8000")
 # An invitation link works once, for this many days after it was sent (people/invitations.py).
 INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
@@ -284,4 +287,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # WeasyPrint subsets fonts with fontTools where HarfBuzz's subsetter is missing, and while it
+    # does it turns fontTools' logger up to DEBUG to collect its warnings (which it logs again as
+    # its own): without this, every table pruned reached the console (about 1,300 lines for
+    # `setup_demo`). fontTools' records stop at its own logger, which prints WARNING and above.
+    "loggers": {"fontTools": {"handlers": ["console"], "level": "WARNING", "propagate": False}},
 }

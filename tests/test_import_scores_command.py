@@ -181,6 +181,59 @@ def test_reimporting_replaces_the_named_figures_only(db, tmp_path):
     assert indicator_score(body.slug, 2567, 2) == Decimal("80.00")
 
 
+def test_it_reads_a_decimal_comma_as_published_97_90_is_97_point_90(db, tmp_path):
+    body = make_body("test-decimal-comma")
+    run(write(tmp_path, HEADER + f'{body.slug},2567,indicator,1,0,"97,90"\n{body.slug},2567,indicator,2,0,"๘๘,๕"\n'
+                                 f'{body.slug},2567,change,,0,"−2,05"\n'))
+    assert indicator_score(body.slug, 2567, 1) == Decimal("97.90")
+    assert indicator_score(body.slug, 2567, 2) == Decimal("88.50")
+    assert body.assessments.get().change_published == Decimal("-2.05")
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("1,234", "แถวที่ 2: คะแนน “1,234” มีจุลภาคคั่นหลักพัน แต่คะแนนไม่มีหลักพัน ถ้าจุลภาคเป็นจุดทศนิยม "
+              "ให้มีทศนิยมไม่เกิน 2 ตำแหน่ง เช่น 97,90 หรือ 97.90"),
+    ("97,900", "แถวที่ 2: คะแนน “97,900” มีจุลภาคคั่นหลักพัน"),
+    ("97,90.5", "แถวที่ 2: คะแนน “97,90.5” ไม่ใช่ตัวเลข (ใช้จุดหรือจุลภาคเป็นจุดทศนิยมได้เพียงหนึ่งตัว"),
+    ("9,7,9", "แถวที่ 2: คะแนน “9,7,9” ไม่ใช่ตัวเลข"),
+])
+def test_a_thousands_separator_or_a_second_comma_is_named_not_out_of_range(db, tmp_path, value, expected):
+    before = snapshot()
+    _, err = rejected(write(tmp_path, HEADER + f'{ANGTHONG},2568,indicator,1,0,"{value}"\n'))
+    assert expected in err
+    assert "อยู่นอกช่วง" not in err
+    assert snapshot() == before
+
+
+def test_a_reimport_says_how_many_rows_were_new_changed_and_unchanged(db, tmp_path):
+    body = make_body("test-reimport-counts")
+    first = HEADER + "".join(f"{body.slug},2567,indicator,{n},0,80.00\n" for n in range(1, 11))
+    out, _ = run(write(tmp_path, first))
+    assert ("นำเข้าคะแนน 10 รายการของ 1 หน่วยงาน: เพิ่มใหม่ 10 รายการ แก้ไข 0 รายการ "
+            "และตรงกับที่บันทึกไว้แล้ว 0 รายการ") in out
+    events = AuditEvent.objects.filter(action="scores.import", org=body).count()
+
+    out, _ = run(write(tmp_path, first))
+    assert "ไฟล์มีคะแนน 10 รายการของ 1 หน่วยงาน ตรงกับที่บันทึกไว้แล้วทุกรายการ จึงไม่มีการเปลี่ยนแปลง" in out
+    assert AuditEvent.objects.filter(action="scores.import", org=body).count() == events  # nothing written
+
+    second = first.replace(f"{body.slug},2567,indicator,1,0,80.00", f"{body.slug},2567,indicator,1,0,81.00")
+    out, _ = run(write(tmp_path, second + f"{body.slug},2567,overall,,0,80.00\n"))
+    assert ("นำเข้าคะแนน 11 รายการของ 1 หน่วยงาน: เพิ่มใหม่ 1 รายการ แก้ไข 1 รายการ "
+            "และตรงกับที่บันทึกไว้แล้ว 9 รายการ") in out
+    event = AuditEvent.objects.filter(action="scores.import", org=body).latest("pk")
+    assert (event.detail["new"], event.detail["changed"], event.detail["unchanged"]) == (1, 1, 9)
+
+
+def test_a_level_published_again_is_unchanged_and_a_second_scale_is_new(db, tmp_path):
+    body = make_body("test-reimport-level")
+    run(write(tmp_path, HEADER + f"{body.slug},2566,level,,0,B\n"))
+    out, _ = run(write(tmp_path, HEADER + f"{body.slug},2566,level,grade,0,B\n"))
+    assert "ตรงกับที่บันทึกไว้แล้วทุกรายการ" in out
+    out, _ = run(write(tmp_path, HEADER + f"{body.slug},2566,level,,0,(ผ่าน) ระดับ B\n"))
+    assert "แก้ไข 1 รายการ" in out  # the label is new beside the letter already stored
+
+
 def test_it_says_so_when_the_file_does_not_exist(db, tmp_path):
     with pytest.raises(CommandError, match="ไม่พบไฟล์"):
         call_command("import_scores", str(tmp_path / "missing.csv"))

@@ -29,8 +29,35 @@ def test_an_editor_imports_scores_for_their_body(client, db):
     assert response.status_code == 302
     assert angthong_indicator_1() == Decimal("99.50")
     follow = client.get(response["Location"])
-    assert "นำเข้าคะแนน 1 รายการเรียบร้อยแล้ว" in follow.content.decode()
+    assert ("นำเข้าคะแนน 1 รายการของ 1 หน่วยงาน: เพิ่มใหม่ 0 รายการ แก้ไข 1 รายการ "
+            "และตรงกับที่บันทึกไว้แล้ว 0 รายการ") in follow.content.decode()
     assert AuditEvent.objects.filter(action="scores.import", actor=user).exists()
+
+
+def test_a_reimport_that_changes_nothing_says_so_on_the_page(client, db):
+    login(client, EDITOR)
+    imports = AuditEvent.objects.filter(action="scores.import").count()
+    response = upload(client, HEADER + f"{ANGTHONG},2568,indicator,1,0,100.00\n{ANGTHONG},2568,overall,,0,\"95,08\"\n")
+    page = client.get(response["Location"]).content.decode()
+    assert "ไฟล์มีคะแนน 2 รายการของ 1 หน่วยงาน ตรงกับที่บันทึกไว้แล้วทุกรายการ จึงไม่มีการเปลี่ยนแปลง" in page
+    assert AuditEvent.objects.filter(action="scores.import").count() == imports
+
+
+def test_a_thousands_separator_in_the_file_is_named_on_the_page(client, db):
+    login(client, EDITOR)
+    response = upload(client, HEADER + f'{ANGTHONG},2568,indicator,1,0,"1,000"\n')
+    assert response.status_code == 400
+    assert "แถวที่ 2: คะแนน “1,000” มีจุลภาคคั่นหลักพัน แต่คะแนนไม่มีหลักพัน" in response.content.decode()
+    assert angthong_indicator_1() == Decimal("100.00")
+
+
+def test_the_page_lists_every_scope_with_an_example_row(client, db):
+    login(client, EDITOR)
+    html = client.get(URL).content.decode()
+    for scope in score_io.SCOPES:
+        assert f"<td><code>{scope}</code></td>" in html
+        assert f",{scope}," in html  # its example row
+    assert "(ผ่าน) ระดับ AA" in html and "97,90" in html
 
 
 def test_an_editor_cannot_import_another_bodys_scores_and_nothing_changes(client, db):

@@ -8,7 +8,7 @@ from django.conf import settings
 
 ROOT = settings.BASE_DIR
 OWN_VARIABLES = {"SECRET_KEY", "DEBUG", "DATABASE_URL", "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT",
-                 "DJANGO_ALLOW_ASYNC_UNSAFE"}
+                 "DJANGO_ALLOW_ASYNC_UNSAFE", "PORTAL_URL"}
 
 
 def manage(*args, **env):
@@ -36,7 +36,8 @@ def test_a_bad_boolean_is_a_clear_error():
 def test_check_deploy_is_clean_with_production_like_settings():
     result = manage("check", "--deploy", "--fail-level", "WARNING",
                     SECRET_KEY="k" * 20 + "-production-like-secret-value-0123456789abcdef",
-                    ALLOWED_HOSTS="ita.example.go.th", DATABASE_URL="sqlite:///:memory:")
+                    ALLOWED_HOSTS="ita.example.go.th", DATABASE_URL="sqlite:///:memory:",
+                    PORTAL_URL="https://ita.example.go.th")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 

@@ -36,6 +36,11 @@ MATRIX = {
     "scores-import": ("get", "/app/scores/import/", None, [LOGIN, 200, 200, 403, 403, 403, 200]),
     "scores-export": ("get", f"/app/scores/export/?org={ANGTHONG}&format=csv", None,
                       [LOGIN, 200, 404, 200, 404, 404, 200]),
+    # One published figure at a time: whoever may import the body's scores (its editors, the admin).
+    "scores-edit-start": ("get", f"/app/scores/edit/?org={ANGTHONG}", None, [LOGIN, 302, 404, 403, 403, 403, 302]),
+    "scores-edit": ("get", f"/app/orgs/{ANGTHONG}/scores/2568/", None, [LOGIN, 200, 404, 403, 403, 404, 200]),
+    "score-remove": ("post", f"/app/orgs/{ANGTHONG}/scores/2568/remove/", {"scope": "overall", "part": "0"},
+                     [LOGIN, 302, 404, 403, 403, 404, 302]),
     "dashboard": ("get", "/app/dashboard/", None, [LOGIN, 403, 403, 200, 200, 200, 200]),
     "plan-detail": ("get", f"{PLAN}/plan/", None, READ),
     "plan-create": ("post", f"/app/orgs/{ANGTHONG}/2570/plan/create/", {}, EDIT_POST),
