@@ -195,6 +195,9 @@ NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 6)  # then the e-mail stays
 # A PDF render that runs longer than this is stopped with reports.render.RenderTimeout (well
 # inside gunicorn's 60 s worker timeout); 0 turns the limit off. See reports/render.py.
 RENDER_TIMEOUT_SECONDS = env_int("RENDER_TIMEOUT_SECONDS", 20)
+# A published file no database row names (left by a crash mid-publish) is removed by the sweep
+# once it is older than this (reports/files.py; far longer than a publish's transaction).
+FILE_SWEEP_MINUTES = env_int("FILE_SWEEP_MINUTES", 10)
 
 # Score files larger than this are refused before they are parsed.
 SCORE_IMPORT_MAX_BYTES = 5 * 1024 * 1024

@@ -523,7 +523,13 @@ ACTION_LABELS = {"submit": _("ส่งให้ผู้บริหารพ�
                  "approve": _("เห็นชอบ"), "publish": _("เผยแพร่"), "revise": _("จัดทำฉบับแก้ไข")}
 # The people whose names a document's signature block prints (people/names.py).
 SIGNING_ACTIONS = {"submit", "approve"}
-# Called after a document is published (the reports app renders and stores the PDF).
+# Publishing, in three steps (docs/ARCHITECTURE.md, "Publishing, step by step"). Each entry is
+# ``prepare(plan=, progress_round=, actor=)``, called before the publish's transaction and
+# outside it: it renders the documents as approved and writes them under temporary names, and
+# returns an object with ``adopt(transition=)``, called inside the one short transaction that
+# makes the document published (stored versions, search rows, notification records), and
+# ``discard()``, called when that transaction does not commit (removes what prepare wrote).
+# The reports app fills it.
 publish_hooks: list = []
 # Called when a document is approved; each returns data kept in the approval's snapshot
 # (the reports app adds the document contexts that publishing will render).
@@ -545,24 +551,76 @@ def allowed_actions(status: str, roles, org_id: int) -> list[str]:
             if status in sources and role in member_roles]
 
 
-@transaction.atomic
 def document_transition(*, plan, actor, action: str, comment: str = "", progress_round=None,
                         today: datetime.date | None = None, confirmed=()) -> Transition:
     """Move the plan's document (or one round's report) through the review workflow.
 
     A submit is refused while a check blocks, or while a cell the document leaves empty (a
     warning with a key, measures/checks.py) is not among the keys the editor ``confirmed``;
-    the confirmed ones are kept in the submit transition's snapshot (``confirmed_gaps``)."""
+    the confirmed ones are kept in the submit transition's snapshot (``confirmed_gaps``).
+
+    A publish renders first, outside any transaction and without a lock (``publish_hooks``:
+    the documents as approved, written under temporary names), then makes the document
+    published in one short transaction that adopts the files; if that transaction does not
+    commit (a refusal, an error, another approver who published meanwhile), the files go."""
     if action not in TRANSITIONS:
         raise ServiceError(_("ไม่รู้จักการดำเนินการนี้"))
-    sources, target, role = TRANSITIONS[action]
-    plan = _locked(MeasurePlan, plan.pk)
-    document = _locked(ProgressRound, progress_round.pk) if progress_round is not None else plan
+    if action != "publish":
+        with transaction.atomic():
+            return _transition(plan=plan, actor=actor, action=action, comment=comment,
+                               progress_round=progress_round, today=today, confirmed=confirmed)
+    # Step 1, no transaction: refuse now what the transaction would refuse, then render.
+    plan = MeasurePlan.objects.select_related("org").get(pk=plan.pk)
+    if progress_round is not None:
+        progress_round = ProgressRound.objects.select_related("plan").get(pk=progress_round.pk)
+    document = progress_round or plan
+    _refuse(plan, document, actor, action)
+    approval = _last_approval_id(plan, progress_round)
+    prepared = []
+    try:
+        for prepare in publish_hooks:
+            prepared.append(prepare(plan=plan, progress_round=progress_round, actor=actor))
+        with transaction.atomic():  # step 2: the one short transaction
+            return _transition(plan=plan, actor=actor, action=action, comment=comment,
+                               progress_round=progress_round, publishing=(approval, prepared))
+    except BaseException:
+        for item in prepared:
+            item.discard()
+        raise
+
+
+def _last_approval_id(plan, progress_round):
+    return (Transition.objects.filter(plan=plan, round=progress_round, action="approve")
+            .order_by("-created_at", "-pk").values_list("pk", flat=True).first())
+
+
+def _refuse(plan, document, actor, action) -> None:
+    """The step's own refusals: the document's state and the actor's role."""
+    sources, _target, role = TRANSITIONS[action]
     if document.status not in sources:
         raise ServiceError(_("เอกสารอยู่ในสถานะ “%(s)s” จึง%(a)sไม่ได้")
                            % {"s": Status(document.status).label, "a": ACTION_LABELS[action]})
-    if not Membership.objects.filter(user=actor, org=plan.org, role=role).exists():
+    if not Membership.objects.filter(user=actor, org_id=plan.org_id, role=role).exists():
         raise ServiceError(_("คุณไม่มีสิทธิ์%(a)sเอกสารของหน่วยงานนี้") % {"a": ACTION_LABELS[action]})
+
+
+def _transition(*, plan, actor, action, comment="", progress_round=None, today=None, confirmed=(),
+                publishing=None) -> Transition:
+    """The step itself, inside the caller's transaction. ``publishing``: (the approval the
+    documents were rendered from, what the publish hooks prepared)."""
+    _sources, target, _role = TRANSITIONS[action]
+    plan = _locked(MeasurePlan, plan.pk)
+    document = _locked(ProgressRound, progress_round.pk) if progress_round is not None else plan
+    if publishing is not None:
+        # Rendered without a lock: another approver may have published (or the document moved
+        # on) meanwhile. Then these renders are discarded and nothing is published twice.
+        if document.status == Status.PUBLISHED:
+            raise ServiceError(_("มีผู้อื่นเผยแพร่เอกสารนี้ไปแล้วระหว่างที่ระบบกำลังสร้างไฟล์ "
+                                 "จึงไม่ได้เผยแพร่ซ้ำ กรุณาเปิดหน้าใหม่เพื่อดูฉบับที่เผยแพร่"))
+        if document.status == Status.APPROVED and _last_approval_id(plan, progress_round) != publishing[0]:
+            raise ServiceError(_("เอกสารนี้เปลี่ยนไประหว่างที่ระบบกำลังสร้างไฟล์ จึงยังไม่ได้เผยแพร่ "
+                                 "กรุณาเปิดหน้าใหม่แล้วกดเผยแพร่อีกครั้ง"))
+    _refuse(plan, document, actor, action)
     if action in SIGNING_ACTIONS and not has_signing_name(actor):
         # The submitter and the approver sign the document: it prints their name, never a login.
         raise NameMissing(str(MISSING_NAME))
@@ -609,9 +667,9 @@ def document_transition(*, plan, actor, action: str, comment: str = "", progress
         detail["confirmed_gaps"] = [gap["key"] for gap in snapshot["confirmed_gaps"]]
     audit(actor=actor, action=AuditAction.document(action), org=plan.org,
           summary=_transition_summary(action, plan, progress_round, comment), detail=detail)
-    if action == "publish":
-        for hook in publish_hooks:
-            hook(plan=plan, progress_round=progress_round, actor=actor)
+    if publishing is not None:
+        for prepared in publishing[1]:
+            prepared.adopt(transition=transition)
     for hook in transition_hooks:
         hook(transition=transition, plan=plan, progress_round=progress_round)
     return transition

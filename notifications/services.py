@@ -202,7 +202,8 @@ def on_comment(*, comment):
 
 
 def document_published(*, document, title: str) -> int:
-    """A new published version (reports.services.report_publish): its body's followers."""
+    """A new published version (reports.services.Publishing.adopt, in the publish's short
+    transaction): its body's followers."""
     org = document.org
     followers = Follow.objects.filter(org=org, user__is_active=True).values_list("user_id", "user__is_active",
                                                                                  "user__email")

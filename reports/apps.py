@@ -10,10 +10,10 @@ class ReportsConfig(AppConfig):
 
         from . import library
         from .builders import approval_documents
-        from .services import publish_from_workflow
+        from .services import publish_prepare
 
-        if publish_from_workflow not in measure_services.publish_hooks:
-            measure_services.publish_hooks.append(publish_from_workflow)
+        if publish_prepare not in measure_services.publish_hooks:  # docs/ARCHITECTURE.md, "Publishing, step by step"
+            measure_services.publish_hooks.append(publish_prepare)
         if approval_documents not in measure_services.approval_hooks:
             measure_services.approval_hooks.append(approval_documents)
         library.connect_signals()  # the measure library in step with renames and score imports

@@ -14,7 +14,7 @@ from people.names import signing_name
 
 from . import charts, documents
 from .documents import DEFAULT_MEASURE_COLUMNS, DEFAULT_RESULT_COLUMNS, MEASURE_TABLE, RESULT_TABLE, Doc
-from .models import ReportSettings, SignatureImage, UserSignature
+from .models import LogoImage, ReportSettings, SignatureImage, UserSignature
 
 STATE_LABELS = dict(ProgressEntry.State.choices)
 
@@ -367,8 +367,11 @@ def _item_tables(framework, result, numbers, year_text) -> tuple[list, str]:
 
 def approval_documents(*, plan, progress_round, approval) -> dict:
     """The measures workflow's approval hook: the contexts of the documents as approved,
-    kept in the approval's snapshot; publishing renders exactly these."""
-    return {"documents": {doc: build(plan, doc, progress_round)
+    kept in the approval's snapshot; publishing renders exactly these. Their look goes with
+    them: the layout options, Thai numerals and columns are in the context, and the body's logo
+    as it is now is kept (``LogoImage``) and named by ``logo_sha256`` ("" for none)."""
+    logo = LogoImage.objects.keep(plan.org)
+    return {"documents": {doc: {**build(plan, doc, progress_round), "logo_sha256": logo}
                           for doc in documents.workflow_docs(plan, progress_round)}}
 
 

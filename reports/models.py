@@ -15,8 +15,8 @@ from measures.models import LengthChecked, length_checks
 
 from .documents import DEFAULT_MEASURE_COLUMNS, DEFAULT_RESULT_COLUMNS, Doc
 
-__all__ = ["Doc", "LibraryEntry", "LibraryIndicator", "PublishedDocument", "ReportSettings", "RepublishJob",
-           "SignatureImage", "UserSignature"]
+__all__ = ["Doc", "LibraryEntry", "LibraryIndicator", "LogoImage", "PublishedDocument", "ReportSettings",
+           "RepublishJob", "SignatureImage", "UserSignature"]
 
 log = logging.getLogger(__name__)
 
@@ -216,6 +216,54 @@ class SignatureImage(models.Model):
     class Meta:
         verbose_name = _("ลายมือชื่อในเอกสารที่เห็นชอบ")
         verbose_name_plural = _("ลายมือชื่อในเอกสารที่เห็นชอบ")
+
+    def __str__(self):
+        return self.sha256[:12]
+
+
+def kept_logo_path(instance, filename):
+    suffix = ".jpg" if filename.lower().endswith((".jpg", ".jpeg")) else ".png"
+    return f"logos/approved/{instance.sha256}{suffix}"
+
+
+class LogoImageManager(models.Manager):
+    def keep(self, org) -> str:
+        """A copy of ``org``'s logo as it is now, kept under its SHA-256 (made once per image);
+        the hash, or "" when the body has no logo (or it cannot be read)."""
+        settings_ = ReportSettings.objects.filter(org=org).exclude(logo="").first()
+        if settings_ is None:
+            return ""
+        try:
+            with settings_.logo.open("rb") as handle:
+                data = handle.read()
+        except (FileNotFoundError, OSError, ValueError):
+            log.warning("the logo of %s is missing from storage: %s", org.slug, settings_.logo.name)
+            return ""
+        digest = hashlib.sha256(data).hexdigest()
+        if not self.filter(sha256=digest).exists():
+            kept = self.model(sha256=digest)
+            kept.image.save(settings_.logo.name.rsplit("/", 1)[-1], ContentFile(data), save=False)
+            _kept, created = self.get_or_create(sha256=digest, defaults={"image": kept.image.name})
+            if not created:  # kept meanwhile by another approval
+                kept.image.storage.delete(kept.image.name)
+        return digest
+
+
+class LogoImage(models.Model):
+    """A body's logo as it was when a document was approved, named by its SHA-256, as
+    ``SignatureImage`` keeps a signature: the approval's snapshot names it (``logo_sha256``),
+    and publishing, previews of the approved document and re-rendering draw it from here, so a
+    logo uploaded after the approval never reaches that document. Never changed."""
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    image = models.FileField(upload_to=kept_logo_path)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = LogoImageManager()
+
+    class Meta:
+        verbose_name = _("ตราหน่วยงานในเอกสารที่เห็นชอบ")
+        verbose_name_plural = _("ตราหน่วยงานในเอกสารที่เห็นชอบ")
 
     def __str__(self):
         return self.sha256[:12]

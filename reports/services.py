@@ -1,8 +1,10 @@
-"""Publishing: render once, store with version, SHA-256, who and when; never change a file."""
+"""Publishing: render once (outside any transaction), store with version, SHA-256, who and when;
+never change a file."""
 
 import hashlib
 import io
 import logging
+from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -10,7 +12,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.models import AuditAction
+from assessments.models import AuditAction, Province
 from assessments.services import audit
 from common.text import clean_text, length_errors
 from measures import services as measure_services
@@ -18,8 +20,8 @@ from measures.models import Transition
 from notifications import services as notification_services
 from people.names import signing_name
 
-from . import builders, documents, library, render
-from .models import Doc, PublishedDocument, ReportSettings, RepublishJob, SignatureImage, UserSignature
+from . import builders, documents, files, library, render
+from .models import Doc, LogoImage, PublishedDocument, ReportSettings, RepublishJob, SignatureImage, UserSignature
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +58,33 @@ def logo_bytes(org) -> bytes | None:
         return None
 
 
+def kept_logo_bytes(digest: str) -> bytes | None:
+    """The logo kept with an approval (``LogoImage``), checked against its hash; None if missing."""
+    kept = LogoImage.objects.filter(sha256=digest).first()
+    if kept is None:
+        log.error("the approved logo %s is not on record; printed without a logo", digest[:12])
+        return None
+    try:
+        with kept.image.open("rb") as handle:
+            data = handle.read()
+    except (FileNotFoundError, OSError):
+        log.error("the approved logo %s is missing from storage: %s", digest[:12], kept.image.name)
+        return None
+    if hashlib.sha256(data).hexdigest() != digest:
+        log.error("the approved logo %s does not match its SHA-256; not drawn", digest[:12])
+        return None
+    return data
+
+
+def document_logo(context: dict, org) -> bytes | None:
+    """The logo a document prints: the one kept with its approval (named by ``logo_sha256``,
+    "" for none), so a logo uploaded later never reaches it; a draft (and a document approved
+    before logos were kept) prints the body's logo of today."""
+    if "logo_sha256" in context:
+        return kept_logo_bytes(context["logo_sha256"]) if context["logo_sha256"] else None
+    return logo_bytes(org)
+
+
 def signature_bytes(context: dict) -> dict[str, bytes]:
     """{SHA-256: PNG bytes} of the signature images a document's context names (one query, or
     none when it names none): the copies kept with its approval, each checked against its hash."""
@@ -81,7 +110,7 @@ def signature_bytes(context: dict) -> dict[str, bytes]:
 
 def render_document(plan, doc, progress_round=None, *, draft: bool):
     context = document_context(plan, doc, progress_round)
-    return context, render.render_pdf(context, draft=draft, logo=logo_bytes(plan.org),
+    return context, render.render_pdf(context, draft=draft, logo=document_logo(context, plan.org),
                                       signatures=signature_bytes(context))
 
 
@@ -115,63 +144,132 @@ def without_login_names(plan, progress_round, context: dict) -> dict:
     return {**context, "signature": signature} if changed else context
 
 
-def report_publish(*, plan, doc: str, actor, progress_round=None) -> PublishedDocument:
-    """Render the document as approved and store it as the next version."""
-    context = without_login_names(plan, progress_round, document_context(plan, doc, progress_round))
-    # The measure library takes the measures' plain data from the same approval (library.py).
-    measures = library.approved_measures(plan) if doc == Doc.MEASURES and progress_round is None else None
-    document = _store(org=plan.org, fiscal_year=plan.fiscal_year, doc=doc, context=context, actor=actor,
-                      measures=measures)
-    # The body's followers are told of the new version (sent by the worker after the commit).
-    notification_services.document_published(document=document, title=Doc(doc).label)
+# ---------------------------------------------------------------- publishing
+# docs/ARCHITECTURE.md, "Publishing, step by step": render outside any transaction and write
+# the file under a temporary name; one short transaction adopts it with the version's row; a
+# publish that does not commit removes its files; the sweep (files.py) removes what a crash left.
+
+
+@dataclass
+class Rendered:
+    """One document rendered for publishing, its PDF written under a temporary name."""
+
+    org: object
+    fiscal_year: int
+    doc: str
+    context: dict
+    sha256: str
+    size: int
+    pages: int
+    pending: str
+    measures: list | None = None  # the approval's plain data of the measures, for the library
+    stored: str = ""  # the final name, once adopted
+
+    def discard(self) -> None:
+        files.discard(self.pending, self.stored)
+
+
+def _render(*, org, fiscal_year, doc, context, measures=None) -> Rendered:
+    """Render ``context`` as published (no transaction is needed, none should be open) and write
+    the PDF under a temporary name."""
+    pdf = render.render_pdf(context, draft=False, logo=document_logo(context, org),
+                            signatures=signature_bytes(context))
+    pending = files.write_pending(pdf.data)
+    return Rendered(org=org, fiscal_year=fiscal_year, doc=doc, context=context,
+                    sha256=hashlib.sha256(pdf.data).hexdigest(), size=len(pdf.data), pages=pdf.pages,
+                    pending=pending, measures=measures)
+
+
+def _adopt(rendered: Rendered, *, actor) -> PublishedDocument:
+    """Inside the caller's transaction: the next version's row, naming the rendered file moved
+    to its final name, the measure library's rows and the audit record."""
+    org, fiscal_year, doc = rendered.org, rendered.fiscal_year, rendered.doc
+    last = (PublishedDocument.objects.select_for_update().filter(org=org, fiscal_year=fiscal_year,
+                                                                 doc=doc).aggregate(top=Max("version"))["top"])
+    document = PublishedDocument(org=org, fiscal_year=fiscal_year, doc=doc, version=(last or 0) + 1,
+                                 sha256=rendered.sha256, size=rendered.size, pages=rendered.pages,
+                                 snapshot=rendered.context, published_by=actor)
+    rendered.stored = files.adopt(rendered.pending, document.file.field.generate_filename(document, "document.pdf"))
+    document.file.name = rendered.stored
+    document.save()
+    # The measure library shows this version from now on, in the same transaction.
+    library.index_documents([document], {document.pk: rendered.measures} if rendered.measures is not None else None)
+    audit(actor=actor, action=AuditAction.REPORT_PUBLISH, org=org,
+          summary=_("เผยแพร่ %(doc)s ปี %(fy)s ฉบับที่ %(version)s") % {
+              "doc": Doc(doc).label, "fy": fiscal_year, "version": document.version},
+          detail={"doc": doc, "version": document.version, "sha256": rendered.sha256})
     return document
+
+
+def _sweep_after_commit(org, fiscal_year) -> None:
+    """The worker sweeps what an earlier crash may have left in this body-year's folder."""
+    from .tasks import sweep_files
+
+    folders = [files.PENDING, f"published/{org.slug}/{fiscal_year}/"]
+    transaction.on_commit(lambda: sweep_files.enqueue(folders=folders))
+
+
+class Publishing:
+    """One publish of the review workflow, prepared (``publish_prepare``): adopted inside the
+    workflow's short transaction, or discarded."""
+
+    def __init__(self, rendered: list[Rendered], actor):
+        self.rendered, self.actor, self.documents = rendered, actor, []
+
+    def adopt(self, *, transition) -> None:
+        for rendered in self.rendered:
+            document = _adopt(rendered, actor=self.actor)
+            # The body's followers are told of the new version (sent by the worker after the commit).
+            notification_services.document_published(document=document, title=Doc(rendered.doc).label)
+            self.documents.append(document)
+        if self.rendered:
+            _sweep_after_commit(self.rendered[0].org, self.rendered[0].fiscal_year)
+
+    def discard(self) -> None:
+        for rendered in self.rendered:
+            rendered.discard()
+
+
+def publish_prepare(*, plan, progress_round, actor) -> Publishing:
+    """The measures workflow's publish hook, run before its transaction: the plan publishes its
+    measures and analysis, a 6- or 12-month round its results report, each rendered from what was
+    approved. A render past its time budget stops the whole publish (the document stays
+    approved) and tells the approver to try again."""
+    rendered = []
+    try:
+        for doc in documents.workflow_docs(plan, progress_round):
+            context = without_login_names(plan, progress_round, document_context(plan, doc, progress_round))
+            # The measure library takes the measures' plain data from the same approval (library.py).
+            measures = library.approved_measures(plan) if doc == Doc.MEASURES and progress_round is None else None
+            try:
+                rendered.append(_render(org=plan.org, fiscal_year=plan.fiscal_year, doc=doc, context=context,
+                                        measures=measures))
+            except render.RenderTimeout:
+                log.error("publishing %s %s of plan %s ran past the render time budget", doc,
+                          getattr(progress_round, "months", ""), plan.pk)
+                raise measure_services.ServiceError(_(
+                    "สร้างไฟล์ “%(doc)s” ไม่เสร็จภายในเวลาที่กำหนด จึงยังไม่ได้เผยแพร่ เอกสารยังอยู่ในสถานะเห็นชอบแล้ว "
+                    "กรุณากดเผยแพร่อีกครั้งภายหลัง หากยังไม่สำเร็จ กรุณาแจ้งผู้ดูแลระบบ") % {
+                        "doc": Doc(doc).label}) from None
+    except BaseException:
+        for item in rendered:
+            item.discard()
+        raise
+    return Publishing(rendered, actor)
 
 
 def report_republish(*, document: PublishedDocument, actor) -> PublishedDocument:
-    """The same published content rendered again (today's templates, fonts and logo) as the
-    next version; the words come from the stored snapshot, never from the live rows."""
-    return _store(org=document.org, fiscal_year=document.fiscal_year, doc=document.doc, context=document.snapshot,
-                  actor=actor)
-
-
-def _store(*, org, fiscal_year, doc, context, actor, measures=None) -> PublishedDocument:
-    pdf = render.render_pdf(context, draft=False, logo=logo_bytes(org), signatures=signature_bytes(context))
-    digest = hashlib.sha256(pdf.data).hexdigest()
-    with transaction.atomic():
-        last = (PublishedDocument.objects.select_for_update().filter(org=org, fiscal_year=fiscal_year,
-                                                                     doc=doc).aggregate(top=Max("version"))["top"])
-        document = PublishedDocument(org=org, fiscal_year=fiscal_year, doc=doc, version=(last or 0) + 1,
-                                     sha256=digest, size=len(pdf.data), pages=pdf.pages, snapshot=context,
-                                     published_by=actor)
-        document.file.save("document.pdf", ContentFile(pdf.data), save=False)
-        stored = document.file.name
-        try:
-            document.save()
-            # The measure library shows this version from now on, in the same transaction.
-            library.index_documents([document], {document.pk: measures} if measures is not None else None)
-        except Exception:
-            document.file.storage.delete(stored)
-            raise
-        audit(actor=actor, action=AuditAction.REPORT_PUBLISH, org=org,
-              summary=_("เผยแพร่ %(doc)s ปี %(fy)s ฉบับที่ %(version)s") % {
-                  "doc": Doc(doc).label, "fy": fiscal_year, "version": document.version},
-              detail={"doc": doc, "version": document.version, "sha256": digest})
-    return document
-
-
-def publish_from_workflow(*, plan, progress_round, actor):
-    """The measures workflow's publish hook: the plan publishes its measures and analysis,
-    a 6- or 12-month round its results report. A render past its time budget undoes the whole
-    publish (the document stays approved) and tells the approver to try again."""
-    for doc in documents.workflow_docs(plan, progress_round):
-        try:
-            report_publish(plan=plan, doc=doc, actor=actor, progress_round=progress_round)
-        except render.RenderTimeout:
-            log.error("publishing %s %s of plan %s ran past the render time budget", doc,
-                      getattr(progress_round, "months", ""), plan.pk)
-            raise measure_services.ServiceError(_(
-                "สร้างไฟล์ “%(doc)s” ไม่เสร็จภายในเวลาที่กำหนด จึงยังไม่ได้เผยแพร่ เอกสารยังอยู่ในสถานะเห็นชอบแล้ว "
-                "กรุณากดเผยแพร่อีกครั้งภายหลัง หากยังไม่สำเร็จ กรุณาแจ้งผู้ดูแลระบบ") % {"doc": Doc(doc).label}) from None
+    """The same published content rendered again (today's templates and fonts; the logo and
+    signatures it was approved with) as the next version; the words come from the stored
+    snapshot, never from the live rows. Rendered outside the short transaction that stores it."""
+    rendered = _render(org=document.org, fiscal_year=document.fiscal_year, doc=document.doc,
+                       context=document.snapshot)
+    try:
+        with transaction.atomic():
+            return _adopt(rendered, actor=actor)
+    except BaseException:
+        rendered.discard()
+        raise
 
 
 class ConcurrentEdit(Exception):
@@ -319,15 +417,22 @@ def signature_delete(*, user) -> None:
     transaction.on_commit(lambda: storage.delete(name))
 
 
-def republish_request(*, province, actor):
-    """Queue the re-rendering of a province's published documents (runs in a worker)."""
+def republish_request(*, province, actor, reason: str = ""):
+    """Queue the re-rendering of a province's published documents (runs in a worker). While a
+    job of the province still waits in the queue, a second request (a double click) is that
+    job: it will render the newest of everything anyway."""
     from .tasks import republish_province
 
     with transaction.atomic():
+        Province.objects.select_for_update().get(pk=province.pk)  # a simultaneous twin waits here
+        waiting = RepublishJob.objects.filter(province=province, state=RepublishJob.State.QUEUED).first()
+        if waiting is not None:
+            return waiting
         job = RepublishJob.objects.create(province=province, requested_by=actor)
         audit(actor=actor, action=AuditAction.REPORT_REPUBLISH,
-              summary=_("สั่งสร้างเอกสารที่เผยแพร่ใหม่ทั้งจังหวัด%(province)s") % {"province": province.name},
-              detail={"job": job.pk})
+              summary=_("สั่งสร้างเอกสารที่เผยแพร่ใหม่ทั้งจังหวัด%(province)s เหตุผล: %(reason)s") % {
+                  "province": province.name, "reason": reason[:200]},
+              detail={"job": job.pk, "reason": reason})
     transaction.on_commit(lambda: republish_province.enqueue(job_id=job.pk))
     return job
 
@@ -348,3 +453,5 @@ def republish_run(*, job_id: int) -> None:
             log.exception("republishing %s %s %s failed", *key)
             RepublishJob.objects.filter(pk=job.pk).update(failed=F("failed") + 1)
     RepublishJob.objects.filter(pk=job.pk).update(state=RepublishJob.State.FINISHED, finished_at=timezone.now())
+    # What an earlier crash may have left in these bodies' folders (docs/ARCHITECTURE.md).
+    files.sweep(folders=[files.PENDING, *sorted({f"published/{d.org.slug}/" for d in latest.values()})])

@@ -1,4 +1,5 @@
-"""Background work: re-render a province's published documents as new versions."""
+"""Background work: re-render a province's published documents as new versions; sweep the files
+a crash mid-publish left (reports/files.py)."""
 
 from django_tasks import task
 
@@ -8,3 +9,12 @@ def republish_province(job_id: int) -> None:
     from .services import republish_run
 
     republish_run(job_id=job_id)
+
+
+@task()
+def sweep_files(folders: list[str] | None = None) -> int:
+    """Remove the files under ``folders`` (default: all) that no row names, older than
+    ``FILE_SWEEP_MINUTES``; how many."""
+    from . import files
+
+    return len(files.sweep(folders=folders))

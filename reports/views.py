@@ -203,7 +203,7 @@ def report_docx(request, slug, fy, doc):
     _access, plan, progress_round = _preview_objects(request, slug, fy, _doc_or_404(doc))
     context = services.document_context(plan, doc, progress_round)
     draft = documents.is_draft(plan, progress_round)
-    data = docx.render_docx(context, draft=draft, logo=services.logo_bytes(plan.org))
+    data = docx.render_docx(context, draft=draft, logo=services.document_logo(context, plan.org))
     response = HttpResponse(data, content_type=docx.CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, docx.filename(context, draft=draft))
     response["X-Content-Type-Options"] = "nosniff"

@@ -64,3 +64,23 @@ def contains_in_order(needle: str, haystack: str) -> bool:
         else:
             return False
     return True
+
+
+def pdf_images(data: bytes) -> list:
+    """The images embedded in a PDF, decoded (pdfimages -png; PIL images, RGB): what is drawn,
+    compared by its pixels, not just the presence of an /Image."""
+    from pathlib import Path
+
+    from PIL import Image
+
+    _require("pdfimages")
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "document.pdf"
+        source.write_bytes(data)
+        subprocess.run(["pdfimages", "-png", str(source), str(Path(folder) / "image")], check=True,
+                       capture_output=True)
+        images = []
+        for path in sorted(Path(folder).glob("image-*.png")):
+            with Image.open(path) as image:
+                images.append(image.convert("RGB"))
+        return images

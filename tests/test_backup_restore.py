@@ -3,6 +3,8 @@
 import hashlib
 import io
 import shutil
+import tarfile
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -45,3 +47,64 @@ def test_a_backup_restores_into_an_empty_database_with_identical_documents(tmp_p
     assert (Organization.objects.count(), Assessment.objects.count(), Measure.objects.count()) == counts
     with pytest.raises(CommandError, match="ฐานข้อมูลไม่ว่าง"):
         call_command("restore", str(archive), stdout=io.StringIO())
+
+
+def tampered(archive, out):
+    """A copy of ``archive`` with one byte changed in one published PDF."""
+    with tarfile.open(archive, "r:gz") as source, tarfile.open(out, "w:gz") as copy:
+        changed = False
+        for member in source.getmembers():
+            data = source.extractfile(member).read() if member.isfile() else None
+            if data is not None and not changed and member.name.startswith("media/published/"):
+                data = data[:200] + bytes([data[200] ^ 1]) + data[201:]
+                changed = True
+            copy.addfile(member, io.BytesIO(data) if data is not None else None)
+    assert changed
+    return out
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_tampered_backup_is_refused_whole_and_a_good_one_then_restores(tmp_path):
+    call_command("setup_demo", "--no-migrate", verbosity=0)
+    before = hashes()
+    archive = tmp_path / "backup.tar.gz"
+    call_command("backup", "-o", str(archive), stdout=io.StringIO())
+    bad = tampered(archive, tmp_path / "tampered.tar.gz")
+    call_command("flush", interactive=False, verbosity=0)
+    media = Path(settings.MEDIA_ROOT)
+    shutil.rmtree(media, ignore_errors=True)
+
+    with pytest.raises(CommandError, match="ไฟล์เอกสารที่เผยแพร่ไม่ตรงกับ SHA-256"):
+        call_command("restore", str(bad), stdout=io.StringIO())
+    assert not Organization.objects.exists() and not PublishedDocument.objects.exists()  # no row loaded
+    assert not media.exists() or not any(path.is_file() for path in media.rglob("*"))  # no file written
+
+    out = io.StringIO()
+    call_command("restore", str(archive), stdout=out)  # not "ฐานข้อมูลไม่ว่าง"
+    assert "ตรงกับ SHA-256 ทุกฉบับ" in out.getvalue()
+    assert hashes() == before and len(before) >= 8
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_restore_that_fails_while_loading_leaves_no_row_and_no_file(tmp_path, monkeypatch):
+    call_command("setup_demo", "--no-migrate", verbosity=0)
+    archive = tmp_path / "backup.tar.gz"
+    call_command("backup", "-o", str(archive), stdout=io.StringIO())
+    call_command("flush", interactive=False, verbosity=0)
+    media = Path(settings.MEDIA_ROOT)
+    shutil.rmtree(media, ignore_errors=True)
+    real_move = shutil.move
+    moved = []
+
+    def move_then_fail(source, target):
+        if len(moved) == 3:
+            raise OSError("disk full")
+        moved.append(target)
+        return real_move(source, target)
+
+    monkeypatch.setattr(shutil, "move", move_then_fail)
+    with pytest.raises(OSError, match="disk full"):
+        call_command("restore", str(archive), stdout=io.StringIO())
+    assert len(moved) == 3
+    assert not Organization.objects.exists()
+    assert not any(path.is_file() for path in media.rglob("*"))

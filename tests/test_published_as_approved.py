@@ -1,7 +1,9 @@
 """Published = approved: every published document (PDF, year page, open data) prints what
 its approver approved, and nothing a round's approver approved changes before it is published."""
 
+import io
 import json
+import zipfile
 
 import pytest
 
@@ -11,7 +13,7 @@ from measures.models import Measure
 from reports.models import PublishedDocument
 
 from .factories import APPROVER, EDITOR, build_plan, user
-from .pdfs import pdf_text, skeleton
+from .pdfs import pdf_images, pdf_text, skeleton
 
 SLUG = "thesaban-mueang-ang-thong"
 APPROVED = "มาตรการทดสอบที่ 1"
@@ -140,3 +142,60 @@ def test_it_republishes_the_published_words_not_the_live_rows(plan):
     document = PublishedDocument.objects.get(org=plan.org, fiscal_year=2570, doc="measures")
     again = report_services.report_republish(document=document, actor=user(APPROVER))
     assert again.version == 2 and again.snapshot["rows"] == document.snapshot["rows"]
+
+
+def logo(colour, size) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, colour).save(out, format="PNG")
+    return out.getvalue()
+
+
+def upload_logo(client, data):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(user(EDITOR), backend="django.contrib.auth.backends.ModelBackend")
+    response = client.post(f"/app/orgs/{SLUG}/reports/settings/", {"logo": SimpleUploadedFile("logo.png", data),
+                                                                   "thai_numerals": "on"})
+    assert response.status_code == 302
+
+
+def drawn(pdf: bytes, data: bytes) -> bool:
+    """The image ``data`` (a PNG) is drawn in ``pdf``: an embedded image with its pixels."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as wanted:
+        wanted = wanted.convert("RGB")
+        return any(image.size == wanted.size and image.tobytes() == wanted.tobytes() for image in pdf_images(pdf))
+
+
+def test_it_prints_the_logo_kept_with_the_approval_not_one_uploaded_since(client, db):
+    from reports import services as report_services
+
+    logo_a, logo_b = logo((200, 30, 30), (60, 30)), logo((30, 30, 200), (50, 40))
+    upload_logo(client, logo_a)
+    plan = build_plan(Organization.objects.get(slug=SLUG), 2570, measures=1)
+    step(plan, "submit", EDITOR)
+    step(plan, "approve", APPROVER)
+    upload_logo(client, logo_b)
+    preview = client.get(f"/app/orgs/{SLUG}/2570/reports/measures.pdf").content  # the approved document
+    assert drawn(preview, logo_a) and not drawn(preview, logo_b)
+    word = client.get(f"/app/orgs/{SLUG}/2570/reports/measures.docx").content
+    with zipfile.ZipFile(io.BytesIO(word)) as archive:
+        media = [archive.read(name) for name in archive.namelist() if name.startswith("word/media/")]
+    assert logo_a in media and logo_b not in media
+    step(plan, "publish", APPROVER)
+    document, _text = published_text("measures")
+    with document.file.open("rb") as handle:
+        published = handle.read()
+    assert drawn(published, logo_a) and not drawn(published, logo_b)
+    # A province-wide re-render keeps the approved logo too (published = approved).
+    again = report_services.report_republish(document=document, actor=user(APPROVER))
+    with again.file.open("rb") as handle:
+        republished = handle.read()
+    assert drawn(republished, logo_a) and not drawn(republished, logo_b)
+    # The next document built (a draft) takes today's logo.
+    step(plan, "revise", EDITOR)
+    draft = client.get(f"/app/orgs/{SLUG}/2570/reports/measures.pdf").content
+    assert drawn(draft, logo_b) and not drawn(draft, logo_a)

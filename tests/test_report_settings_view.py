@@ -6,7 +6,7 @@ from assessments.models import Organization
 from reports import builders, services
 from reports.models import ReportSettings
 
-from .factories import DONGKHWANG_EDITOR, login
+from .factories import DONGKHWANG_EDITOR, build_plan, login
 
 URL = "/app/orgs/abt-dong-khwang/reports/settings/"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89" \
@@ -45,11 +45,11 @@ def test_a_logo_must_really_be_an_image(client, db):
 def test_a_logo_is_drawn_in_the_pdf(client, db):
     login(client, DONGKHWANG_EDITOR)
     client.post(URL, {"logo": SimpleUploadedFile("logo.png", PNG), "thai_numerals": "on"})
-    from measures.models import MeasurePlan
-
-    plan = MeasurePlan.objects.get(org__slug="abt-dong-khwang", fiscal_year=2568)
+    # The next document built (a draft) takes today's logo; one already approved keeps the logo
+    # it was approved with (tests/test_published_as_approved.py).
+    plan = build_plan(Organization.objects.get(slug="abt-dong-khwang"), 2570, measures=1, editor=DONGKHWANG_EDITOR)
     assert services.logo_bytes(plan.org) == PNG
-    _context, pdf = services.render_document(plan, "measures", draft=False)
+    _context, pdf = services.render_document(plan, "measures", draft=True)
     assert b"/Subtype /Image" in pdf.data or b"/Image" in pdf.data
 
 

@@ -35,7 +35,8 @@ class Command(BaseCommand):
                 raise CommandError(_("ไม่พบเอกสาร %(doc)s ปี %(year)s ฉบับที่ %(version)s") % {
                     "doc": doc, "year": fy, "version": version})
             if word:
-                data = docx.render_docx(stored_doc.snapshot, draft=False, logo=services.logo_bytes(org))
+                snapshot = stored_doc.snapshot
+                data = docx.render_docx(snapshot, draft=False, logo=services.document_logo(snapshot, org))
                 path.write_bytes(data)
                 self.stdout.write(_("%(path)s: ไฟล์ Word ของฉบับที่ %(version)s ที่เผยแพร่, %(bytes)s ไบต์") % {
                     "path": path, "version": version, "bytes": f"{len(data):,}"})
@@ -58,7 +59,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         if word:
             context = services.document_context(plan, doc, progress_round)
-            data = docx.render_docx(context, draft=draft, logo=services.logo_bytes(org))
+            data = docx.render_docx(context, draft=draft, logo=services.document_logo(context, org))
             path.write_bytes(data)
             values = {"path": path, "bytes": f"{len(data):,}", "seconds": f"{time.perf_counter() - started:.2f}"}
             if draft:
