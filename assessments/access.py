@@ -73,6 +73,15 @@ class Area:
         return {p for p, _d in self.scopes}
 
 
+def supervisors_of(org: Organization):
+    """The users whose area contains ``org`` (the other side of ``Area.contains``): a
+    province-wide supervisor of its province, or the supervisor of its district."""
+    if org.province_id is None:
+        return SupervisorScope.objects.none().values_list("user_id", flat=True)
+    return (SupervisorScope.objects.filter(province_id=org.province_id)
+            .filter(Q(district="") | Q(district=org.district)).values_list("user_id", flat=True).distinct())
+
+
 @dataclass
 class UserRoles:
     editor_of: set[int]
@@ -125,10 +134,17 @@ class Access:
         self.can_edit = self.org.pk in self.roles.editor_of
         self.can_review = self.org.pk in self.roles.approver_of
         self.can_comment = supervises or self.can_review
+        # Decisions that change what counts late (recorded after the fact, a round's due date): the
+        # body's executive or the area's supervisor, never the clerk whose lateness it is.
+        self.can_decide = self.can_review or supervises or request.user.is_superuser
 
     def require_edit(self):
         if not self.can_edit:
             raise PermissionDenied(_("เฉพาะเจ้าหน้าที่ผู้จัดทำของหน่วยงานเท่านั้นที่แก้ไขได้"))
+
+    def require_decide(self):
+        if not self.can_decide:
+            raise PermissionDenied(_("เฉพาะผู้บริหารของหน่วยงานหรือผู้กำกับดูแลพื้นที่เท่านั้นที่ตัดสินใจเรื่องนี้ได้"))
 
     def require_comment(self):
         if not self.can_comment:

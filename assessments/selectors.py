@@ -2,13 +2,13 @@
 
 import unicodedata
 from dataclasses import dataclass
-from urllib.parse import unquote
 
 from django.db import connection
 from django.db.models import Prefetch, Q
 from django.db.models.functions import Collate
 
 from assessments import fiscal_years
+from common.text import readable_url
 
 from . import scoring
 from .models import (
@@ -239,12 +239,8 @@ class YearFacts:
 
     @property
     def source_url_text(self) -> str:
-        """The source's address as people read it, percent-encoded Thai decoded (the link keeps
-        the address as stored); an address whose bytes are not UTF-8 is shown as stored."""
-        try:
-            return unquote(self.source_url, errors="strict")
-        except UnicodeDecodeError:
-            return self.source_url
+        """The source's address as people read it (common.text.readable_url)."""
+        return readable_url(self.source_url)
 
 
 def year_facts(card) -> YearFacts:

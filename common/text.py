@@ -46,3 +46,14 @@ def length_errors(obj) -> list[str]:
                 and len(value) > field.max_length:
             errors.append(too_long(field.verbose_name, len(value), field.max_length))
     return errors
+
+
+def readable_url(url: str) -> str:
+    """An address as a person reads it: percent-encoded Thai decoded (the link itself keeps the
+    address as stored). An address whose bytes are not UTF-8 is shown as stored."""
+    from urllib.parse import unquote
+
+    try:
+        return unquote(url or "", errors="strict")
+    except UnicodeDecodeError:
+        return url or ""

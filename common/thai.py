@@ -114,3 +114,67 @@ def collation_keys(words) -> dict[str, int]:
     from pythainlp.util import collate
 
     return {word: place for place, word in enumerate(collate(set(words)))}
+
+
+THAI_MONTHS = ["มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม", "สิงหาคม", "กันยายน",
+               "ตุลาคม", "พฤศจิกายน", "ธันวาคม"]
+THAI_MONTHS_SHORT = ["ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค."]
+# A year typed by a person: พ.ศ. 2400 and later; a Christian year is refused (ambiguity costs
+# a document its date: 30/09/2569 read as the year 2569 CE printed "๓๐ กันยายน ๓๑๑๒").
+BE_FIRST = 2400
+
+
+class DateNotRead(ValueError):
+    """A typed date the portal cannot read, with the reason in Thai (``str(error)``)."""
+
+
+def parse_thai_date(text) -> datetime.date | None:
+    """A date typed in the Buddhist era: 30/09/2569, 30-9-2569, ๓๐/๙/๒๕๖๙, 30/09/69, 30 กันยายน 2569,
+    30 ก.ย. 2569; or the machine form 2026-09-30 (a Christian year, as a date input sends it) or
+    2569-09-30 (a Buddhist one). None when empty; DateNotRead with a Thai reason otherwise."""
+    import re
+
+    from django.utils.translation import gettext as _
+
+    if text is None:
+        return None
+    if isinstance(text, datetime.date):
+        return text
+    raw = " ".join(to_arabic_digits(str(text)).split())
+    if not raw:
+        return None
+    iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", raw)
+    if iso:
+        year, month, day = (int(g) for g in iso.groups())
+        year = ce_year(year) if year >= BE_FIRST else year
+    else:
+        found = re.fullmatch(r"(\d{1,2})\s*[/.\- ]\s*(\d{1,2})\s*[/.\- ]\s*(\d{2}|\d{4})", raw)
+        if found:
+            day, month, year = (int(g) for g in found.groups())
+            typed_year = found.group(3)
+        else:
+            found = re.fullmatch(r"(\d{1,2})\s*([ก-๙.]+)\s*(?:พ\.ศ\.\s*)?(\d{2}|\d{4})", raw)
+            name = found.group(2).replace(" ", "") if found else ""
+            if name in THAI_MONTHS:
+                month = THAI_MONTHS.index(name) + 1
+            elif name in THAI_MONTHS_SHORT or name + "." in THAI_MONTHS_SHORT:
+                month = (THAI_MONTHS_SHORT.index(name) if name in THAI_MONTHS_SHORT
+                         else THAI_MONTHS_SHORT.index(name + ".")) + 1
+            else:
+                raise DateNotRead(_("อ่านวันที่ “%(text)s” ไม่ได้ กรุณาพิมพ์เป็น วัน/เดือน/ปี พ.ศ. เช่น 30/09/2569")
+                                  % {"text": str(text)[:40]})
+            day, year, typed_year = int(found.group(1)), int(found.group(3)), found.group(3)
+        if len(typed_year) == 2:
+            year += 2500
+        if year < BE_FIRST:
+            raise DateNotRead(_("ปี %(year)s ไม่ใช่ปี พ.ศ. กรุณาพิมพ์ปีเป็น พ.ศ. เช่น 30/09/2569") % {"year": year})
+        year = ce_year(year)
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        raise DateNotRead(_("ไม่มีวันที่ “%(text)s” ในปฏิทิน กรุณาตรวจวันและเดือน") % {"text": str(text)[:40]}) from None
+
+
+def format_date_input(day: datetime.date | None) -> str:
+    """What a date field shows for editing: 30/09/2569 (Arabic digits, the Buddhist year)."""
+    return f"{day.day:02d}/{day.month:02d}/{be_year(day.year)}" if day else ""

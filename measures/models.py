@@ -45,6 +45,9 @@ MEASURE_LIMITS = {"title": 500, "guideline": 2_000, "analysis": 2_000, "steps": 
 ENTRY_LIMITS = {"done_text": 3_000, "output": 2_000, "outcome": 2_000, "problems": 2_000, "remarks": 1_000}
 SOURCE_LIMITS = {"source_org_name": 200, "source_url": 500}  # a copied measure's source (the library)
 TRANSITION_LIMITS = {"comment": 2_000}
+# A plan or report recorded after the fact: what its published source says (each optional).
+RECORD_LIMITS = {"source_url": 1_000, "source_preparer_name": 200, "source_preparer_position": 200,
+                 "source_approver_name": 200, "source_approver_position": 200}
 COMMENT_LIMITS = {"text": 5_000}
 
 
@@ -64,11 +67,42 @@ class LengthChecked(models.Model):
     def get_constraints(self):
         return [(model, [c for c in constraints if not c.name.endswith("_length")])
                 for model, constraints in super().get_constraints()]
+
+
+class RecordSource(models.Model):
+    """A document recorded after the fact (its plan's ``recorded_after``) prints what its
+    published source says and nothing else: the source's address, and the approval date and
+    signers only when the source gives them. Without them the document prints no date and no
+    signature lines (never today's date, never the portal's users)."""
+
+    source_url = models.CharField(_("ที่อยู่ของเอกสารต้นฉบับที่เผยแพร่แล้ว"), max_length=RECORD_LIMITS["source_url"],
+                                  blank=True)
+    source_approved_on = models.DateField(_("วันที่ให้ความเห็นชอบตามเอกสารต้นฉบับ"), null=True, blank=True)
+    source_preparer_name = models.CharField(_("ชื่อผู้จัดทำตามเอกสารต้นฉบับ"),
+                                            max_length=RECORD_LIMITS["source_preparer_name"], blank=True)
+    source_preparer_position = models.CharField(_("ตำแหน่งผู้จัดทำตามเอกสารต้นฉบับ"),
+                                                max_length=RECORD_LIMITS["source_preparer_position"], blank=True)
+    source_approver_name = models.CharField(_("ชื่อผู้รับรองตามเอกสารต้นฉบับ"),
+                                            max_length=RECORD_LIMITS["source_approver_name"], blank=True)
+    source_approver_position = models.CharField(_("ตำแหน่งผู้รับรองตามเอกสารต้นฉบับ"),
+                                                max_length=RECORD_LIMITS["source_approver_position"], blank=True)
+
+    class Meta:
+        abstract = True
+
+    def record_source(self) -> dict:
+        """The source's facts as plain data (what a document context keeps)."""
+        return {"source_url": self.source_url,
+                "approved_on": self.source_approved_on.isoformat() if self.source_approved_on else "",
+                "preparer": {"name": self.source_preparer_name, "position": self.source_preparer_position},
+                "approver": {"name": self.source_approver_name, "position": self.source_approver_position}}
+
+
 ROUND_CHOICES = [(1, _("รอบ 1 เดือน")), (3, _("รอบ 3 เดือน")), (6, _("รอบ 6 เดือน")), (9, _("รอบ 9 เดือน")),
                  (12, _("รอบ 12 เดือน"))]
 
 
-class MeasurePlan(LengthChecked):
+class MeasurePlan(RecordSource, LengthChecked):
     org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="plans", verbose_name=_("หน่วยงาน"))
     fiscal_year = models.PositiveSmallIntegerField(_("ปีงบประมาณ (พ.ศ.)"))
     based_on = models.ForeignKey(Assessment, on_delete=models.SET_NULL, null=True, blank=True, related_name="plans",
@@ -89,7 +123,7 @@ class MeasurePlan(LengthChecked):
         verbose_name = _("มาตรการส่งเสริมคุณธรรมและความโปร่งใส")
         verbose_name_plural = _("มาตรการส่งเสริมคุณธรรมและความโปร่งใส")
         constraints = [models.UniqueConstraint(fields=["org", "fiscal_year"], name="plan_unique_org_year"),
-                       *length_checks("plan", PLAN_LIMITS)]
+                       *length_checks("plan", PLAN_LIMITS), *length_checks("plan", RECORD_LIMITS)]
         indexes = [models.Index(fields=["fiscal_year", "status"])]
 
     def __str__(self):
@@ -130,6 +164,9 @@ class Measure(LengthChecked):
     period_start = models.DateField(_("วันเริ่ม"), null=True, blank=True)
     period_end = models.DateField(_("วันสิ้นสุด"), null=True, blank=True)
     period_text = models.CharField(_("ช่วงระยะเวลา (ข้อความ)"), max_length=MEASURE_LIMITS["period_text"], blank=True)
+    # A measure whose period goes on into the next fiscal year (says so itself): its dates may run
+    # to the end of that year; every other measure's dates lie within the plan's fiscal year.
+    spans_next_year = models.BooleanField(_("ดำเนินการต่อเนื่องถึงปีงบประมาณถัดไป"), default=False)
     responsible_units = models.ManyToManyField(OrgUnit, blank=True, related_name="measures",
                                                verbose_name=_("ผู้รับผิดชอบ"))
     monitoring_rounds = models.JSONField(_("การกำกับติดตาม (รอบ)"), default=list, blank=True)
@@ -151,6 +188,9 @@ class Measure(LengthChecked):
                                                  editable=False)
     source_url = models.CharField(_("ที่อยู่เอกสารต้นแบบ"), max_length=SOURCE_LIMITS["source_url"], blank=True,
                                   editable=False)
+    # A measure of a plan recorded after the fact: where the body published it (optional).
+    record_url = models.CharField(_("ที่อยู่ของเอกสารต้นฉบับที่เผยแพร่แล้ว"), max_length=RECORD_LIMITS["source_url"],
+                                  blank=True)
     history = HistoricalRecords(m2m_fields=[responsible_units, indicators])
 
     class Meta:
@@ -163,10 +203,30 @@ class Measure(LengthChecked):
             models.CheckConstraint(condition=Q(budget__isnull=True) | Q(budget__gte=0), name="measure_budget_positive"),
             *length_checks("measure", MEASURE_LIMITS),
             *length_checks("measure", SOURCE_LIMITS),
+            models.CheckConstraint(condition=LessThanOrEqual(Length("record_url"), RECORD_LIMITS["source_url"]),
+                                   name="measure_record_url_length"),
         ]
 
     def __str__(self):
         return self.title
+
+    def period_problem(self) -> str | None:
+        """A Thai sentence when the period's dates lie outside the plan's fiscal year (or the next
+        one, for a measure that says it goes on), else None."""
+        first, last = fiscal_year_bounds(self.plan.fiscal_year)
+        if self.spans_next_year:
+            last = fiscal_year_bounds(self.plan.fiscal_year + 1)[1]
+        for day in (self.period_start, self.period_end):
+            if day is not None and not first <= day <= last:
+                if self.spans_next_year:
+                    return _("ช่วงระยะเวลาต้องอยู่ในปีงบประมาณ %(fy)s หรือ %(next)s (1 ต.ค. %(a)s – 30 ก.ย. %(b)s) "
+                             "กรุณาตรวจปี พ.ศ. ที่กรอก") % {"fy": self.plan.fiscal_year,
+                                                         "next": self.plan.fiscal_year + 1,
+                                                         "a": self.plan.fiscal_year - 1, "b": self.plan.fiscal_year + 1}
+                return _("ช่วงระยะเวลาต้องอยู่ในปีงบประมาณ %(fy)s (1 ต.ค. %(a)s – 30 ก.ย. %(b)s) กรุณาตรวจปี พ.ศ. ที่กรอก "
+                         "หากมาตรการดำเนินการต่อเนื่องถึงปีถัดไป ให้ติ๊ก “ดำเนินการต่อเนื่องถึงปีงบประมาณถัดไป”") % {
+                    "fy": self.plan.fiscal_year, "a": self.plan.fiscal_year - 1, "b": self.plan.fiscal_year}
+        return None
 
     @property
     def step_list(self) -> list[str]:
@@ -194,7 +254,7 @@ def default_due(fiscal_year: int, months: int) -> datetime.date:
     return fiscal_month_end(fiscal_year, months + 1)
 
 
-class ProgressRound(models.Model):
+class ProgressRound(RecordSource, LengthChecked):
     plan = models.ForeignKey(MeasurePlan, on_delete=models.CASCADE, related_name="rounds", verbose_name=_("แผนมาตรการ"))
     months = models.PositiveSmallIntegerField(_("รอบ (เดือน)"), choices=ROUND_CHOICES)
     due_date = models.DateField(_("กำหนดส่ง"))
@@ -206,7 +266,8 @@ class ProgressRound(models.Model):
         ordering = ["plan", "months"]
         verbose_name = _("รอบรายงานผล")
         verbose_name_plural = _("รอบรายงานผล")
-        constraints = [models.UniqueConstraint(fields=["plan", "months"], name="round_unique_months")]
+        constraints = [models.UniqueConstraint(fields=["plan", "months"], name="round_unique_months"),
+                       *length_checks("round", RECORD_LIMITS)]
         indexes = [models.Index(fields=["status", "due_date"])]
 
     def __str__(self):
@@ -244,8 +305,11 @@ class ProgressEntry(LengthChecked):
     problems = models.TextField(_("ปัญหา / อุปสรรค"), blank=True, max_length=ENTRY_LIMITS["problems"])
     remarks = models.TextField(_("หมายเหตุ"), blank=True, max_length=ENTRY_LIMITS["remarks"])
     version = models.PositiveIntegerField(_("ครั้งที่บันทึก"), default=1)
+    # The one-time token of the form last saved: the same form sent again (a double tap over a slow
+    # connection) is the success it already was, not someone else's edit.
+    save_token = models.CharField(_("รหัสแบบฟอร์มที่บันทึกล่าสุด"), max_length=32, blank=True, editable=False)
     updated_at = models.DateTimeField(_("แก้ไขล่าสุด"), auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["save_token"])
 
     class Meta:
         verbose_name = _("ผลการดำเนินงานรายมาตรการ")
@@ -335,6 +399,10 @@ class Comment(LengthChecked):
                                verbose_name=_("ผู้แสดงความเห็น"))
     text = models.TextField(_("ความเห็น"), max_length=COMMENT_LIMITS["text"])
     created_at = models.DateTimeField(_("เมื่อ"), auto_now_add=True)
+    # The one-time token of the form that added it: the same form sent twice adds one comment
+    # (and tells people once).
+    create_token = models.CharField(_("รหัสแบบฟอร์มที่สร้าง"), max_length=32, null=True, blank=True, unique=True,
+                                    editable=False)
 
     class Meta:
         ordering = ["created_at"]

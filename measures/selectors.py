@@ -3,7 +3,8 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
+from django.utils.translation import gettext
 
 from assessments import fiscal_years
 from assessments import selectors as assessment_selectors
@@ -239,6 +240,20 @@ def editor_tasks(roles, today: datetime.date):
     return {"open_rounds": open_rounds, "draft_plans": draft_plans, "returns": returns, "today": today}
 
 
+def years_to_open(org_ids, current_fy: int, due=()) -> dict[int, int]:
+    """Each body's year the staff home opens first: the year of its first document in ``due``
+    (open rounds by due date, plans being written, documents waiting for review: objects with a
+    ``plan`` or plans), else its latest year with a plan, else ``current_fy`` — never an empty
+    next year while this year's work is due (one query)."""
+    years = dict(MeasurePlan.objects.filter(org_id__in=org_ids, fiscal_year__lte=current_fy).values("org_id")
+                 .annotate(latest=Max("fiscal_year")).values_list("org_id", "latest"))
+    for document in reversed(list(due)):
+        plan = getattr(document, "plan", document)
+        if plan.org_id in org_ids:
+            years[plan.org_id] = plan.fiscal_year
+    return {org_id: years.get(org_id, current_fy) for org_id in org_ids}
+
+
 def plan_rounds(plan):
     return list(plan.rounds.annotate(entry_count=Count("entries")).order_by("months"))
 
@@ -308,3 +323,116 @@ def entry_history(measure):
 
     return list(ProgressEntry.history.filter(measure_id=measure.pk).select_related("history_user")
                 .order_by("-history_date", "-history_id"))
+
+
+def earlier_entry(progress_round, measure):
+    """The measure's entry in the plan's latest earlier round (the 6-month one for the 12-month
+    report), with its round loaded, or None (one query)."""
+    return (ProgressEntry.objects.filter(round__plan_id=progress_round.plan_id, round__months__lt=progress_round.months,
+                                         measure=measure).select_related("round").order_by("-round__months").first())
+
+
+# ---------------------------------------------------------------- what changed since a return
+
+# The fields a reader compares; bookkeeping (versions, tokens, order, times) is left out. Many-to-
+# many fields (indicators, units) are left out too: diffing them costs a query per measure.
+MEASURE_COMPARED = ["title", "guideline", "analysis", "steps", "period_start", "period_end", "period_text",
+                    "spans_next_year", "monitoring_rounds", "target", "budget", "record_url"]
+ENTRY_COMPARED = ["state", "percent", "done_text", "output", "outcome", "problems", "remarks"]
+
+
+@dataclass
+class Revision:
+    """One measure's change since the document was returned: ``kind`` is "+" (added), "~"
+    (changed) or "-" (removed); ``fields`` are (label, before, after) as people read them."""
+
+    title: str
+    kind: str
+    fields: list[tuple[str, object, object]] = field(default_factory=list)
+    evidence: list = field(default_factory=list)  # evidence added since the return (rounds)
+
+
+def last_resubmission(history):
+    """The return a resubmitted document answers: the latest "return" transition followed by a
+    "submit" with nothing else since (``history`` is ``document_history``, oldest first), or None."""
+    pending = answered = None
+    for transition in history:
+        if transition.action == "return":
+            pending = transition
+        elif transition.action == "submit":
+            answered, pending = pending, None
+        else:
+            pending = answered = None
+    return answered
+
+
+def _read(record, name):
+    model_field = record.instance_type._meta.get_field(name)
+    value = getattr(record, name)
+    if isinstance(value, datetime.date):
+        return thai.format_date(value, thai_digits=False)
+    if isinstance(value, bool):
+        return gettext("ใช่") if value else gettext("ไม่ใช่")
+    return _shown(model_field, value, {})
+
+
+def _revisions(history_model, owner: dict, since, compared, title_of, place_of) -> list[Revision]:
+    """Each object's latest record after ``since`` against its latest record at or before it
+    (two queries, whatever the number of saves)."""
+    from django.db.models import Max
+
+    def latest(records):
+        return history_model.objects.filter(history_id__in=records.values("id").annotate(
+            last=Max("history_id")).values("last"))
+
+    after = {r.id: r for r in latest(history_model.objects.filter(**owner, history_date__gt=since))}
+    before = {r.id: r for r in latest(history_model.objects.filter(**owner, history_date__lte=since,
+                                                                    id__in=list(after)))}
+    revisions = []
+    for record in sorted(after.values(), key=place_of):
+        pk = record.id
+        old = before.get(pk)
+        if record.history_type == "-":
+            if old is not None and old.history_type != "-":
+                revisions.append(Revision(title_of(record), "-"))
+            continue
+        if old is None or old.history_type == "-":
+            fields = [(str(record.instance_type._meta.get_field(n).verbose_name), "", _read(record, n))
+                      for n in compared if getattr(record, n) not in ("", None, [], False)]
+            revisions.append(Revision(title_of(record), "+", fields))
+            continue
+        delta = record.diff_against(old, included_fields=compared)
+        fields = [(str(record.instance_type._meta.get_field(c.field).verbose_name), _read(old, c.field),
+                   _read(record, c.field)) for c in delta.changes]
+        if fields:
+            revisions.append(Revision(title_of(record), "~", fields))
+    return revisions
+
+
+def changes_since_return(plan, history, progress_round=None, measures=(), entries=None) -> list[Revision] | None:
+    """What the editor changed between the last return and the resubmission, for the approver:
+    the plan's measures (added, changed field by field, removed), or a round's results and the
+    evidence added since. None when the document is not a resubmission in review."""
+    document = progress_round or plan
+    answered = last_resubmission(history)
+    if document.status != Status.SUBMITTED or answered is None:
+        return None
+    since = answered.created_at
+    if progress_round is None:
+        return _revisions(Measure.history.model, {"plan_id": plan.pk}, since, MEASURE_COMPARED,
+                          lambda record: record.title, lambda record: (record.order, record.id))
+    titles = {m.pk: m.title for m in measures}
+    places = {m.pk: place for place, m in enumerate(measures)}
+    revisions = _revisions(ProgressEntry.history.model, {"round_id": progress_round.pk}, since, ENTRY_COMPARED,
+                           lambda record: titles.get(record.measure_id, "–"),
+                           lambda record: (places.get(record.measure_id, len(places)), record.id))
+    by_title = {r.title: r for r in revisions}
+    for measure_id, entry in (entries or {}).items():
+        added = [e for e in entry.evidence.all() if e.created_at > since]
+        if added:
+            title = titles.get(measure_id, "–")
+            if title not in by_title:
+                by_title[title] = Revision(title, "~")
+                revisions.append(by_title[title])
+            by_title[title].evidence = added
+    return revisions

@@ -6,7 +6,9 @@ import os
 import unicodedata
 from pathlib import PurePosixPath, PureWindowsPath
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -51,6 +53,11 @@ class ConcurrentEdit(ServiceError):
     pass
 
 
+class NotEditable(ServiceError):
+    """The document is in review, approved or published: a change now conflicts with its state
+    (views answer 409)."""
+
+
 class NameMissing(ServiceError):
     """The person who signs a document has no Thai name on record (people/names.py): the
     page links to their profile instead of printing their login name."""
@@ -68,7 +75,7 @@ def _check_version(obj, expected_version):
 
 def _require_editable(status):
     if status not in EDITABLE_STATUSES:
-        raise ServiceError(_("เอกสารนี้อยู่ระหว่างการพิจารณาหรือได้รับความเห็นชอบแล้ว จึงแก้ไขไม่ได้"))
+        raise NotEditable(_("เอกสารนี้อยู่ระหว่างการพิจารณาหรือได้รับความเห็นชอบแล้ว จึงแก้ไขไม่ได้"))
 
 
 IN_REVIEW = {Status.SUBMITTED, Status.APPROVED}
@@ -104,8 +111,12 @@ def plan_create(*, org, fiscal_year: int, actor, recorded_after: bool = False) -
     if recorded_after:
         _require_past_year(fiscal_year)
     based_on = Assessment.objects.filter(org=org, framework__fiscal_year=fiscal_year - 1).first()
-    plan = MeasurePlan.objects.create(org=org, fiscal_year=fiscal_year, based_on=based_on,
-                                      recorded_after=bool(recorded_after))
+    try:
+        with transaction.atomic():  # a savepoint: on PostgreSQL a simultaneous twin passed the check too
+            plan = MeasurePlan.objects.create(org=org, fiscal_year=fiscal_year, based_on=based_on,
+                                              recorded_after=bool(recorded_after))
+    except IntegrityError:  # plan_unique_org_year: the twin made it first; the view lands on that plan
+        raise ServiceError(_("มีแผนของปีงบประมาณนี้อยู่แล้ว")) from None
     for months in DEFAULT_ROUNDS:
         ProgressRound.objects.create(plan=plan, months=months, due_date=default_due(fiscal_year, months))
     summary = (_("สร้างแผนมาตรการปีงบประมาณ %(fy)s (บันทึกย้อนหลังจากเอกสารที่เผยแพร่แล้ว)") if recorded_after
@@ -123,10 +134,35 @@ def _require_past_year(fiscal_year: int) -> None:
         raise ServiceError(_("บันทึกย้อนหลังได้เฉพาะปีงบประมาณที่ผ่านมาแล้ว (ก่อนปี %(fy)s)") % {"fy": current})
 
 
+def _require_reason(reason: str) -> str:
+    reason = clean_text(reason or "").strip()
+    if not reason:
+        raise ServiceError(_("กรุณาระบุเหตุผล ระบบจะเก็บไว้ในประวัติและแจ้งผู้กำกับดูแลพื้นที่"))
+    if len(reason) > DECISION_REASON_LIMIT:
+        raise ServiceError(_("เหตุผลยาวเกิน %(n)s ตัวอักษร") % {"n": f"{DECISION_REASON_LIMIT:,}"})
+    return reason
+
+
+DECISION_REASON_LIMIT = 1_000
+
+
+def _decided(*, plan, actor, summary: str, reason: str, progress_round=None) -> None:
+    """A decision with big consequences (lateness, due dates) is kept in the document's history as
+    a comment with its reason (the body's people are told, as of any comment), and the area's
+    supervisors are told through ``decision_hooks``."""
+    comment_add(plan=plan, actor=actor, progress_round=progress_round,
+                text=_("%(summary)s เหตุผล: %(reason)s") % {"summary": summary, "reason": reason})
+    for hook in decision_hooks:
+        hook(plan=plan, progress_round=progress_round, actor=actor, summary=summary, reason=reason)
+
+
 @transaction.atomic
-def plan_set_recorded_after(*, plan, actor, recorded_after: bool, expected_version=None) -> MeasurePlan:
+def plan_set_recorded_after(*, plan, actor, recorded_after: bool, reason: str = "",
+                            expected_version=None) -> MeasurePlan:
     """Mark (or unmark) a plan as recorded after the fact from documents already published;
-    only while the plan can be edited (draft or returned)."""
+    only while the plan can be edited (draft or returned), with a reason kept in its history and
+    told to the area's supervisors (it changes what their dashboard counts late)."""
+    reason = _require_reason(reason)
     plan = _locked(MeasurePlan, plan.pk)
     _require_editable(plan.status)
     _check_version(plan, expected_version)
@@ -141,8 +177,59 @@ def plan_set_recorded_after(*, plan, actor, recorded_after: bool, expected_versi
     summary = (_("ระบุว่ามาตรการปี %(fy)s บันทึกย้อนหลังจากเอกสารที่เผยแพร่แล้ว (ไม่นับว่าล่าช้า)") if recorded_after
                else _("ยกเลิกการระบุว่ามาตรการปี %(fy)s บันทึกย้อนหลังจากเอกสารที่เผยแพร่แล้ว"))
     audit(actor=actor, action=AuditAction.PLAN_RECORDED_AFTER, org=plan.org,
-          summary=summary % {"fy": plan.fiscal_year}, detail={"plan": plan.pk, "recorded_after": recorded_after})
+          summary=summary % {"fy": plan.fiscal_year},
+          detail={"plan": plan.pk, "recorded_after": recorded_after, "reason": reason})
+    _decided(plan=plan, actor=actor, summary=summary % {"fy": plan.fiscal_year}, reason=reason)
     return plan
+
+
+RECORD_FIELDS = ["source_url", "source_approved_on", "source_preparer_name", "source_preparer_position",
+                 "source_approver_name", "source_approver_position"]
+
+
+def check_source_url(url: str) -> str:
+    """An address of a published source: http(s) only, as typed (decoded for reading, never
+    changed); "" when none. ServiceError with a Thai message otherwise."""
+    url = clean_text(url or "").strip()
+    if not url:
+        return ""
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        raise ServiceError(_("ที่อยู่ “%(url)s” ไม่ใช่ที่อยู่เว็บที่ขึ้นต้นด้วย http:// หรือ https://")
+                           % {"url": url[:120]}) from None
+    return url
+
+
+@transaction.atomic
+def record_source_save(*, plan, actor, data: dict, progress_round=None, expected_version=None):
+    """What the published source of a document recorded after the fact says: its address, and
+    (when the source gives them) its approval date and signers. Only for a plan recorded after
+    the fact, while the document can be edited; audited."""
+    plan = _locked(MeasurePlan, plan.pk)
+    if not plan.recorded_after:
+        raise ServiceError(_("ข้อมูลเอกสารต้นฉบับบันทึกได้เฉพาะแผนที่บันทึกย้อนหลังจากเอกสารที่เผยแพร่แล้ว"))
+    document = _locked(ProgressRound, progress_round.pk) if progress_round is not None else plan
+    _require_editable(document.status)
+    _check_version(document, expected_version)
+    values = {name: data.get(name) or ("" if name != "source_approved_on" else None) for name in RECORD_FIELDS}
+    values["source_url"] = check_source_url(values["source_url"])
+    approved_on = values["source_approved_on"]
+    if approved_on is not None and not (datetime.date(1990, 1, 1) <= approved_on <= timezone.localdate()):
+        raise ServiceError(_("วันที่ให้ความเห็นชอบต้องเป็นวันที่ผ่านมาแล้ว"))
+    for name, value in values.items():
+        setattr(document, name, clean_text(value).strip() if isinstance(value, str) else value)
+    if errors := length_errors(document):
+        raise ServiceError(*errors)
+    document.version += 1
+    document.save(update_fields=[*RECORD_FIELDS, "version", "updated_at"])
+    summary = (_("บันทึกข้อมูลเอกสารต้นฉบับของรายงานผลรอบ %(m)s เดือน ปี %(fy)s") % {
+        "m": progress_round.months, "fy": plan.fiscal_year} if progress_round is not None
+        else _("บันทึกข้อมูลเอกสารต้นฉบับของมาตรการปี %(fy)s") % {"fy": plan.fiscal_year})
+    audit(actor=actor, action=AuditAction.PLAN_RECORD_SOURCE, org=plan.org, summary=summary,
+          detail={"plan": plan.pk, "round": getattr(progress_round, "pk", None),
+                  **{k: (v.isoformat() if isinstance(v, datetime.date) else v) for k, v in values.items()}})
+    return document
 
 
 @transaction.atomic
@@ -168,10 +255,15 @@ def plan_update_analysis(*, plan, actor, summary: str, recommendations: str, not
 
 
 @transaction.atomic
-def plan_duplicate_previous(*, plan, actor) -> int:
-    """Copy last year's measures into this (empty or not) plan, dates moved one year on."""
+def plan_duplicate_previous(*, plan, actor, expected_version=None) -> int:
+    """Copy last year's measures into this (empty or not) plan, dates moved one year on. The
+    button sends the plan's version and the copy bumps it: the same form sent twice (a double
+    click) copies once."""
     plan = _locked(MeasurePlan, plan.pk)
     require_measures_open(plan)
+    if expected_version is not None and int(expected_version) != plan.version:
+        raise ConcurrentEdit(_("แผนนี้เปลี่ยนไปแล้วหลังจากเปิดหน้านี้ (เช่น คัดลอกมาตรการจากปีที่แล้วไปแล้ว) "
+                               "กรุณาตรวจรายการมาตรการในแผนก่อน แล้วจึงคัดลอกอีกครั้งหากยังต้องการ"))
     previous = MeasurePlan.objects.filter(org=plan.org, fiscal_year=plan.fiscal_year - 1).first()
     if previous is None:
         raise ServiceError(_("ไม่พบแผนของปีงบประมาณ %(fy)s ที่จะคัดลอก") % {"fy": plan.fiscal_year - 1})
@@ -184,12 +276,14 @@ def plan_duplicate_previous(*, plan, actor) -> int:
         measure = Measure.objects.create(
             plan=plan, order=start + copied, title=source.title, guideline=source.guideline,
             analysis=source.analysis, steps=source.steps, period_text=source.period_text,
-            period_start=_one_year_on(source.period_start), period_end=_one_year_on(source.period_end),
+            period_start=_shifted(source.period_start, 1), period_end=_shifted(source.period_end, 1),
             monitoring_rounds=source.monitoring_rounds, target=source.target, budget=source.budget,
         )
         measure.responsible_units.set(source.responsible_units.all())
         measure.indicators.set([indicators[i.number] for i in source.indicators.all() if i.number in indicators])
         copied += 1
+    plan.version += 1
+    plan.save(update_fields=["version", "updated_at"])
     audit(actor=actor, action=AuditAction.PLAN_DUPLICATE, org=plan.org,
           summary=_("คัดลอกมาตรการ %(n)s รายการจากปี %(fy)s") % {"n": copied, "fy": previous.fiscal_year},
           detail={"plan": plan.pk})
@@ -207,23 +301,14 @@ def _created_with(model, token, **owner):
     return row
 
 
-def _one_year_on(day):
-    if day is None:
-        return None
-    try:
-        return day.replace(year=day.year + 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + 1, day=28)
-
-
 def _next_order(plan) -> int:
     return (plan.measures.aggregate(top=Max("order"))["top"] or 0) + 1
 
 
 # ---------------------------------------------------------------- measures
 
-MEASURE_FIELDS = ["title", "guideline", "analysis", "steps", "period_start", "period_end", "period_text",
-                  "monitoring_rounds", "target", "budget"]
+MEASURE_FIELDS = ["title", "guideline", "analysis", "steps", "period_start", "period_end", "spans_next_year",
+                  "period_text", "monitoring_rounds", "target", "budget", "record_url"]
 
 
 @transaction.atomic
@@ -246,6 +331,9 @@ def measure_save(*, plan, actor, data: dict, measure=None, expected_version=None
         if field in data:
             setattr(measure, field, data[field])
     clean_fields(measure)
+    measure.record_url = check_source_url(measure.record_url)
+    if problem := measure.period_problem():
+        raise ServiceError(problem)
     measure.steps = "\n".join(line.strip() for line in measure.steps.splitlines() if line.strip())
     if errors := length_errors(measure):
         raise ServiceError(*errors)
@@ -300,21 +388,27 @@ COPIED_FIELDS = ("title", "guideline", "analysis", "period_text", "target")  # t
 
 
 def _shifted(day, years: int):
-    """A copied measure's date moved to the plan's year (None when there is none)."""
+    """A copied measure's date moved to the plan's year: None when there is none, or when the
+    moved date would leave the years a plan's dates may take (fiscal_years.date_bounds; the
+    editor fills it in), so "9999-12-31" one year on is no error."""
     if not day:
         return None
     try:
         day = datetime.date.fromisoformat(str(day))
     except ValueError:
         return None
+    if not datetime.MINYEAR <= day.year + years <= datetime.MAXYEAR:
+        return None
     try:
-        return day.replace(year=day.year + years)
+        moved = day.replace(year=day.year + years)
     except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
+        moved = day.replace(year=day.year + years, day=28)
+    first, last = fiscal_years.date_bounds()
+    return moved if first <= moved <= last else None
 
 
 @transaction.atomic
-def measure_copy_from_library(*, plan, indicator, source: dict, actor) -> Measure:
+def measure_copy_from_library(*, plan, indicator, source: dict, actor, create_token=None) -> Measure:
     """A published measure of the measure library copied into a draft plan of the editor's own
     body, naming ``indicator`` (an indicator of the plan's framework, or None).
 
@@ -322,11 +416,14 @@ def measure_copy_from_library(*, plan, indicator, source: dict, actor) -> Measur
     guideline, analysis, steps, period, monitoring rounds and target, and where it came from
     (``org_name``, ``fiscal_year``, ``version``, ``url``), which the copy keeps and its history
     page credits. Dates move to the plan's year; responsible units and budget are the copying
-    body's own to fill in."""
+    body's own to fill in. A second POST of the same form (``create_token``) returns the copy
+    the first made."""
     plan = _locked(MeasurePlan, plan.pk)
     if not Membership.objects.filter(user=actor, org_id=plan.org_id, role=Membership.Role.EDITOR).exists():
         raise ServiceError(_("คุณไม่มีสิทธิ์เพิ่มมาตรการในแผนของหน่วยงานนี้"))
     require_measures_open(plan)
+    if created := _created_with(Measure, create_token, plan_id=plan.pk):
+        return created
     if indicator is not None:
         from .selectors import plan_framework
 
@@ -344,6 +441,7 @@ def measure_copy_from_library(*, plan, indicator, source: dict, actor) -> Measur
         monitoring_rounds=sorted({int(m) for m in source.get("monitoring_rounds") or [] if int(m) in rounds}),
         source_org_name=str(source.get("org_name") or "")[:200], source_fiscal_year=source_year,
         source_version=source.get("version"), source_url=str(source.get("url") or "")[:500],
+        create_token=create_token or None,
     )
     clean_fields(measure)
     if not measure.title.strip():
@@ -368,9 +466,12 @@ def measure_copy_from_library(*, plan, indicator, source: dict, actor) -> Measur
 
 
 @transaction.atomic
-def round_set_due(*, progress_round, due_date: datetime.date, actor, expected_version=None) -> ProgressRound:
+def round_set_due(*, progress_round, due_date: datetime.date, actor, reason: str = "",
+                  expected_version=None) -> ProgressRound:
     """A new due date, refused if the round changed since the form was shown (another person
-    set a date, or the report moved on)."""
+    set a date, or the report moved on). With a reason, kept in the round's history and told to
+    the area's supervisors."""
+    reason = _require_reason(reason)
     progress_round = _locked(ProgressRound, progress_round.pk)
     if expected_version is not None and int(expected_version) != progress_round.version:
         raise ConcurrentEdit(_("กำหนดส่งหรือสถานะของรอบนี้ถูกเปลี่ยนโดยผู้อื่นระหว่างที่คุณแก้ไข "
@@ -378,13 +479,18 @@ def round_set_due(*, progress_round, due_date: datetime.date, actor, expected_ve
                              % {"due": format_date(progress_round.due_date, thai_digits=False),
                                 "mine": format_date(due_date, thai_digits=False)})
     _require_editable(progress_round.status)
+    if problem := fiscal_years.date_problem(due_date, str(ProgressRound._meta.get_field("due_date").verbose_name)):
+        raise ServiceError(problem)
     progress_round.due_date = due_date
     progress_round.version += 1
     progress_round.save(update_fields=["due_date", "version", "updated_at"])
     audit(actor=actor, action=AuditAction.ROUND_DUE, org=progress_round.plan.org,
           summary=_("กำหนดวันส่งรายงานรอบ %(m)s เดือน เป็น %(d)s") % {"m": progress_round.months,
                                                                      "d": due_date.isoformat()},
-          detail={"round": progress_round.pk})
+          detail={"round": progress_round.pk, "reason": reason})
+    _decided(plan=progress_round.plan, progress_round=progress_round, actor=actor, reason=reason,
+             summary=_("เปลี่ยนกำหนดส่งรายงานรอบ %(m)s เดือน เป็น %(d)s") % {
+                 "m": progress_round.months, "d": format_date(due_date, thai_digits=False)})
     return progress_round
 
 
@@ -392,13 +498,25 @@ ENTRY_FIELDS = ["state", "percent", "done_text", "output", "outcome", "problems"
 
 
 @transaction.atomic
-def entry_save(*, progress_round, measure, actor, data: dict, expected_version=None) -> ProgressEntry:
+def entry_save(*, progress_round, measure, actor, data: dict, expected_version=None,
+               save_token: str = "") -> ProgressEntry:
+    """Save a measure's results in a round. ``save_token``: the one-time token of the form; the
+    same form sent again returns the entry it saved, marked ``repeated`` (nothing written)."""
+    return _entry_write(progress_round=progress_round, measure=measure, actor=actor, data=data,
+                        expected_version=expected_version, save_token=save_token)
+
+
+def _entry_write(*, progress_round, measure, actor, data, expected_version, save_token) -> ProgressEntry:
+    """entry_save's work, inside the caller's transaction."""
     org = progress_round.plan.org  # a round's body never changes; the views pass it loaded
     progress_round = _locked(ProgressRound, progress_round.pk)
     _require_editable(progress_round.status)
     if measure.plan_id != progress_round.plan_id:
         raise ServiceError(_("มาตรการนี้ไม่ได้อยู่ในแผนของรอบรายงานนี้"))
     entry = ProgressEntry.objects.select_for_update().filter(round=progress_round, measure=measure).first()
+    if save_token and entry is not None and entry.save_token == save_token:
+        entry.repeated = True
+        return entry
     if entry is None:
         entry = ProgressEntry(round=progress_round, measure=measure)
         if expected_version not in (None, "", 0, "0"):
@@ -415,9 +533,11 @@ def entry_save(*, progress_round, measure, actor, data: dict, expected_version=N
     if errors := length_errors(entry):
         raise ServiceError(*errors)
     entry._history_user = actor
+    entry.save_token = save_token or ""
     # Field validators cover the percent range; its CHECK constraint stays in the database.
     entry.full_clean(exclude=["round", "measure"], validate_constraints=False)
     entry.save()
+    entry.repeated = False
     audit(actor=actor, action=AuditAction.ENTRY_SAVE, org=org,
           summary=_("บันทึกผลรอบ %(m)s เดือน: “%(t)s”") % {"m": progress_round.months, "t": measure.title[:100]},
           detail={"round": progress_round.pk, "entry": entry.pk})
@@ -478,6 +598,114 @@ def evidence_add(*, progress_round, measure, actor, url: str = "", upload=None, 
     return evidence
 
 
+EVIDENCE_PER_ENTRY = 30  # links and files of one measure in one round
+
+
+def _check_upload(upload) -> None:
+    """An evidence file's size and kind (read from its first bytes), before anything is written."""
+    if upload.size > EVIDENCE_MAX_BYTES:
+        raise ServiceError(_("ไฟล์ “%(name)s” มีขนาดเกิน 10 MB") % {"name": clean_filename(upload.name)})
+    head = upload.read(16)
+    upload.seek(0)
+    if sniff_evidence(head) is None:
+        raise ServiceError(_("ไฟล์ “%(name)s” ไม่ใช่ PDF, JPEG หรือ PNG (ตรวจจากเนื้อไฟล์)")
+                           % {"name": clean_filename(upload.name)})
+
+
+@transaction.atomic
+def entry_report(*, progress_round, measure, actor, data: dict, links=(), uploads=(), carried=(),
+                 save_token: str = "", expected_version=None) -> tuple[ProgressEntry, bool]:
+    """One save of a measure's results with its evidence, all or nothing: the entry, the links,
+    the files, and (``carried``) evidence of an earlier round copied. Returns (entry, saved now).
+    The same form sent again (``save_token``: a double tap over a slow connection) is the success
+    it already was, never "someone else edited this": (that entry, False), nothing written twice."""
+    for upload in uploads:
+        _check_upload(upload)
+    entry = _entry_write(progress_round=progress_round, measure=measure, actor=actor, data=data,
+                         expected_version=expected_version, save_token=save_token)
+    if entry.repeated:
+        return entry, False
+    adding = len(links) + len(uploads) + len(carried)
+    if adding and entry.evidence.count() + adding > EVIDENCE_PER_ENTRY:
+        raise ServiceError(_("หลักฐานของมาตรการหนึ่งในรอบหนึ่งมีได้ไม่เกิน %(n)s รายการ") % {"n": EVIDENCE_PER_ENTRY})
+    locked = progress_round
+    written = []
+    try:
+        for url in links:
+            evidence_add(progress_round=locked, measure=measure, actor=actor, url=url)
+        for upload in uploads:
+            written.append(evidence_add(progress_round=locked, measure=measure, actor=actor, upload=upload).file.name)
+        for source in carried:
+            copy = evidence_copy(progress_round=locked, measure=measure, actor=actor, source=source)
+            if copy.file:
+                written.append(copy.file.name)
+    except BaseException:
+        for name in written:  # the transaction is undone: so are the files it wrote
+            Evidence.file.field.storage.delete(name)
+        raise
+    return entry, True
+
+
+@transaction.atomic
+def evidence_copy(*, progress_round, measure, actor, source: Evidence) -> Evidence:
+    """An earlier round's evidence item on this round's entry (the 12-month report carries on from
+    the 6-month one): a link as it is, a file as a copy of its own (deleting one keeps the other)."""
+    from django.core.files.base import ContentFile
+
+    progress_round = _locked(ProgressRound, progress_round.pk)
+    _require_editable(progress_round.status)
+    if source.entry.measure_id != measure.pk or source.entry.round.plan_id != progress_round.plan_id:
+        raise ServiceError(_("หลักฐานนี้ไม่ได้อยู่ในมาตรการเดียวกัน"))
+    entry, _created = ProgressEntry.objects.get_or_create(round=progress_round, measure=measure)
+    evidence = Evidence(entry=entry, url=source.url, uploaded_by=actor, original_name=source.original_name,
+                        content_type=source.content_type, size=source.size)
+    if source.file:
+        with source.file.open("rb") as handle:
+            evidence.file.save(source.original_name or "file", ContentFile(handle.read()), save=False)
+    try:
+        evidence.save()
+        audit(actor=actor, action=AuditAction.EVIDENCE_ADD, org=progress_round.plan.org,
+              summary=_("เพิ่มหลักฐาน %(name)s (จากรอบ %(m)s เดือน)") % {
+                  "name": evidence.original_name or evidence.url[:120], "m": source.entry.round.months},
+              detail={"evidence": evidence.pk, "copied_from": source.pk})
+    except Exception:
+        if evidence.file:
+            evidence.file.storage.delete(evidence.file.name)
+        raise
+    return evidence
+
+
+CARRIED_FIELDS = ["state", "percent", "done_text", "output", "outcome", "problems", "remarks"]
+
+
+@transaction.atomic
+def round_carry_forward(*, progress_round, actor, from_months: int = 6) -> int:
+    """Start a round from an earlier one (the 12-month report from the 6-month one): every measure
+    with no entry yet gets the earlier round's text and evidence as its draft, for the editor to
+    carry on from. Returns how many measures were started; audited."""
+    locked = _locked(ProgressRound, progress_round.pk)
+    _require_editable(locked.status)
+    source = ProgressRound.objects.filter(plan_id=locked.plan_id, months=from_months).first()
+    if source is None or from_months >= locked.months:
+        raise ServiceError(_("ไม่มีรายงานรอบ %(m)s เดือนให้เริ่มต้นจาก") % {"m": from_months})
+    started = set(locked.entries.values_list("measure_id", flat=True))
+    count = 0
+    for earlier in source.entries.exclude(measure_id__in=started).select_related("measure").prefetch_related(
+            "evidence"):
+        entry = ProgressEntry(round=locked, measure=earlier.measure,
+                              **{name: getattr(earlier, name) for name in CARRIED_FIELDS})
+        entry._history_user = actor
+        entry.save()
+        for item in earlier.evidence.all():
+            evidence_copy(progress_round=locked, measure=earlier.measure, actor=actor, source=item)
+        count += 1
+    audit(actor=actor, action=AuditAction.ENTRY_SAVE, org=locked.plan.org,
+          summary=_("เริ่มรายงานรอบ %(m)s เดือนจากผลรอบ %(f)s เดือน (%(n)s มาตรการ)") % {
+              "m": locked.months, "f": from_months, "n": count},
+          detail={"round": locked.pk, "from_round": source.pk, "measures": count})
+    return count
+
+
 @transaction.atomic
 def evidence_delete(*, evidence, actor) -> None:
     progress_round = _locked(ProgressRound, evidence.entry.round_id)
@@ -493,8 +721,14 @@ def evidence_delete(*, evidence, actor) -> None:
 
 
 @transaction.atomic
-def comment_add(*, plan, actor, text: str, progress_round=None) -> Comment:
-    comment = Comment(plan=plan, round=progress_round, author=actor, text=clean_text(text).strip())
+def comment_add(*, plan, actor, text: str, progress_round=None, create_token=None) -> Comment:
+    """A comment on a plan or a round. A second POST of the same form (``create_token``) finds
+    the comment the first added: one comment, and one round of notifications."""
+    plan = _locked(MeasurePlan, plan.pk)  # a simultaneous twin waits here, then finds the first
+    if created := _created_with(Comment, create_token, plan_id=plan.pk, author_id=actor.pk):
+        return created
+    comment = Comment(plan=plan, round=progress_round, author=actor, text=clean_text(text).strip(),
+                      create_token=create_token or None)
     if not comment.text:
         raise ServiceError(_("กรุณาพิมพ์ความเห็น"))
     if errors := length_errors(comment):
@@ -538,6 +772,7 @@ approval_hooks: list = []
 # comment is added, inside the same transaction (the notifications app records who to tell).
 transition_hooks: list = []
 comment_hooks: list = []
+decision_hooks: list = []  # (plan, progress_round, actor, summary, reason): the area's supervisors are told
 
 
 def allowed_actions(status: str, roles, org_id: int) -> list[str]:

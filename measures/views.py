@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,6 +22,7 @@ from assessments import fiscal_years
 from assessments import selectors as assessment_selectors
 from assessments.models import Organization, Province
 from common import params, public_cache
+from common.redirects import safe_url
 from common.thai import fiscal_year_of
 
 from . import checks, selectors, services, suggestions
@@ -38,14 +39,18 @@ from .forms import (
     AnalysisForm,
     CommentForm,
     DueDateForm,
-    EntryForm,
+    EntryReportForm,
     EvidenceForm,
     MeasureForm,
     RecordedAfterForm,
+    RecordSourceForm,
     TransitionForm,
+    VersionedForm,
 )
-from .models import Status
+from .models import ProgressEntry, Status
 
+# The states in which "check before sending" applies: being written, or in review.
+OPEN_STATUSES = {Status.DRAFT, Status.RETURNED, Status.SUBMITTED}
 DASHBOARD_PAGE = 50  # rows per page; sorting and filtering cover the whole area
 
 def _plan_url(plan):
@@ -59,8 +64,7 @@ def _round_url(plan, months):
 def _service_errors(request, error):
     if isinstance(error, services.NameMissing):
         # The signer's Thai name is missing: a link to their profile, then back to this page.
-        back = request.META.get("HTTP_REFERER", "")
-        back = back if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}) else ""
+        back = safe_url(request, request.META.get("HTTP_REFERER", ""))
         link = reverse("profile") + (f"?{urlencode({'next': back})}" if back else "")
         for message in error.messages:
             messages.error(request, format_html('{} <a href="{}" class="alert-link">{}</a>', message, link,
@@ -83,6 +87,13 @@ def app_home(request):
         context["tasks"] = selectors.editor_tasks(roles, today)
     if roles.approver_of:
         context["queue_plans"], context["queue_rounds"] = selectors.review_queue(roles)
+    # Each body's plan button opens the year with work due (first in ``due`` wins), not an empty next year.
+    tasks = context.get("tasks") or {}
+    due = [*context.get("queue_rounds", []), *context.get("queue_plans", []), *tasks.get("returns", []),
+           *tasks.get("open_rounds", []), *tasks.get("draft_plans", [])]
+    years = selectors.years_to_open({m.org_id for m in context["memberships"]}, context["current_fy"], due)
+    for membership in context["memberships"]:
+        membership.open_year = years[membership.org_id]
     return render(request, "app/home.html", context)
 
 
@@ -170,8 +181,11 @@ def _plan_detail(request, access, fy):
     rounds_in_review = [r.months for r in rounds if r.status in services.IN_REVIEW]
     history = selectors.document_history(plan)
     return render(request, "measures/plan_detail.html", {
+        # A resubmission: what the editor changed since the return, for the approver to read first.
+        "revisions": selectors.changes_since_return(plan, history),
         "access": access, "org": access.org, "plan": plan, "measures": measures, "scorecard": scorecard,
         "findings": findings, "gaps": [f for f in findings if f.needs_confirmation],
+        "status_open": plan.status in OPEN_STATUSES,
         "rounds": rounds, "rounds_in_review": rounds_in_review,
         "measures_open": access.can_edit and plan.is_editable and not rounds_in_review,
         "history": history, "confirmed_gaps": selectors.confirmed_gaps(history), "plan_years": years,
@@ -188,7 +202,7 @@ def _plan_detail(request, access, fy):
 def plan_recorded_after(request, slug, fy):
     """The plan's "recorded after the fact from published documents" mark."""
     access = Access(request, slug)
-    access.require_edit()
+    access.require_decide()
     plan = plan_or_404(access, fy)
     form = RecordedAfterForm(request.POST)
     if not form.is_valid():
@@ -197,6 +211,7 @@ def plan_recorded_after(request, slug, fy):
     try:
         services.plan_set_recorded_after(plan=plan, actor=request.user,
                                          recorded_after=form.cleaned_data["recorded_after"],
+                                         reason=form.cleaned_data["reason"],
                                          expected_version=form.cleaned_data["version"])
     except services.ServiceError as error:
         _service_errors(request, error)
@@ -205,6 +220,43 @@ def plan_recorded_after(request, slug, fy):
                          if form.cleaned_data["recorded_after"] else
                          _("บันทึกแล้ว: มาตรการปีนี้ไม่ได้บันทึกย้อนหลัง"))
     return redirect(_plan_url(plan))
+
+
+@login_required
+def record_source(request, slug, fy, months=None):
+    """What the published source of a record after the fact says (the plan's, or a round's):
+    its address, approval date and signers, each only if the source gives it."""
+    access = Access(request, slug)
+    access.require_edit()
+    plan = plan_or_404(access, fy)
+    progress_round = round_or_404(plan, months) if months is not None else None
+    document = progress_round or plan
+    back = _round_url(plan, months) if progress_round is not None else _plan_url(plan)
+    if not plan.recorded_after:
+        raise Http404(_("แผนนี้ไม่ได้บันทึกย้อนหลังจากเอกสารที่เผยแพร่แล้ว"))
+    status = 200
+    if request.method == "POST":
+        form = RecordSourceForm(request.POST)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            try:
+                services.record_source_save(plan=plan, progress_round=progress_round, actor=request.user,
+                                            data=data, expected_version=data.pop("version"))
+            except services.ServiceError as error:
+                form.add_error(None, " ".join(error.messages))
+                status = 409 if isinstance(error, services.ConcurrentEdit) else 400
+            else:
+                messages.success(request, _("บันทึกข้อมูลเอกสารต้นฉบับแล้ว"))
+                return redirect(back)
+        else:
+            status = 400
+    else:
+        form = RecordSourceForm(initial={**{name: getattr(document, name) for name in services.RECORD_FIELDS},
+                                         "version": document.version})
+    return render(request, "measures/record_source.html", {
+        "access": access, "org": access.org, "plan": plan, "round": progress_round, "form": form, "back": back,
+        "editable": document.is_editable,
+    }, status=status)
 
 
 @login_required
@@ -227,8 +279,10 @@ def plan_duplicate(request, slug, fy):
     access = Access(request, slug)
     access.require_edit()
     plan = plan_or_404(access, fy)
+    form = VersionedForm(request.POST)
     try:
-        copied = services.plan_duplicate_previous(plan=plan, actor=request.user)
+        copied = services.plan_duplicate_previous(
+            plan=plan, actor=request.user, expected_version=form.cleaned_data["version"] if form.is_valid() else -1)
     except services.ServiceError as error:
         _service_errors(request, error)
     else:
@@ -243,9 +297,11 @@ def plan_analysis(request, slug, fy):
     scorecard = selectors.plan_scorecard(plan)
     keys = suggestions.note_keys(scorecard)
     notes = {n.key: n.text for n in plan.notes.all()}
+    status = 200
     if request.method == "POST":
         access.require_edit()
         form = AnalysisForm(request.POST, note_keys=keys)
+        status = 400
         if form.is_valid():
             try:
                 services.plan_update_analysis(
@@ -254,6 +310,9 @@ def plan_analysis(request, slug, fy):
                     expected_version=form.cleaned_data["version"])
             except services.ServiceError as error:
                 _service_errors(request, error)
+                # Someone saved first, or the plan went to review: the text stays in the form.
+                if isinstance(error, (services.ConcurrentEdit, services.NotEditable)):
+                    status = 409
             else:
                 messages.success(request, _("บันทึกผลการวิเคราะห์แล้ว"))
                 return redirect(_plan_url(plan))
@@ -264,7 +323,7 @@ def plan_analysis(request, slug, fy):
     return render(request, "measures/plan_analysis.html", {
         "access": access, "org": access.org, "plan": plan, "form": form, "scorecard": scorecard,
         "points": suggestions.analysis_points(access.org, scorecard), "editable": access.can_edit and plan.is_editable,
-    })
+    }, status=status)
 
 
 @login_required
@@ -290,6 +349,11 @@ def _transition(request, access, plan, progress_round, next_url):
     except services.ServiceError as error:
         _service_errors(request, error)
     else:
+        if form.cleaned_data["action"] == "publish":
+            # Where the approver goes next: the public address and the ITAS button, on this page.
+            messages.success(request, _("เผยแพร่เรียบร้อยแล้ว ที่อยู่สาธารณะและปุ่มคัดลอกลิงก์สำหรับ ITAS อยู่ในกล่อง "
+                                        "“เอกสารที่เผยแพร่แล้ว” ด้านล่าง"))
+            return redirect(next_url + "#published")
         messages.success(request, _("ดำเนินการเรียบร้อย: %(a)s") % {"a": services.ACTION_LABELS[
             form.cleaned_data["action"]]})
     return redirect(next_url)
@@ -308,7 +372,7 @@ def comment_add(request, slug, fy):
             progress_round = round_or_404(plan, form.cleaned_data["round"])
         try:
             services.comment_add(plan=plan, progress_round=progress_round, actor=request.user,
-                                 text=form.cleaned_data["text"])
+                                 text=form.cleaned_data["text"], create_token=form.cleaned_data["create_token"])
         except services.ServiceError as error:
             _service_errors(request, error)
         else:
@@ -420,8 +484,13 @@ def round_detail(request, slug, fy, months):
     findings = checks.round_findings(progress_round, measures, entries, today)
     history = selectors.document_history(plan, progress_round)
     return render(request, "measures/round_detail.html", {
+        # The approver (and the supervisor) reads every measure's results and evidence on this page;
+        # on a resubmission, what changed since the return first.
+        "reading": not (access.can_edit and progress_round.is_editable),
+        "revisions": selectors.changes_since_return(plan, history, progress_round, measures, entries),
         "access": access, "org": access.org, "plan": plan, "round": progress_round, "rows": rows,
         "findings": findings, "gaps": [f for f in findings if f.needs_confirmation],
+        "status_open": progress_round.status in OPEN_STATUSES,
         "history": history, "confirmed_gaps": selectors.confirmed_gaps(history),
         "returned": selectors.latest_return(plan, progress_round)
         if progress_round.status == Status.RETURNED else None,
@@ -430,27 +499,55 @@ def round_detail(request, slug, fy, months):
         "comments": list(progress_round.comments.select_related("author")),
         "comment_form": CommentForm(initial={"round": months}),
         "done_count": sum(1 for _m, e in rows if e and e.state == "done"),
+        # What an approver (and the editor sending it) should know before deciding: measures with no
+        # result in this round, and a plan that is not approved itself.
+        "unreported": [m for m, e in rows if e is None],
+        # The 12-month report can start from the 6-month one while some measure is not reported yet.
+        "can_carry": (access.can_edit and progress_round.is_editable and progress_round.months == 12
+                      and any(e is None for _m, e in rows)
+                      and ProgressEntry.objects.filter(round__plan=plan, round__months=6).exists()),
     })
+
+
+@login_required
+@require_POST
+def round_carry(request, slug, fy, months):
+    """Start this round from the 6-month one: every measure not yet reported gets its 6-month text
+    and evidence as a draft to carry on from."""
+    access = Access(request, slug)
+    access.require_edit()
+    plan = plan_or_404(access, fy)
+    progress_round = round_or_404(plan, months)
+    try:
+        count = services.round_carry_forward(progress_round=progress_round, actor=request.user, from_months=6)
+    except services.ServiceError as error:
+        _service_errors(request, error)
+    else:
+        messages.success(request, _("เริ่มรายงานรอบนี้จากผลรอบ 6 เดือนแล้ว %(n)s มาตรการ กรุณาตรวจและแก้ไขให้เป็นผลของทั้งปี")
+                         % {"n": count})
+    return redirect(_round_url(plan, months))
 
 
 @login_required
 @require_POST
 def round_due(request, slug, fy, months):
     access = Access(request, slug)
-    access.require_edit()
+    access.require_decide()
     plan = plan_or_404(access, fy)
     progress_round = round_or_404(plan, months)
     form = DueDateForm(request.POST)
     if form.is_valid():
         try:
             services.round_set_due(progress_round=progress_round, due_date=form.cleaned_data["due_date"],
-                                   actor=request.user, expected_version=form.cleaned_data["version"])
+                                   actor=request.user, reason=form.cleaned_data["reason"],
+                                   expected_version=form.cleaned_data["version"])
         except services.ServiceError as error:
             _service_errors(request, error)
         else:
             messages.success(request, _("บันทึกกำหนดส่งแล้ว"))
     else:
-        messages.error(request, _("วันที่ไม่ถูกต้อง"))
+        for message in [*form.errors.get("due_date", []), *form.errors.get("reason", [])] or [_("วันที่ไม่ถูกต้อง")]:
+            messages.error(request, message)
     return redirect(_round_url(plan, months))
 
 
@@ -465,35 +562,61 @@ def round_transition(request, slug, fy, months):
 
 @login_required
 def entry_edit(request, slug, fy, months, pk):
+    """A measure's results and evidence in one form and one save; after saving, the editor stays on
+    the measure, with a step to the next one."""
     access = Access(request, slug)
     plan = plan_or_404(access, fy)
     progress_round = round_or_404(plan, months)
     measure = measure_or_404(plan, pk)
     entry = progress_round.entries.filter(measure=measure).first()
     editable = access.can_edit and progress_round.is_editable
+    posted = request.method == "POST"
+    # What a save needs no query for is read only for the page (a save on deadline day stays cheap).
+    order = list(plan.measures.order_by("order", "pk").values_list("pk", flat=True)) \
+        if not posted or "next" in request.POST else [measure.pk]
+    place = order.index(measure.pk)
+    previous_pk = order[place - 1] if place > 0 else None
+    next_pk = order[place + 1] if place + 1 < len(order) else None
+    # The 6-month result, on the 12-month form of a measure not yet reported.
+    earlier = selectors.earlier_entry(progress_round, measure) \
+        if entry is None and progress_round.months > 6 and (not posted or "carry" in request.POST) else None
+    earlier_evidence = list(earlier.evidence.all()) if earlier is not None else []
     status = 200
-    if request.method == "POST":
+    if posted:
         access.require_edit()
-        form = EntryForm(request.POST, instance=entry)
+        form = EntryReportForm(request.POST, request.FILES, instance=entry, earlier_evidence=earlier_evidence)
         if form.is_valid():
             data = dict(form.cleaned_data)
+            links, uploads, carried = data.pop("links"), data.pop("files"), form.carried()
+            data.pop("carry", None)
             try:
-                services.entry_save(progress_round=progress_round, measure=measure, actor=request.user, data=data,
-                                    expected_version=data.pop("version"))
+                services.entry_report(progress_round=progress_round, measure=measure, actor=request.user, data=data,
+                                      links=links, uploads=uploads, carried=carried,
+                                      save_token=data.pop("save_token"), expected_version=data.pop("version"))
             except services.ServiceError as error:
                 form.add_error(None, " ".join(error.messages))
                 status = 409 if isinstance(error, services.ConcurrentEdit) else 400
             else:
-                messages.success(request, _("บันทึกผลการดำเนินงานแล้ว"))
-                return redirect(_round_url(plan, months))
+                messages.success(request, _("บันทึกผลการดำเนินงานและหลักฐานของ “%(t)s” แล้ว") % {
+                    "t": measure.title[:80]})
+                if "next" in request.POST and next_pk is not None:
+                    return redirect("entry-edit", slug, fy, months, next_pk)
+                return redirect("entry-edit", slug, fy, months, pk)
         else:
             status = 400
+        if status != 200 and request.FILES:
+            form.add_error(None, _("ข้อความที่พิมพ์ยังอยู่ครบ แต่เบราว์เซอร์ไม่เก็บไฟล์ที่เลือกไว้ "
+                                   "กรุณาเลือกไฟล์หลักฐานอีกครั้งก่อนบันทึก"))
     else:
-        form = EntryForm(instance=entry)
+        initial = {}
+        if entry is None and earlier is not None and request.GET.get("carry") == str(earlier.round.months):
+            initial = {name: getattr(earlier, name) for name in services.CARRIED_FIELDS}
+        form = EntryReportForm(instance=entry, initial=initial, earlier_evidence=earlier_evidence)
     return render(request, "measures/entry_form.html", {
         "access": access, "org": access.org, "plan": plan, "round": progress_round, "measure": measure,
-        "entry": entry, "form": form, "editable": editable, "evidence_form": EvidenceForm(),
-        "evidence": list(entry.evidence.all()) if entry else [],
+        "entry": entry, "form": form, "editable": editable, "earlier": earlier,
+        "evidence": list(entry.evidence.all()) if entry else [], "number": place + 1, "total": len(order),
+        "previous_pk": previous_pk, "next_pk": next_pk,
     }, status=status)
 
 

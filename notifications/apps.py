@@ -11,9 +11,11 @@ class NotificationsConfig(AppConfig):
         imports this app)."""
         from measures import services as measure_services
 
-        from .services import on_comment, on_transition
+        from .services import on_comment, on_decision, on_transition
 
         if on_transition not in measure_services.transition_hooks:
             measure_services.transition_hooks.append(on_transition)
         if on_comment not in measure_services.comment_hooks:
             measure_services.comment_hooks.append(on_comment)
+        if on_decision not in measure_services.decision_hooks:
+            measure_services.decision_hooks.append(on_decision)

@@ -29,7 +29,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.access import Area
+from assessments.access import Area, supervisors_of
 from assessments.models import AuditAction, Membership, Organization, SupervisorScope
 from assessments.services import audit
 from common.mail import MailNotSent, send_template_mail
@@ -199,6 +199,20 @@ def on_comment(*, comment):
            reason=comment.text, exclude=comment.author_id,
            context={"document": document_name(plan.fiscal_year, months), "fiscal_year": plan.fiscal_year,
                     "org": org.name, "actor": author.get_full_name() or author.username})
+
+
+def on_decision(*, plan, progress_round, actor, summary: str, reason: str):
+    """measures' decision hook: a decision that changes what a supervisor sees (a plan recorded
+    after the fact, a moved due date) → the supervisors whose area holds the body (not the actor)."""
+    org = Organization.objects.get(pk=plan.org_id)
+    months = getattr(progress_round, "months", None)
+    recipients = list(get_user_model().objects.filter(pk__in=supervisors_of(org), is_active=True)
+                      .values_list("pk", "is_active", "email"))
+    _event(kind=Kind.COMMENT, org=org, recipients=recipients, key=f"decision:{uuid.uuid4().hex}",
+           plan=plan, progress_round=progress_round, url=document_url(org.slug, plan.fiscal_year, months),
+           reason=_("%(summary)s เหตุผล: %(reason)s") % {"summary": summary, "reason": reason}, exclude=actor.pk,
+           context={"document": document_name(plan.fiscal_year, months), "fiscal_year": plan.fiscal_year,
+                    "org": org.name, "actor": actor.get_full_name() or actor.username})
 
 
 def document_published(*, document, title: str) -> int:

@@ -42,8 +42,11 @@ def _settings(org) -> ReportSettings:
     return ReportSettings.objects.filter(org=org).first() or ReportSettings(org=org)
 
 
-def _header(org, fiscal_year, doc, numbers, settings_, approval=None):
-    return {
+def _header(org, fiscal_year, doc, numbers, settings_, approval=None, record=None):
+    """The title block and signature block of a document. ``record``: the plan or round of a
+    plan recorded after the fact, whose document says what its published source says and
+    nothing else (``_record``)."""
+    context = {
         "doc": doc, "doc_title": numbers.text(Doc(doc).label), "fiscal_year": fiscal_year,
         "fiscal_year_text": numbers.text(fiscal_year), "thai_numerals": numbers.thai,
         "org": {"name": org.name, "kind": org.get_kind_display(), "district": org.district,
@@ -51,6 +54,23 @@ def _header(org, fiscal_year, doc, numbers, settings_, approval=None):
         "signature": _signature(org, settings_, approval),
         "approved_on": numbers.date(approval.created_at.date()) if approval else "",
         "layout": _layout(settings_),
+    }
+    if record is not None:
+        context.update(_record(record, numbers))
+    return context
+
+
+def _record(document, numbers) -> dict:
+    """A record after the fact of a published source: the source's address, its approval date
+    and its signers only when the source gives them; no signature line for a signer it does not
+    name, and never the portal's date or users (they did not issue the document)."""
+    source = document.record_source()
+    signers = {role: source[role] for role in ("preparer", "approver") if source[role]["name"]}
+    approved_on = document.source_approved_on
+    return {
+        "record": {"source_url": source["source_url"], "approved_on_iso": source["approved_on"]},
+        "signature": signers,
+        "approved_on": numbers.date(approved_on) if approved_on else "",
     }
 
 
@@ -110,6 +130,10 @@ def _position(org, user) -> str:
     return membership.position if membership else ""
 
 
+def _recorded(plan):
+    return plan if plan.recorded_after else None
+
+
 def _approval(plan, progress_round=None):
     return Transition.objects.filter(plan=plan, round=progress_round, action="approve").select_related(
         "plan", "round", "actor").last()
@@ -132,7 +156,7 @@ def build_measures(plan) -> dict:
     numbers = Numbers(org.thai_numerals)
     settings_ = _settings(org)
     scorecard = measure_selectors.plan_scorecard(plan)
-    context = _header(org, plan.fiscal_year, Doc.MEASURES, numbers, settings_, _approval(plan))
+    context = _header(org, plan.fiscal_year, Doc.MEASURES, numbers, settings_, _approval(plan), _recorded(plan))
     context["columns"] = documents.chosen_columns(settings_.measure_columns, MEASURE_TABLE, DEFAULT_MEASURE_COLUMNS)
     context["widths"] = documents.widths(MEASURE_TABLE, ["no", "title", "steps", "responsible", *context["columns"]])
     context["based_on_text"] = numbers.text(scorecard.fiscal_year) if scorecard else ""
@@ -155,6 +179,7 @@ def build_measures(plan) -> dict:
             "responsible": [u.name for u in measure.responsible_units.all()],
             "monitoring": _monitoring(measure.monitoring_rounds, numbers), "target": measure.target,
             "budget": numbers.money(measure.budget) if measure.budget is not None else "",
+            **({"source_url": measure.record_url} if measure.record_url else {}),
         })
     context["rows"] = rows
     return context
@@ -166,7 +191,7 @@ def build_results(progress_round) -> dict:
     numbers = Numbers(org.thai_numerals)
     settings_ = _settings(org)
     context = _header(org, plan.fiscal_year, documents.round_doc(progress_round.months), numbers, settings_,
-                      _approval(plan, progress_round))
+                      _approval(plan, progress_round), progress_round if plan.recorded_after else None)
     context["columns"] = documents.chosen_columns(settings_.result_columns, RESULT_TABLE, DEFAULT_RESULT_COLUMNS)
     context["widths"] = documents.widths(RESULT_TABLE, ["no", "title", "output", "outcome", *context["columns"]])
     context["months_text"] = numbers.text(progress_round.months)
@@ -204,7 +229,7 @@ def build_analysis(plan) -> dict:
     settings_ = _settings(org)
     cards = org_scorecards(org)
     card = next((c for c in cards if plan.based_on_id and c.assessment.pk == plan.based_on_id), None)
-    context = _header(org, plan.fiscal_year, Doc.ANALYSIS, numbers, settings_, _approval(plan))
+    context = _header(org, plan.fiscal_year, Doc.ANALYSIS, numbers, settings_, _approval(plan), _recorded(plan))
     if card is None:
         context["missing"] = True
         return context

@@ -145,6 +145,15 @@ RESULT_TABLE = [
     Column("status", _("สถานะ"), 9, "plain", optional=True),
     Column("percent", "%", 6, "num", optional=True, choice=_("ร้อยละ")),
 ]
+# The staff forms' fields each optional column prints: a field whose every column the body switched
+# off is marked on its form as not printed in the body's documents (reports/templatetags/documents.py).
+COLUMN_FIELDS = {
+    "measures": {"indicator": ["indicators"], "guideline": ["guideline"], "analysis": ["analysis"],
+                 "period": ["period_start", "period_end", "period_text"], "monitoring": ["monitoring_rounds"],
+                 "target": ["target"], "budget": ["budget"]},
+    "results": {"done": ["done_text"], "problems": ["problems"], "remarks": ["remarks"], "status": ["state"],
+                "percent": ["percent"]},
+}
 DEFAULT_MEASURE_COLUMNS = ["indicator", "analysis", "period", "monitoring"]
 DEFAULT_RESULT_COLUMNS = ["steps", "responsible", "period", "remarks", "status", "percent"]
 # Open data (CSV): one row per measure and document, these row keys in this order.
@@ -158,7 +167,9 @@ class DocumentKind:
     landscape: bool
     months: int | None = None  # the progress round it reports; None: one of the plan's documents
     table: tuple = ()  # its columns, when it prints a table of measures
-    needs_result: bool = False  # printed only for a plan based on a year-N result
+    # Issued only when the body wrote it: the analysis of a plan based on a year-N result, once the
+    # body wrote its analysis (a summary, recommendations or a note: ``analysis_written``).
+    written_analysis: bool = False
 
     @property
     def label(self) -> str:
@@ -166,7 +177,7 @@ class DocumentKind:
 
 
 REGISTRY = {kind.doc: kind for kind in [
-    DocumentKind(Doc.ANALYSIS, "reports/analysis.html", landscape=False, needs_result=True),
+    DocumentKind(Doc.ANALYSIS, "reports/analysis.html", landscape=False, written_analysis=True),
     DocumentKind(Doc.MEASURES, "reports/measures.html", landscape=True, table=tuple(MEASURE_TABLE)),
     DocumentKind(Doc.RESULTS_6M, "reports/results.html", landscape=True, months=6, table=tuple(RESULT_TABLE)),
     DocumentKind(Doc.RESULTS_12M, "reports/results.html", landscape=True, months=12, table=tuple(RESULT_TABLE)),
@@ -183,11 +194,23 @@ def round_doc(months: int) -> str | None:
     return ROUND_DOCS.get(months)
 
 
+def analysis_written(plan) -> bool:
+    """The body wrote an analysis of the result its plan is based on: its summary, its
+    recommendations or a note on a tool or indicator (one query at most). Scores alone are not
+    an analysis: the portal never issues a document nobody wrote (docs/DOMAIN.md)."""
+    if not plan.based_on_id:
+        return False
+    if plan.analysis_summary.strip() or plan.recommendations.strip():
+        return True
+    return plan.notes.exclude(text="").exists()
+
+
 def workflow_docs(plan, progress_round=None) -> list[str]:
     """The documents one step of the workflow approves and publishes: a plan its measures and
-    (when it is based on a result) the analysis; a 6- or 12-month round its results report."""
+    (when the body wrote it) the analysis; a 6- or 12-month round its results report."""
     if progress_round is None:
-        return [k.doc for k in REGISTRY.values() if k.months is None and (plan.based_on_id or not k.needs_result)]
+        return [k.doc for k in REGISTRY.values() if k.months is None
+                and (not k.written_analysis or analysis_written(plan))]
     return [k.doc for k in REGISTRY.values() if k.months == progress_round.months]
 
 
@@ -221,3 +244,12 @@ def shown_columns(context) -> list[dict]:
 
 def setting_choices(table) -> list[tuple[str, str]]:
     return [(c.key, c.choice_label) for c in table if c.optional]
+
+
+def unprinted_fields(chosen, table: str) -> set[str]:
+    """The form fields of ``table`` ("measures" or "results") that print in no column the body
+    chose (``chosen``: its settings' list, or None for the defaults)."""
+    columns, default = ((MEASURE_TABLE, DEFAULT_MEASURE_COLUMNS) if table == "measures"
+                        else (RESULT_TABLE, DEFAULT_RESULT_COLUMNS))
+    shown = set(chosen_columns(chosen, columns, default))
+    return {name for key, names in COLUMN_FIELDS[table].items() if key not in shown for name in names}

@@ -16,6 +16,7 @@ import re
 
 from django.utils.translation import gettext as _
 
+from common.text import readable_url
 from common.thai import to_thai_digits
 
 from . import documents
@@ -633,8 +634,19 @@ def _signatures(word, context, signatures: dict[str, bytes]):
     from docx.oxml.ns import qn
     from docx.shared import Mm
 
-    _paragraph(word).paragraph_format.space_before = _pt(18)
     signature = context.get("signature") or {}
+    record = context.get("record")
+    if record:
+        url = readable_url(record.get("source_url") or "")
+        note = (_("บันทึกย้อนหลังในระบบจากเอกสารที่หน่วยงานเผยแพร่แล้ว ต้นฉบับ: %(url)s") % {"url": url} if url
+                else _("บันทึกย้อนหลังในระบบจากเอกสารที่หน่วยงานเผยแพร่แล้ว"))
+        _paragraph(word, note).paragraph_format.space_before = _pt(8)
+    if not (signature.get("preparer") or signature.get("approver")):
+        # A record after the fact whose source names no signer: no signature lines.
+        if context.get("approved_on"):
+            _paragraph(word, f"{_('วันที่ให้ความเห็นชอบ')} {context['approved_on']}")
+        return
+    _paragraph(word).paragraph_format.space_before = _pt(18)
     half = _text_width_mm(word) / 2
     table = word.add_table(rows=1, cols=2)
     table.autofit = False
@@ -646,6 +658,10 @@ def _signatures(word, context, signatures: dict[str, bytes]):
               ("approver", _("ผู้รับรอง"), _("ลายมือชื่อผู้รับรอง"), context.get("approved_on", ""))]
     for cell, (key, role, image_label, approved_on) in zip(table.rows[0].cells, people, strict=True):
         person = signature.get(key) or {}
+        if record and key not in signature:
+            if approved_on:
+                _cell_text(cell, f"{_('วันที่ให้ความเห็นชอบ')} {approved_on}", align="center", style="Normal")
+            continue  # the source names no such signer: no line to sign
         image = _signature_image(person, signatures)
         cell.width = Mm(half)
         lines = [role, f"{_('ลงชื่อ')} {'' if image else DOTS}".rstrip(), f"({person.get('name') or DOTS})",

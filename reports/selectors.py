@@ -20,8 +20,9 @@ def published_by_year(org, fiscal_year=None) -> dict[int, dict[str, list[Publish
     if fiscal_year is not None:
         documents = documents.filter(fiscal_year=fiscal_year)
     result: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    answers = ita_answers()
+    answers = None
     for document in documents:
+        answers = ita_answers() if answers is None else answers  # only when there is a document
         document.ita_items = ita_items(document.doc, document.fiscal_year, answers)  # the ITA items it answers
         result[document.fiscal_year][document.doc].append(document)
     return {year: dict(docs) for year, docs in result.items()}
@@ -138,7 +139,8 @@ def open_data_record(org, fiscal_year, card, snapshots, *, address) -> dict:
     answers = ita_answers()
     published = [{"doc": d.doc, "title": d.title, "version": d.version, "sha256": d.sha256,
                   "published_at": d.published_at.isoformat(), "url": address(d.doc, d.version),
-                  "ita_items": [item.as_data() for item in ita_items(d.doc, d.fiscal_year, answers)]}
+                  "ita_items": [item.as_data() for item in ita_items(d.doc, d.fiscal_year, answers)],
+                  **_record_data(d.snapshot)}
                  for d in snapshots.values()]
     measures = snapshots.get(Doc.MEASURES)
     results = {doc: data_rows(snapshots[doc].snapshot["rows"]) for doc in ROUND_DOCS.values() if doc in snapshots}
@@ -147,6 +149,16 @@ def open_data_record(org, fiscal_year, card, snapshots, *, address) -> dict:
                     "province": province}, "fiscal_year": fiscal_year, "scores": scores,
             "documents": published, "measures": data_rows(measures.snapshot["rows"]) if measures else [],
             "results": results}
+
+
+def _record_data(snapshot) -> dict:
+    """A document recorded after the fact says so, with its published source's address and
+    (when the source gives it) its approval date (ISO); the portal issued none of it."""
+    record = (snapshot or {}).get("record")
+    if not record:
+        return {"recorded_after": False, "source_url": None, "source_approved_on": None}
+    return {"recorded_after": True, "source_url": record.get("source_url") or None,
+            "source_approved_on": record.get("approved_on_iso") or None}
 
 
 # Open data is for machines: the numbers the portal printed (in Thai digits when the body chose

@@ -25,6 +25,7 @@ from assessments.models import Organization, OrganizationName
 from common import params, thai
 from common.public_cache import cached_public
 from common.spreadsheet import spreadsheet_row
+from common.text import clean_text
 from measures import services as measure_services
 from measures.access import Access, plan_or_404, province_for_supervisor, round_or_404
 
@@ -191,7 +192,9 @@ def preview_pdf(request, slug, fy, doc):
         return render(request, "reports/render_timeout.html", {"access": access, "org": access.org, "plan": plan,
                                                                "doc_title": Doc(doc).label}, status=503)
     response = HttpResponse(pdf.data, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="draft-{doc}-{fy}.pdf"'
+    # A draft is named as one; an approved (or published) document is not.
+    name = f"draft-{doc}-{fy}.pdf" if documents.is_draft(plan, progress_round) else f"{doc}-{fy}-approved.pdf"
+    response["Content-Disposition"] = f'inline; filename="{name}"'
     return response
 
 
@@ -243,7 +246,8 @@ def report_settings(request, slug):
             return redirect("report-settings", slug)
     else:
         form = ReportSettingsForm(instance=settings_, org=access.org)
-    return render(request, "reports/settings.html", {"access": access, "org": access.org, "form": form})
+    return render(request, "reports/settings.html", {"access": access, "org": access.org, "form": form},
+                  status=400 if form.errors else 200)
 
 
 # ---------------------------------------------------------------- signatures
@@ -371,7 +375,11 @@ def _verified_documents(request, matches) -> list[dict]:
 @require_POST
 def republish(request):
     province = province_for_supervisor(request, params.integer(request.POST, "province", 0))
-    job = services.republish_request(province=province, actor=request.user)
+    reason = clean_text(request.POST.get("reason", ""))[:500].strip()
+    if not reason:
+        messages.error(request, _("กรุณาระบุเหตุผลที่สร้างเอกสารที่เผยแพร่ใหม่ทั้งจังหวัด"))
+        return redirect("dashboard")
+    job = services.republish_request(province=province, actor=request.user, reason=reason)
     return redirect("republish-job", job.pk)
 
 

@@ -185,3 +185,36 @@ def test_it_refuses_a_plan_for_a_year_without_a_framework(editor):
     org = Organization.objects.get(slug="thesaban-mueang-ang-thong")
     with pytest.raises(measure_services.ServiceError, match="ปีงบประมาณ 2500"):
         measure_services.plan_create(org=org, fiscal_year=2500, actor=editor)
+
+
+# ---------------------------------------------------------------- dates of a plan (issue 21)
+
+
+def test_it_copies_last_years_measure_that_ends_on_9999_12_31_without_that_date(org, editor):
+    """Such a date was accepted before the check: its copy one year on does not exist (a 500)."""
+    previous = MeasurePlan.objects.get(org=org, fiscal_year=2569)
+    source = previous.measures.order_by("order").first()
+    Measure.objects.filter(pk=source.pk).update(period_start=datetime.date(2024, 10, 1),
+                                                period_end=datetime.date(9999, 12, 31))
+    plan = build_plan(org, 2570, measures=0)
+    copied = services.plan_duplicate_previous(plan=plan, actor=editor)
+    assert copied == previous.measures.count()
+    copy = plan.measures.get(title=source.title)
+    assert (copy.period_start, copy.period_end) == (datetime.date(2025, 10, 1), None)
+
+
+def test_it_moves_a_library_copys_dates_only_within_the_years_on_record(plan, editor):
+    source = {"title": "มาตรการต้นแบบ", "steps": ["ขั้นแรก"], "fiscal_year": 2569, "org_name": "อบต.ต้นแบบ", "version": 1,
+              "url": "/x.pdf", "period_start": "2568-10-01", "period_end": "9999-12-31"}
+    copy = services.measure_copy_from_library(plan=plan, indicator=None, source=source, actor=editor)
+    assert copy.period_end is None  # 9999 + 1 would overflow; 2568 (a Buddhist year typed as CE) is far out
+    assert copy.period_start is None
+
+
+def test_it_refuses_a_round_due_date_outside_the_fiscal_years_on_record(plan, editor):
+    progress_round = plan.rounds.get(months=6)
+    with pytest.raises(services.ServiceError, match="กำหนดส่ง ต้องอยู่ระหว่างวันที่"):
+        services.round_set_due(progress_round=progress_round, due_date=datetime.date(9999, 12, 31), actor=editor,
+                               reason="ทดสอบ")
+    progress_round.refresh_from_db()
+    assert progress_round.due_date == datetime.date(2027, 4, 30)

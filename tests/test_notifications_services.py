@@ -159,7 +159,7 @@ def test_a_new_due_date_gets_its_own_reminders_and_a_submitted_round_none(new, p
     progress_round = plan.rounds.get(months=6)
     services.reminders_run(today=progress_round.due_date - datetime.timedelta(days=1))
     later = progress_round.due_date + datetime.timedelta(days=14)
-    measure_services.round_set_due(progress_round=progress_round, due_date=later, actor=editor)
+    measure_services.round_set_due(progress_round=progress_round, due_date=later, actor=editor, reason="ขยายเวลา")
     services.reminders_run(today=later - datetime.timedelta(days=1))
     assert new.filter(kind=Kind.DUE_SOON, round=progress_round).count() == 2
     twelve = plan.rounds.get(months=12)

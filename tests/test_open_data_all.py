@@ -37,7 +37,8 @@ def test_the_schema_fields_are_there(client, db):
     assert set(record["org"]) == {"slug", "name", "kind", "district", "province"}
     assert {"overall", "overall_source", "level_published", "level_computed", "tools", "indicators",
             "discrepancies"} <= set(record["scores"])
-    assert set(record["documents"][0]) == {"doc", "title", "version", "sha256", "published_at", "url", "ita_items"}
+    assert set(record["documents"][0]) == {"doc", "title", "version", "sha256", "published_at", "url", "ita_items",
+                                           "recorded_after", "source_url", "source_approved_on"}
     assert record["documents"][0]["url"].startswith("http://testserver/orgs/abt-dong-khwang/2568/")
 
 

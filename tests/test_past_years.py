@@ -102,8 +102,9 @@ def test_it_does_not_count_a_past_year_plan_recorded_after_as_late_on_the_dashbo
     row = dashboard_row(client.get("/app/dashboard/", {"fy": 2566}).content.decode(), CHOHO)
     assert int(days_late(row)) > 365  # the seed draft of 2566: years late today
     plan = MeasurePlan.objects.get(org__slug=CHOHO, fiscal_year=2566)
-    login(client, CHOHO_EDITOR)
-    response = client.post(plan_url(CHOHO, 2566, "recorded-after/"), {"recorded_after": "on", "version": plan.version})
+    login(client, OUTSIDE_SUPERVISOR)  # the area's supervisor decides, with a reason
+    response = client.post(plan_url(CHOHO, 2566, "recorded-after/"), {"recorded_after": "on", "version": plan.version,
+                                                                      "reason": "บันทึกจากเอกสารปี 2566"})
     assert response.status_code == 302
     plan.refresh_from_db()
     assert plan.recorded_after and plan.status == Status.DRAFT
@@ -133,22 +134,38 @@ def test_it_leaves_a_recorded_after_plan_out_of_the_editors_tasks_and_its_rounds
     assert any("เลยกำหนดส่ง" in f.message for f in late)  # an ordinary plan still is
 
 
-def test_only_an_editor_marks_a_plan_only_while_it_is_editable_and_only_for_a_past_year(client, org):
+def test_only_the_approver_or_supervisor_marks_a_plan_with_a_reason_while_editable_and_for_a_past_year(client, org):
     plan = build_plan(org, 2567, measures=1)
-    for username, status in ((APPROVER, 403), (SUPERVISOR, 403), (OTHER_EDITOR, 404)):
+    for username, status in ((EDITOR, 403), (OTHER_EDITOR, 404)):
         login(client, username)
-        response = client.post(plan_url(ANGTHONG, plan.fiscal_year, "recorded-after/"), {"recorded_after": "on"})
+        response = client.post(plan_url(ANGTHONG, plan.fiscal_year, "recorded-after/"),
+                               {"recorded_after": "on", "reason": "ทดสอบ"})
         assert response.status_code == status
+    login(client, EDITOR)
+    assert "recorded-after-form" not in client.get(plan_url(ANGTHONG, plan.fiscal_year)).content.decode()
+    login(client, APPROVER)
+    page = client.get(plan_url(ANGTHONG, plan.fiscal_year)).content.decode()
+    assert "recorded-after-form" in page and 'name="reason"' in page and "data-confirm" in page
+    client.post(plan_url(ANGTHONG, plan.fiscal_year, "recorded-after/"),
+                {"recorded_after": "on", "version": plan.version})
+    assert not MeasurePlan.objects.get(pk=plan.pk).recorded_after  # no reason: nothing changed
+    response = client.post(plan_url(ANGTHONG, plan.fiscal_year, "recorded-after/"), {
+        "recorded_after": "on", "version": plan.version, "reason": "บันทึกจากเอกสารที่เผยแพร่ปี 2567"})
+    assert response.status_code == 302 and MeasurePlan.objects.get(pk=plan.pk).recorded_after
+    comment = plan.comments.get()
+    assert "บันทึกจากเอกสารที่เผยแพร่ปี 2567" in comment.text and comment.author == user(APPROVER)
+    from notifications.models import Notification
+    assert Notification.objects.filter(recipient=user(SUPERVISOR), org=org, reason__contains="เหตุผล").exists()
+    services.plan_set_recorded_after(plan=plan, actor=user(APPROVER), recorded_after=False, reason="แก้กลับ")
     services.document_transition(plan=plan, actor=user(EDITOR), action="submit")
     with pytest.raises(services.ServiceError, match="แก้ไขไม่ได้"):
-        services.plan_set_recorded_after(plan=plan, actor=user(EDITOR), recorded_after=True)
-    login(client, EDITOR)
+        services.plan_set_recorded_after(plan=plan, actor=user(APPROVER), recorded_after=True, reason="ก")
     html = client.get(plan_url(ANGTHONG, plan.fiscal_year)).content.decode()
     assert "recorded-after-form" not in html  # no longer offered once submitted
     current = fiscal_year_of(timezone.localdate())
     this_year = MeasurePlan.objects.filter(org=org, fiscal_year=current).first() or build_plan(org, current)
     with pytest.raises(services.ServiceError, match="เฉพาะปีงบประมาณที่ผ่านมาแล้ว"):
-        services.plan_set_recorded_after(plan=this_year, actor=user(EDITOR), recorded_after=True)
+        services.plan_set_recorded_after(plan=this_year, actor=user(APPROVER), recorded_after=True, reason="ก")
     with pytest.raises(services.ServiceError, match="เฉพาะปีงบประมาณที่ผ่านมาแล้ว"):
         services.plan_create(org=make_body("test-this-year"), fiscal_year=current, actor=user(EDITOR),
                              recorded_after=True)
@@ -232,8 +249,9 @@ def test_a_finished_12_month_measure_without_output_is_confirmed_like_any_empty_
 
 def test_the_seed_draft_of_a_past_year_is_recorded_after_and_submitted_with_its_empty_units_confirmed(client, db):
     plan = MeasurePlan.objects.get(org__slug=CHOHO, fiscal_year=2566)
+    services.plan_set_recorded_after(plan=plan, actor=user(OUTSIDE_SUPERVISOR), recorded_after=True,
+                                     reason="บันทึกจากเอกสารปี 2566")
     login(client, CHOHO_EDITOR)
-    client.post(plan_url(CHOHO, 2566, "recorded-after/"), {"recorded_after": "on", "version": plan.version})
     gaps = [f.key for f in services.findings_for(plan) if f.needs_confirmation]
     assert gaps
     response = client.post(plan_url(CHOHO, 2566, "transition/"), {"action": "submit", "confirm": gaps})
@@ -307,7 +325,7 @@ def test_the_pdf_prints_a_dash_for_every_empty_cell_of_a_measure_and_an_entry(or
 def test_the_plan_and_round_pages_of_a_recorded_after_plan_run_as_many_queries_as_any_other(client, org):
     ordinary = build_plan(org, 2567, measures=3, units=())
     recorded = build_plan(org, 2566, measures=3, units=())
-    services.plan_set_recorded_after(plan=recorded, actor=user(EDITOR), recorded_after=True)
+    services.plan_set_recorded_after(plan=recorded, actor=user(APPROVER), recorded_after=True, reason="ก")
     login(client, EDITOR)
 
     def count(url):

@@ -8,7 +8,7 @@ from assessments.models import Organization
 from measures import services
 from measures.models import Measure, MeasurePlan
 
-from .factories import ANGTHONG, DONGKHWANG_EDITOR, EDITOR, build_plan, login, user
+from .factories import ANGTHONG, APPROVER, DONGKHWANG_EDITOR, EDITOR, build_plan, login, user
 
 
 @pytest.fixture
@@ -162,3 +162,83 @@ def test_the_analysis_page_never_says_no_indicator_is_low_when_there_are_no_indi
     login(client, EDITOR)
     html = client.get(f"/app/orgs/{body.slug}/2569/plan/analysis/").content.decode()
     assert "ผลการประเมินไม่มีคะแนนรายตัวชี้วัด" in html and "ไม่มีตัวชี้วัดต่ำกว่าเกณฑ์" not in html
+
+
+def test_the_staff_page_of_a_published_plan_shows_its_public_address_item_version_and_copy_button(client, db):
+    """No dead end after publishing: the approver finds what ITAS needs without leaving the staff area."""
+    login(client, DONGKHWANG_EDITOR)
+    html = client.get("/app/orgs/abt-dong-khwang/2568/plan/").content.decode()
+    published = html.split('id="published"')[1].split("</section>")[0]
+    address = "http://testserver/orgs/abt-dong-khwang/2568/measures.pdf"
+    assert f'data-testid="public-address">ที่อยู่สาธารณะ: <a href="/orgs/abt-dong-khwang/2568/measures.pdf">{address}' \
+        in published
+    assert f'data-copy="{address}"' in published
+    assert "ใช้ประกอบการประเมิน ITA ปี ๒๕๖๘ ข้อ o27" in published and "ฉบับที่ 1" in published
+    round_page = client.get("/app/orgs/abt-dong-khwang/2568/rounds/12/").content.decode()
+    assert "/orgs/abt-dong-khwang/2568/results-12m.pdf" in round_page.split('id="published"')[1]
+
+
+def test_publishing_lands_on_the_published_box_and_an_approved_preview_is_not_named_a_draft(client, org):
+    plan = build_plan(org, 2570, measures=1)
+    services.document_transition(plan=plan, actor=user(EDITOR), action="submit")
+    services.document_transition(plan=plan, actor=user("angthong_approver"), action="approve")
+    login(client, "angthong_approver")
+    preview = client.get(f"/app/orgs/{ANGTHONG}/2570/reports/measures.pdf")
+    assert preview["Content-Disposition"] == 'inline; filename="measures-2570-approved.pdf"'
+    response = client.post(f"/app/orgs/{ANGTHONG}/2570/plan/transition/", {"action": "publish"})
+    assert response.status_code == 302 and response["Location"].endswith("/plan/#published")
+    html = client.get(f"/app/orgs/{ANGTHONG}/2570/plan/").content.decode()
+    assert "เผยแพร่เรียบร้อยแล้ว" in html and 'id="published"' in html
+
+
+# ---------------------------------------------------------------- bad input and refusals (issue 21)
+
+
+@pytest.mark.parametrize("field", ["indicators", "responsible_units"])
+@pytest.mark.parametrize("value", ["99999999999999999999", "-99999999999999999999"])
+def test_it_answers_400_with_a_thai_message_to_an_id_no_database_holds(client, org, field, value):
+    """SQLite could not even compare such a number (OverflowError, a 500); PostgreSQL said 400."""
+    login(client, EDITOR)
+    plan = MeasurePlan.objects.get(org=org, fiscal_year=2569)
+    before = plan.measures.count()
+    response = client.post(f"/app/orgs/{ANGTHONG}/2569/measures/new/", {
+        "title": "โครงการทดสอบ", "steps": "หนึ่ง", field: [value], "version": ""})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert f"ไม่มีตัวเลือก {value} ในรายการ กรุณาเลือกจากรายการอีกครั้ง" in html
+    assert plan.measures.count() == before
+
+
+def test_it_answers_409_with_the_thai_message_to_an_analysis_post_on_an_approved_plan(client, org):
+    plan = build_plan(org, 2570, measures=1)
+    for action, who in (("submit", EDITOR), ("approve", APPROVER)):
+        services.document_transition(plan=plan, actor=user(who), action=action)
+    login(client, EDITOR)
+    response = client.post(f"/app/orgs/{ANGTHONG}/2570/plan/analysis/", {
+        "analysis_summary": "สรุปที่พิมพ์หลังเห็นชอบ", "recommendations": "", "version": plan.version + 2})
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "เอกสารนี้อยู่ระหว่างการพิจารณาหรือได้รับความเห็นชอบแล้ว จึงแก้ไขไม่ได้" in html
+    plan.refresh_from_db()
+    assert plan.analysis_summary != "สรุปที่พิมพ์หลังเห็นชอบ"
+
+
+def test_it_answers_400_to_an_analysis_form_it_cannot_take(client, org):
+    login(client, EDITOR)
+    response = client.post(f"/app/orgs/{ANGTHONG}/2569/plan/analysis/", {
+        "analysis_summary": "ก" * 10_001, "recommendations": "", "version": "1"})
+    assert response.status_code == 400
+
+
+def test_it_copies_last_years_measures_once_when_the_same_button_is_sent_twice(client, org):
+    plan = build_plan(org, 2570, measures=0)
+    login(client, EDITOR)
+    page = client.get(f"/app/orgs/{ANGTHONG}/2570/plan/").content.decode()
+    assert f'name="version" value="{plan.version}"' in page
+    previous = MeasurePlan.objects.get(org=org, fiscal_year=2569).measures.count()
+    for _twice in range(2):
+        response = client.post(f"/app/orgs/{ANGTHONG}/2570/plan/duplicate/", {"version": plan.version})
+        assert response.status_code == 302
+    assert plan.measures.count() == previous
+    follow = client.get(response["Location"]).content.decode()
+    assert "คัดลอกมาตรการจากปีที่แล้วไปแล้ว" in follow

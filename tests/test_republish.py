@@ -13,7 +13,7 @@ def test_a_supervisor_republishes_their_province_and_sees_the_progress(
     login(client, NAKHONPHANOM_SUPERVISOR)
     assert "สร้างเอกสารที่เผยแพร่ใหม่ทั้งจังหวัด" in client.get("/app/dashboard/").content.decode()
     with django_capture_on_commit_callbacks(execute=True):  # the task is queued after the commit
-        response = client.post("/app/republish/", {"province": province.pk})
+        response = client.post("/app/republish/", {"province": province.pk, "reason": "เปลี่ยนตราหน่วยงาน"})
     job = RepublishJob.objects.get()
     assert response["Location"] == f"/app/republish/{job.pk}/"
     assert (job.state, job.total, job.done, job.failed) == ("finished", 3, 3, 0)
@@ -39,3 +39,14 @@ def test_it_refuses_a_district_supervisor_the_republishing_of_their_province(cli
     assert not RepublishJob.objects.exists()
     job = RepublishJob.objects.create(province=province, requested_by=user(SUPERVISOR))  # the province's own
     assert client.get(f"/app/republish/{job.pk}/").status_code == 403
+
+
+def test_it_queues_one_job_when_the_republish_button_is_sent_twice(client, db):
+    province = Province.objects.get(name="นครพนม")
+    login(client, NAKHONPHANOM_SUPERVISOR)
+    data = {"province": province.pk, "reason": "ตราใหม่ของจังหวัด"}
+    first = client.post("/app/republish/", data)
+    second = client.post("/app/republish/", data)  # the job is still waiting in the queue
+    job = RepublishJob.objects.get()
+    assert first["Location"] == second["Location"] == f"/app/republish/{job.pk}/"
+    assert AuditEvent.objects.filter(action="report.republish").count() == 1

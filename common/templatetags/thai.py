@@ -30,3 +30,11 @@ def thai_date(value, thai_digits: bool = True):
 @register.filter
 def thai_datetime(value):
     return thai.format_datetime(value)
+
+
+@register.filter
+def readable_url(value):
+    """An address with its percent-encoded Thai decoded, for reading (common.text.readable_url)."""
+    from common.text import readable_url as readable
+
+    return readable(value)

@@ -12,3 +12,46 @@ register = template.Library()
 def round_document(months):
     """The document a progress round publishes ("" when it publishes none)."""
     return documents.round_doc(months) or ""
+
+
+@register.simple_tag
+def workflow_documents(plan, progress_round=None):
+    """The documents approving and publishing this plan (or round) issues: {"docs": [label, …],
+    "no_analysis": a plan based on a result whose analysis nobody wrote}. The approver sees them
+    before confirming (an analysis is issued only when the body wrote one)."""
+    progress_round = progress_round or None  # the plan page has no round ("")
+    docs = documents.workflow_docs(plan, progress_round)
+    return {"docs": [documents.Doc(doc).label for doc in docs],
+            "no_analysis": progress_round is None and bool(plan.based_on_id) and documents.Doc.ANALYSIS not in docs}
+
+
+@register.simple_tag
+def staff_published(plan, progress_round=None):
+    """The published versions of this plan's documents (or this round's report), for its staff
+    page: [(doc, [versions, newest first])], in the registry's order (one query)."""
+    from reports import selectors
+
+    progress_round = progress_round or None
+    wanted = ({documents.round_doc(progress_round.months)} if progress_round is not None
+              else {kind.doc for kind in documents.REGISTRY.values() if kind.months is None})
+    docs = selectors.published_by_year(plan.org, plan.fiscal_year).get(plan.fiscal_year, {})
+    return [(doc, versions) for doc, versions in selectors.ordered_docs(docs) if doc in wanted]
+
+
+@register.simple_tag
+def mark_unprinted(form, org, table):
+    """Marks the fields of a staff form (the measure form: "measures", the progress entry form:
+    "results") that the body's documents do not print, by their settings' chosen columns, so that
+    nobody types for a document that will not show it (one query). Renders nothing."""
+    from django.utils.translation import gettext
+
+    from reports.models import ReportSettings
+
+    row = ReportSettings.objects.filter(org=org).values_list(
+        "measure_columns" if table == "measures" else "result_columns", flat=True).first()
+    note = gettext("ไม่พิมพ์ในเอกสารของหน่วยงาน (เลือกคอลัมน์ได้ที่ “ตั้งค่าเอกสาร”)")
+    for name in sorted(documents.unprinted_fields(row, table)):
+        field = form.fields.get(name)
+        if field is not None and note not in str(field.help_text):
+            field.help_text = f"{field.help_text} · {note}" if field.help_text else note
+    return ""

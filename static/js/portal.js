@@ -33,6 +33,32 @@
       if (dirty) { event.preventDefault(); event.returnValue = ""; }
     });
   });
+  // A form being sent cannot be sent again (a double tap over a slow connection): its buttons are
+  // disabled until the next page; the button pressed still counts (its name and value go along).
+  document.querySelectorAll('form[method="post"], form[method="POST"]').forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (event.defaultPrevented) { return; }
+      var submitter = event.submitter;
+      if (submitter && submitter.name) {
+        var carry = document.createElement("input");
+        carry.type = "hidden"; carry.name = submitter.name; carry.value = submitter.value;
+        form.appendChild(carry);
+      }
+      var buttons = form.querySelectorAll('button[type="submit"], button:not([type]), input[type="submit"]');
+      buttons.forEach(function (button) { button.disabled = true; button.setAttribute("aria-busy", "true"); });
+      if (submitter && submitter.dataset.sending) { submitter.textContent = submitter.dataset.sending; }
+      // A download answers without a new page: the buttons come back after a while.
+      window.setTimeout(function () {
+        buttons.forEach(function (button) { button.disabled = false; button.removeAttribute("aria-busy"); });
+      }, 15000);
+    });
+  });
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) { return; }
+    document.querySelectorAll("button[aria-busy]").forEach(function (button) {
+      button.disabled = false; button.removeAttribute("aria-busy");
+    });
+  });
   // "Copy link for ITAS": put a document's permanent address on the clipboard.
   document.querySelectorAll("[data-copy]").forEach(function (button) {
     button.addEventListener("click", function () {
@@ -75,4 +101,14 @@
     window.addEventListener("load", focusable);
     window.addEventListener("resize", focusable);
   }
+  // A folded card named by the address (#measure-12, after moving a measure) opens.
+  function openTarget() {
+    var target = window.location.hash && document.getElementById(window.location.hash.slice(1));
+    if (target && target.tagName === "DETAILS") { target.open = true; }
+  }
+  openTarget();
+  window.addEventListener("hashchange", openTarget);
+  // A long form refused: its error summary at the top takes the focus (a screen reader reads it).
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) { summary.focus(); }
 })();
