@@ -17,6 +17,7 @@ from common.admin_mixins import ReadOnlyAdminMixin
 from . import framework_io, register_io, services
 from .models import (
     Assessment,
+    AuditAction,
     AuditEvent,
     Framework,
     GroupScore,
@@ -284,9 +285,26 @@ class SupervisorScopeAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user"]
 
 
+class ActionFilter(admin.SimpleListFilter):
+    """The audit actions by their Thai names (the field holds no database choices)."""
+
+    title = _("การกระทำ")
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        return AuditAction.choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["created_at", "actor", "action", "org", "summary"]
-    list_filter = ["action"]
+    list_display = ["created_at", "actor", "action_name", "org", "summary"]
+    list_filter = [ActionFilter]
     list_select_related = ["actor", "org"]
     search_fields = ["summary"]
+
+    @admin.display(description=_("การกระทำ"), ordering="action")
+    def action_name(self, event):
+        return event.action_label

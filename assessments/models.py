@@ -457,6 +457,7 @@ class AuditAction(models.TextChoices):
     PLAN_ANALYSIS = "plan.analysis", _("แก้ไขผลการวิเคราะห์")
     PLAN_DUPLICATE = "plan.duplicate", _("คัดลอกมาตรการจากปีที่แล้ว")
     PLAN_RECORDED_AFTER = "plan.recorded_after", _("ระบุว่าบันทึกย้อนหลังจากเอกสารที่เผยแพร่แล้ว")
+    PLAN_RECORD_SOURCE = "plan.record_source", _("บันทึกข้อมูลเอกสารต้นฉบับของเอกสารที่บันทึกย้อนหลัง")
     MEASURE_CREATE = "measure.create", _("เพิ่มมาตรการ")
     MEASURE_UPDATE = "measure.update", _("แก้ไขมาตรการ")
     MEASURE_DELETE = "measure.delete", _("ลบมาตรการ")
@@ -515,7 +516,9 @@ class AuditEvent(models.Model):
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                               related_name="+", verbose_name=_("ผู้ดำเนินการ"))
-    action = models.CharField(_("การกระทำ"), max_length=64, choices=AuditAction.choices)
+    # A name from ``AuditAction`` (validated when written, by ``audit()``); not database choices, so
+    # a new action needs no migration. Labels for pages and the admin: ``action_label``.
+    action = models.CharField(_("การกระทำ"), max_length=64)
     org = models.ForeignKey(Organization, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
                             verbose_name=_("หน่วยงาน"))
     summary = models.CharField(_("สรุป"), max_length=300)
@@ -530,3 +533,10 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return self.summary
+
+    @property
+    def action_label(self) -> str:
+        try:
+            return str(AuditAction(self.action).label)
+        except ValueError:  # a name no longer in use: shown as stored
+            return self.action

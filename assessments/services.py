@@ -35,7 +35,9 @@ from .models import (
 
 
 def audit(*, actor, action: AuditAction, summary: str, org=None, detail=None) -> AuditEvent:
-    """Record an action; a body's public pages are rebuilt after any recorded change to it."""
+    """Record an action; a body's public pages are rebuilt after any recorded change to it. The
+    action is one of ``AuditAction`` (a name not on the list is a programming error)."""
+    action = AuditAction(action)
     event = AuditEvent.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action, org=org, summary=summary[:300], detail=detail or {},
