@@ -9,14 +9,16 @@ a new token in the shared cache; a process that sees another token reads the yea
 In the steady state a request costs one cache read and no query. A missing token (the cache
 was cleared or evicted it) keeps the years this process has and puts its token back."""
 
+import datetime
 import uuid
 
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from common.thai import fiscal_year_of
+from common.thai import fiscal_year_bounds, fiscal_year_of, format_date
 
 TOKEN_KEY = "fiscal-years:token"
 
@@ -31,6 +33,25 @@ def framework_years() -> frozenset[int]:
 def plan_years() -> frozenset[int]:
     """The fiscal years with pages: every framework year, the year after it, and this year."""
     return _current()[2] | {fiscal_year_of(_today())}
+
+
+def date_bounds() -> tuple[datetime.date, datetime.date]:
+    """The first and last day a date of a plan may take (a measure's period, a round's due date):
+    from the start of the earliest fiscal year with pages to the end of the year after the
+    latest (a 12-month report is due in October after its year). Keeps "9999-12-31" out, whose
+    copy one year on would not exist."""
+    years = plan_years()
+    return fiscal_year_bounds(min(years))[0], fiscal_year_bounds(max(years) + 1)[1]
+
+
+def date_problem(day: datetime.date | None, label: str) -> str | None:
+    """A Thai sentence naming the field ``label`` when ``day`` lies outside date_bounds(), else None."""
+    first, last = date_bounds()
+    if day is None or first <= day <= last:
+        return None
+    return _("%(label)s ต้องอยู่ระหว่างวันที่ %(first)s ถึง %(last)s (ปีงบประมาณที่มีในระบบและปีถัดไป) "
+             "กรุณาตรวจปี พ.ศ. หรือ ค.ศ. ที่กรอก") % {"label": label, "first": format_date(first, thai_digits=False),
+                                                 "last": format_date(last, thai_digits=False)}
 
 
 def latest_result_year() -> int | None:
