@@ -17,3 +17,10 @@ max_requests_jitter = max_requests // 10
 # Import the app once in the master, so a recycled worker is ready at once (Django opens
 # database connections per request, never at import).
 preload_app = True
+# The longest request line gunicorn reads (8190 bytes, its largest finite limit; its default
+# 4094 answered a longer query string with its own English "414 URI Too Long"). Lines up to
+# here reach Django, which answers anything over 4,096 bytes of address with the Thai 414
+# page (ita_portal/middleware.py). Header fields get the same room: the browser repeats a long
+# address in the Referer of the next request.
+limit_request_line = int(os.environ.get("WEB_LIMIT_REQUEST_LINE", "8190"))
+limit_request_field_size = int(os.environ.get("WEB_LIMIT_REQUEST_FIELD_SIZE", "16384"))

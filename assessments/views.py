@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -57,7 +58,8 @@ def scores_import(request):
     return render(request, "app/scores_import.html", {
         "form": form, "errors": errors, "export_form": export_form, "columns": score_io.COLUMNS,
         "edit_form": ScoreEditStartForm(orgs=editable), "can_edit_scores": editable.exists(),
-    }, status=400 if errors else 200)
+    }, status=(413 if any(f.size > settings.SCORE_IMPORT_MAX_BYTES for f in request.FILES.getlist("file")) else 400)
+        if errors or form.errors else 200)  # a refused file (empty, unreadable, too large) is never a 200
 
 
 @login_required

@@ -57,6 +57,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # An over-long address (414) or a form in another charset (400): Thai pages before anything
+    # reads the request (ita_portal/middleware.py).
+    "ita_portal.middleware.RequestLimitsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     # Cached public pages for visitors without a session are answered here (public_cache.py).
@@ -72,6 +75,8 @@ MIDDLEWARE = [
     # A second factor where one is needed: the code step or enrolment first (people/otp.py).
     "people.otp.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A 405 (a GET on a POST-only address) gets the Thai page instead of an empty body.
+    "ita_portal.middleware.MethodNotAllowedPageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # django-axes must come last: it turns lockouts into responses.

@@ -30,3 +30,6 @@ urlpatterns = [
 
 # Error pages in Thai (templates/400.html, 403.html, 404.html, 500.html); 404 filters its message.
 handler404 = "ita_portal.views.page_not_found"
+# 400 and 500 without Django's CSRF step, which reads a body that could not be read again.
+handler400 = "ita_portal.views.bad_request"
+handler500 = "ita_portal.views.server_error"

@@ -1,7 +1,13 @@
 import re
 
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseForbidden, HttpResponseNotFound
+from django.http import (
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseForbidden,
+    HttpResponseNotFound,
+    HttpResponseServerError,
+)
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 
@@ -30,3 +36,16 @@ def csrf_failure(request, reason=""):
     without the request). With DEBUG on the page also names Django's technical reason."""
     context = {"reason": reason if settings.DEBUG else ""}
     return HttpResponseForbidden(render_to_string("403_csrf.html", context, request))
+
+
+def bad_request(request, exception):
+    """Django's 400 view without its CSRF step: Django's own is wrapped in requires_csrf_token,
+    which reads ``request.POST`` again, and a body that could not be read the first time (a
+    form in another charset, too many fields, too large) raised again inside the error page:
+    the server's bare English 500 instead. Rendered without the request, as Django does."""
+    return HttpResponseBadRequest(render_to_string("400.html"))
+
+
+def server_error(request):
+    """Django's 500 view without its CSRF step (see bad_request): a self-contained page."""
+    return HttpResponseServerError(render_to_string("500.html"))

@@ -7,13 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from assessments.models import Organization
 from common import params
+from common.redirects import safe_url
 
 from . import selectors, services
 from .forms import PreferenceForm
@@ -39,10 +39,7 @@ def notification_open(request, pk):
     if notification is None:
         raise Http404(_("ไม่พบการแจ้งเตือน"))
     services.mark_read(notification=notification)
-    target = notification.url
-    if not target or not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = "notifications"
-    return redirect(target)
+    return redirect(safe_url(request, notification.url, "notifications"))
 
 
 @login_required
@@ -83,10 +80,7 @@ def follow(request, slug):
         messages.success(request, _("ติดตาม%(org)s แล้ว ระบบจะแจ้งเมื่อมีเอกสารฉบับใหม่เผยแพร่") % {"org": org.name})
     else:
         messages.success(request, _("เลิกติดตาม%(org)s แล้ว") % {"org": org.name})
-    back = params.text(request.POST, "next")
-    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        return redirect(back)
-    return redirect("notification-settings")
+    return redirect(safe_url(request, params.text(request.POST, "next", max_length=2_000), "notification-settings"))
 
 
 @csrf_exempt  # the signed token is the authority; mail programs POST here (RFC 8058 one-click)

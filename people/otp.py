@@ -39,7 +39,6 @@ from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -50,6 +49,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from assessments.models import AuditAction, SupervisorScope
 from assessments.services import audit
+from common.redirects import safe_url
 from common.thai import to_arabic_digits
 
 logger = logging.getLogger(__name__)
@@ -308,10 +308,7 @@ class AppCodeForm(forms.Form):
 
 
 def _next(request, default="app-home") -> str:
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(candidate, {request.get_host()}, request.is_secure()):
-        return candidate
-    return reverse(default)
+    return safe_url(request, request.POST.get("next") or request.GET.get("next") or "", default)
 
 
 def _signed_in_with(request, device):

@@ -45,3 +45,10 @@ class PortalPasswordResetView(auth_views.PasswordResetView):
 
 class PortalPasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     form_class = PortalSetPasswordForm
+
+    def dispatch(self, *args, **kwargs):
+        response = super().dispatch(*args, **kwargs)
+        if not self.validlink and response.status_code == 200:
+            # A used, expired or altered link: the Thai page that asks for a new one, as a 404.
+            response.status_code = 404
+        return response

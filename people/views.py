@@ -15,12 +15,12 @@ from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assessments.models import Membership, Organization
 from common import params
+from common.redirects import safe_url
 
 from . import access as people_access_module
 from . import selectors, services
@@ -371,10 +371,7 @@ def profile(request):
     initial = {"first_name": user.first_name, "last_name": user.last_name, "email": user.email,
                **{f"position_{org.pk}": positions.get(org.pk, "") for org in orgs}}
     form = ProfileForm(request.POST or None, initial=initial, orgs=orgs)
-    next_url = params.text(request.POST or request.GET, "next")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
-                                           require_https=request.is_secure()):
-        next_url = ""
+    next_url = safe_url(request, params.text(request.POST or request.GET, "next", max_length=2_000))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

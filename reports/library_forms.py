@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments import fiscal_years
 from assessments.models import Indicator, Organization, Province
+from measures.forms import CreateTokenField
+from measures.models import new_token
 
 QUERY_MAX = 200  # characters: a query, not a pasted page
 
@@ -67,9 +69,11 @@ class LibraryCopyForm(forms.Form):
                                   empty_label=None)
     indicator = forms.TypedChoiceField(label=_("ตัวชี้วัดที่มาตรการนี้ตอบ"), required=False, coerce=int,
                                        empty_value=None)
+    create_token = CreateTokenField()  # the same form sent twice makes one copy
 
     def __init__(self, *args, plans, indicators, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["create_token"].initial = new_token()
         self.fields["plan"].queryset = plans
         self.fields["plan"].label_from_instance = lambda plan: _("%(org)s ปีงบประมาณ %(fy)s") % {
             "org": plan.org.name, "fy": plan.fiscal_year}

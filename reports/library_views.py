@@ -117,7 +117,8 @@ def library_copy(request, pk):
                     entry.org.slug, entry.fiscal_year, "measures", entry.version]))
                 try:
                     measure = measure_services.measure_copy_from_library(
-                        plan=plan, indicator=indicator, source=library.copy_source(entry, url), actor=request.user)
+                        plan=plan, indicator=indicator, source=library.copy_source(entry, url), actor=request.user,
+                        create_token=form.cleaned_data["create_token"])
                 except measure_services.ServiceError as error:
                     form.add_error(None, " ".join(error.messages))
                 else:

@@ -56,7 +56,7 @@ def test_it_still_answers_404_to_a_republish_request_for_a_province_that_does_no
 
 
 @pytest.mark.parametrize("name", ["fy", "district", "status", "sort", "page"])
-@pytest.mark.parametrize("value", ["\x00", "อ่างทอง\x00", "x" * 5000])
+@pytest.mark.parametrize("value", ["\x00", "อ่างทอง\x00", "x" * 3000])  # longer addresses: 414 (test_error_pages)
 def test_it_answers_400_to_a_dashboard_filter_with_a_nul_byte_or_an_overlong_value(client, db, name, value):
     login(client, SUPERVISOR)
     response = client.get("/app/dashboard/", {name: value})
@@ -70,7 +70,7 @@ def test_it_keeps_the_dashboard_filters_that_are_well_formed(client, db):
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize("value", ["\x00", "x" * 5000])
+@pytest.mark.parametrize("value", ["\x00", "x" * 3000])
 def test_it_answers_400_to_a_home_search_page_number_with_a_nul_byte_or_an_overlong_value(client, db, value):
     response = client.get("/", {"q": "อ่างทอง", "page": value})
     assert response.status_code == 400 and is_thai(response)

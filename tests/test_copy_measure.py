@@ -104,3 +104,15 @@ def test_people_who_are_not_editors_cannot_copy(client, entry):
     assert client.get(copy_url(entry)).status_code == 403
     client.logout()
     assert client.get(copy_url(entry))["Location"].startswith("/accounts/login/")
+
+
+def test_it_makes_one_copy_when_the_same_copy_form_is_sent_twice(client, entry, plan):
+    login(client, EDITOR)
+    token = client.get(copy_url(entry)).context["form"]["create_token"].value()
+    before = plan.measures.count()
+    first = client.post(copy_url(entry), {"plan": plan.pk, "indicator": "10", "create_token": token})
+    second = client.post(copy_url(entry), {"plan": plan.pk, "indicator": "10", "create_token": token})
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert plan.measures.count() == before + 1
+    assert client.get(copy_url(entry)).context["form"]["create_token"].value() != token  # a new form, a new token

@@ -113,3 +113,140 @@ def test_the_csrf_page_names_djangos_reason_only_with_debug_on(db, settings):
     settings.DEBUG = True
     html = failed().content.decode()
     assert "รายละเอียดสำหรับผู้พัฒนา (DEBUG): CSRF cookie not set." in html and "ส่งแบบฟอร์มไม่สำเร็จ" in html
+
+
+# ---------------------------------------------------------------- refusals before any view (issue 21)
+
+
+def _anonymous_with_csrf_cookie():
+    client = Client(enforce_csrf_checks=True)
+    client.get("/accounts/login/")
+    return client, client.cookies["csrftoken"].value
+
+
+@pytest.mark.parametrize("charset", ["cp874", "utf-16", "utf8", "x-no-such-charset"])
+def test_it_answers_a_form_declared_in_another_charset_with_a_thai_400(db, charset):
+    client, token = _anonymous_with_csrf_cookie()
+    body = f"csrfmiddlewaretoken={token}&username=%E0%B8%81&password=x".encode()
+    # generic(): the body as given (post() would re-encode it in the declared charset)
+    response = client.generic("POST", "/accounts/login/", body.decode().encode(charset, "ignore")
+                              if charset != "x-no-such-charset" else body,
+                              content_type=f"application/x-www-form-urlencoded; charset={charset}")
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert_thai_error_page(html, "คำขอไม่ถูกต้อง")
+    assert "ระบบรับข้อมูลจากแบบฟอร์มเฉพาะที่เข้ารหัสอักขระแบบ UTF-8" in html
+
+
+def test_it_still_takes_a_form_that_declares_utf_8(db):
+    client, token = _anonymous_with_csrf_cookie()
+    body = f"csrfmiddlewaretoken={token}&username={EDITOR}&password={DEMO_PASSWORD}".encode()
+    response = client.post("/accounts/login/", body, content_type="application/x-www-form-urlencoded; charset=UTF-8")
+    assert response.status_code == 302
+
+
+def test_it_answers_a_body_it_cannot_read_with_the_thai_400_page_not_a_500(db, settings):
+    # Too many fields: Django refuses the body inside the CSRF check; its own 400 view read it again.
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+    client, token = _anonymous_with_csrf_cookie()
+    response = Client(enforce_csrf_checks=True, raise_request_exception=False,
+                      HTTP_COOKIE=f"csrftoken={token}").post(
+        "/accounts/login/", {"csrfmiddlewaretoken": token, **{f"f{i}": "x" for i in range(20)}})
+    assert response.status_code == 400
+    assert_thai_error_page(response.content.decode(), "คำขอไม่ถูกต้อง")
+
+
+@pytest.mark.parametrize("url", ["/", "/measures/", f"/orgs/{ANGTHONG}/", "/app/dashboard/"])
+def test_it_answers_an_over_long_address_with_a_thai_414(client, db, url):
+    response = client.get(url, {"q": "ก" * 500})  # 4,500 bytes once percent-encoded
+    html = response.content.decode()
+    assert response.status_code == 414
+    assert_thai_error_page(html, "ที่อยู่เว็บยาวเกินไป")
+    assert "ไม่เกิน 4,096 ไบต์" in html
+
+
+def test_it_still_answers_an_address_just_under_the_limit(client, db):
+    assert client.get("/measures/", {"q": "ก" * 20, "x": "a" * 3_500}).status_code == 200
+
+
+def test_it_answers_a_get_on_a_post_only_address_with_a_thai_405(client, db):
+    login(client, EDITOR)
+    response = client.get("/app/notifications/read-all/")
+    html = response.content.decode()
+    assert response.status_code == 405 and response["Allow"] == "POST"
+    assert_thai_error_page(html, "เปิดที่อยู่นี้ด้วยวิธีนี้ไม่ได้")
+    assert "ที่อยู่นี้ใช้ได้เฉพาะผ่านปุ่มหรือแบบฟอร์มในหน้าของระบบ" in html
+    assert ">ออกจากระบบ</button>" in html  # the signed-in header
+
+
+def test_it_answers_a_post_on_a_get_only_address_with_a_thai_405(client, db):
+    response = client.post("/measures/", {"q": "x"})
+    assert response.status_code == 405 and "GET" in response["Allow"]
+    assert_thai_error_page(response.content.decode(), "เปิดที่อยู่นี้ด้วยวิธีนี้ไม่ได้")
+
+
+@pytest.fixture(scope="module")
+def gunicorn_server(tmp_path_factory):
+    """The portal behind a real gunicorn with gunicorn.conf.py and DEBUG off, as `make serve-prod`
+    runs it (its own empty SQLite file: these refusals come before any query)."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from .smtp import free_port
+
+    root = Path(__file__).resolve().parent.parent
+    port = free_port()
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "ita_portal.settings", "DEBUG": "0",
+           "SECRET_KEY": "gunicorn-test-" + "x" * 40, "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "0",
+           "DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('gunicorn') / 'empty.sqlite3'}",
+           "BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "1"}
+    server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "ita_portal.wsgi", "-c",
+                               "gunicorn.conf.py"], cwd=root, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    pytest.fail("gunicorn did not start")
+                time.sleep(0.2)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def _raw(port, method, target, body=b"", content_type=None, cookie=None):
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+    headers = {"Content-Type": content_type} if content_type else {}
+    if cookie:
+        headers["Cookie"] = cookie
+    connection.request(method, target, body=body, headers=headers)
+    response = connection.getresponse()
+    return response.status, response.read().decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize("query_bytes", [4_200, 8_000])
+def test_it_answers_a_long_query_in_thai_behind_gunicorn(gunicorn_server, query_bytes):
+    status, html = _raw(gunicorn_server, "GET", "/measures/?q=" + "a" * query_bytes)
+    assert status == 414
+    assert "ที่อยู่เว็บยาวเกินไป" in html and "URI Too Long" not in html
+
+
+@pytest.mark.parametrize("charset", ["cp874", "utf-16"])
+def test_it_answers_a_form_in_another_charset_in_thai_behind_gunicorn(gunicorn_server, charset):
+    token = "a" * 32  # an anonymous visitor's CSRF cookie, sent back in the form: the check reads the body
+    body = f"csrfmiddlewaretoken={token}&username=ก&password=x".encode(charset)
+    status, html = _raw(gunicorn_server, "POST", "/accounts/login/", body,
+                        f"application/x-www-form-urlencoded; charset={charset}", cookie=f"csrftoken={token}")
+    assert status == 400
+    assert "ระบบรับข้อมูลจากแบบฟอร์มเฉพาะที่เข้ารหัสอักขระแบบ UTF-8" in html and "Internal Server Error" not in html

@@ -147,7 +147,7 @@ def test_the_settings_form_offers_the_options_and_keeps_them_when_not_sent(clien
     settings_.refresh_from_db()
     assert (settings_.margins, settings_.header, settings_.body_font_pt) == ("official", "plain", 14)
     bad = client.post(SETTINGS_URL, {"margins": "tiny", "body_font_pt": "9"})
-    assert bad.status_code == 200 and "tiny" not in ReportSettings.objects.values_list("margins", flat=True)
+    assert bad.status_code == 400 and "tiny" not in ReportSettings.objects.values_list("margins", flat=True)
 
 
 def test_the_service_refuses_a_value_not_in_the_list(db):

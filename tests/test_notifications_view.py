@@ -144,3 +144,11 @@ def test_the_public_body_page_offers_signed_in_people_a_follow_button_and_anonym
     assert "ติดตาม (แจ้งเมื่อเผยแพร่เอกสารฉบับใหม่)" in page
     Follow.objects.create(user=person, org=angthong)
     assert "กำลังติดตาม · เลิกติดตาม" in client.get(f"/orgs/{ANGTHONG}/").content.decode()
+
+
+@pytest.mark.parametrize("back", ["x", "notifications", "?a=1", "//evil.example/", "/\\evil.example"])
+def test_it_goes_to_the_settings_after_following_when_next_is_not_an_address_here(client, angthong, back):
+    """A bare word was looked up as a URL name (NoReverseMatch, a 500)."""
+    login(client, OTHER_EDITOR)
+    response = client.post(f"/app/notifications/follow/{ANGTHONG}/", {"next": back})
+    assert response.status_code == 302 and response["Location"] == "/app/notifications/settings/"

@@ -251,3 +251,13 @@ def test_it_asks_for_the_code_after_a_supervisor_invitation_accepted_in_a_passwo
     assert client.post(f"/invite/{link}/")["Location"] == "/app/"
     response = client.get("/app/")
     assert response.status_code == 302 and response["Location"].startswith(SETUP)
+
+
+@pytest.mark.parametrize("next_url", ["x", "dashboard", "//evil.example/"])
+def test_it_goes_to_the_staff_home_when_the_code_steps_next_is_not_an_address_here(client, next_url):
+    """Someone with no app and no code required opens the code step: it sends them on, to
+    ``next`` only when that is an address of this site (a bare word was a NoReverseMatch 500)."""
+    client.force_login(user(EDITOR), backend="django.contrib.auth.backends.ModelBackend")
+    response = client.get(VERIFY, {"next": next_url})
+    assert response.status_code == 302 and response["Location"] == "/app/"
+    assert client.get(VERIFY, {"next": "/app/dashboard/"})["Location"] == "/app/dashboard/"

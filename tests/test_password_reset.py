@@ -87,3 +87,19 @@ def test_an_unknown_address_sends_nothing_and_says_so_conditionally(client, smtp
     assert "ถ้าอีเมลที่กรอกตรงกับบัญชีในระบบ" in response.content.decode()
     assert smtp_server.messages == []
     assert not get_user_model().objects.filter(email="nobody@example.go.th").exists()
+
+
+def test_it_answers_404_with_the_thai_page_to_a_used_or_altered_reset_link(client, smtp_server, db):
+    with_email(db)
+    client.post(RESET, {"email": "palad@angthong.go.th"})
+    [url] = set(LINK.findall(smtp_server.text(smtp_server.to("palad@angthong.go.th")[0])))
+    path = urlsplit(url).path
+    uid, token = path.rstrip("/").split("/")[-2:]
+    altered = client.get(f"/accounts/reset/{uid}/{token[:-1]}{'x' if token[-1] != 'x' else 'y'}/", follow=True)
+    assert altered.status_code == 404 and "ลิงก์ตั้งรหัสผ่านใหม่นี้ใช้ไม่ได้" in altered.content.decode()
+    form = client.get(path, follow=True)
+    assert form.status_code == 200
+    client.post(form.wsgi_request.path, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    used = client.get(path, follow=True)
+    assert used.status_code == 404 and "ลิงก์ตั้งรหัสผ่านใหม่นี้ใช้ไม่ได้" in used.content.decode()
+    assert client.post(path, {"new_password1": "x", "new_password2": "x"}).status_code == 404

@@ -126,3 +126,12 @@ def test_it_returns_to_the_page_that_asked_for_the_name_and_nowhere_else(client,
 
 def test_the_page_needs_a_sign_in(client, db):
     assert client.get(URL)["Location"].startswith("/accounts/login/")
+
+
+def test_it_goes_back_to_the_profile_when_next_is_a_bare_word(client, db):
+    """``?next=x`` was looked up as a URL name after the save (NoReverseMatch, a 500)."""
+    login(client, EDITOR)
+    response = client.post(URL + "?next=x", {"first_name": "สมหญิง", "last_name": "รักงาน", "email": ""})
+    assert response.status_code == 302 and response["Location"] == URL
+    page = client.get(URL + "?next=x").content.decode()
+    assert 'name="next" value="x"' not in page

@@ -61,3 +61,14 @@ def test_two_people_saving_the_settings_the_second_is_refused(client, db):
     second = client.post(URL, {"measure_columns": ["budget"], "expected_version": version, "thai_numerals": "on"})
     assert second.status_code == 409 and "มีผู้อื่นบันทึกการตั้งค่านี้ไปแล้ว" in second.content.decode()
     assert ReportSettings.objects.get(org__slug="abt-dong-khwang").measure_columns == ["period"]
+
+
+def test_it_answers_400_with_the_thai_message_to_settings_it_cannot_take(client, db):
+    login(client, DONGKHWANG_EDITOR)
+    before = ReportSettings.objects.get(org__slug="abt-dong-khwang").version
+    for data in ({"logo": SimpleUploadedFile("logo.png", b"<svg onload=alert(1)>")},
+                 {"measure_columns": ["no-such-column"]}, {"margins": "nope"}):
+        response = client.post(URL, data)
+        assert response.status_code == 400, data
+        assert "text-danger" in response.content.decode() or "invalid-feedback" in response.content.decode()
+    assert ReportSettings.objects.get(org__slug="abt-dong-khwang").version == before

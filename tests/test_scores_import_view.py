@@ -118,3 +118,17 @@ def test_members_download_their_bodys_scores_in_the_import_format(client, db):
 def test_export_of_another_bodys_scores_is_404(client, db):
     login(client, OTHER_EDITOR)
     assert client.get("/app/scores/export/", {"org": ANGTHONG, "format": "csv"}).status_code == 404
+
+
+def test_it_answers_400_to_an_empty_score_file(client, db):
+    login(client, EDITOR)
+    response = upload(client, b"")
+    assert response.status_code == 400
+    assert "ไฟล์ที่ส่งว่างเปล่า" in response.content.decode()
+
+
+def test_it_answers_413_to_a_score_file_over_5_mb(client, db):
+    login(client, EDITOR)
+    response = upload(client, HEADER + "x" * (6 * 1024 * 1024))
+    assert response.status_code == 413
+    assert "ไฟล์มีขนาดเกิน 5 MB" in response.content.decode()

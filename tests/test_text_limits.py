@@ -58,7 +58,7 @@ def test_it_refuses_a_too_long_analysis_summary(client, plan):
     login(client, EDITOR)
     response = client.post(f"{PLAN}/plan/analysis/", {"analysis_summary": "ก" * 10_001, "recommendations": "",
                                                      "version": plan.version})
-    assert response.status_code == 200 and "เกินกำหนด 10000 ตัวอักษร" in response.content.decode()
+    assert response.status_code == 400 and "เกินกำหนด 10000 ตัวอักษร" in response.content.decode()
     plan.refresh_from_db()
     assert len(plan.analysis_summary) <= PLAN_LIMITS["analysis_summary"]
 
