@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test serve-prod worker lint lock audit check-system backup restore clean messages
+.PHONY: run test serve-prod worker lint lock audit sbom check-system backup restore clean messages
 
 # Installs exactly the versions in requirements.lock (regenerate it with `make lock`).
 $(STAMP): pyproject.toml requirements.lock
@@ -22,10 +22,17 @@ lock: $(STAMP)
 		--no-emit-find-links -o requirements.lock pyproject.toml
 
 # Security checks: bandit fails on any medium or high finding; pip-audit fails on any known
-# vulnerability (it needs PyPI's JSON API or OSV, see README).
+# vulnerability, and says "NOT AUDITED" when no advisory source is reachable (see README).
 audit: $(STAMP)
 	$(VENV)/bin/bandit -q -r ita_portal common assessments people measures notifications reports ops -x '*/migrations/*' --severity-level medium
-	$(VENV)/bin/pip-audit -r requirements.lock --progress-spinner off
+	scripts/pip_audit.sh $(VENV)/bin
+
+# A software bill of materials (CycloneDX JSON) of exactly what requirements.lock installs.
+sbom: $(STAMP)
+	@mkdir -p var
+	$(VENV)/bin/cyclonedx-py requirements requirements.lock --pyproject pyproject.toml --of JSON \
+		--output-reproducible -o var/sbom.cdx.json
+	@echo "SBOM: var/sbom.cdx.json"
 
 check-system:
 	@$(PYTHON) scripts/check_system.py

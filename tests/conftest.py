@@ -75,6 +75,19 @@ def squatter(db):
 
 
 @pytest.fixture
+def deactivated(db):
+    """OTHER_APPROVER (อบต.บ่อแก้ว's executive), signed in before the account was deactivated: a
+    client holding that session, and the user (now inactive) — the attacker's view of a leaver."""
+    from django.test import Client
+
+    client = Client()
+    person = factories.login(client, factories.OTHER_APPROVER)
+    person.is_active = False
+    person.save(update_fields=["is_active"])
+    return client, person
+
+
+@pytest.fixture
 def anonymous():
     """A fresh client nobody has signed in to."""
     from django.test import Client

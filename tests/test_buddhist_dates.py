@@ -13,7 +13,7 @@ from common import thai
 from measures import services
 from measures.models import Measure, ProgressRound
 
-from .factories import ANGTHONG, EDITOR, build_plan, login, user
+from .factories import ANGTHONG, APPROVER, EDITOR, build_plan, login, user
 
 repair = importlib.import_module("measures.migrations.0011_repair_buddhist_years").repair
 
@@ -61,10 +61,10 @@ def test_a_period_outside_the_plans_fiscal_year_is_refused_unless_the_measure_go
 
 
 def test_a_due_date_is_typed_in_the_buddhist_era(client, plan2570):
-    login(client, EDITOR)
+    login(client, APPROVER)
     round6 = plan2570.rounds.get(months=6)
     response = client.post(f"/app/orgs/{ANGTHONG}/2570/rounds/6/due/",
-                           {"due_date": "15/05/2570", "version": round6.version})
+                           {"due_date": "15/05/2570", "version": round6.version, "reason": "ขยายเวลา"})
     assert response.status_code == 302
     assert ProgressRound.objects.get(pk=round6.pk).due_date == datetime.date(2027, 5, 15)
 

@@ -45,3 +45,14 @@ def test_a_user_without_a_body_is_told_what_to_do(client, db):
     get_user_model().objects.create_user("lonely", password="x-long-password-1")
     client.post(LOGIN, {"username": "lonely", "password": "x-long-password-1"})
     assert "บัญชีนี้ยังไม่ได้ผูกกับหน่วยงานใด" in client.get("/app/").content.decode()
+
+
+def test_a_deactivated_person_with_an_open_session_reaches_nothing_and_cannot_sign_in_again(deactivated):
+    client, person = deactivated
+    for url in ("/app/", "/app/orgs/abt-bo-kaeo/2568/plan/", "/app/dashboard/", "/app/profile/"):
+        response = client.get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
+    assert client.post("/app/orgs/abt-bo-kaeo/2568/plan/transition/", {"action": "revise"}).status_code == 302
+    response = client.post("/accounts/login/", {"username": person.username, "password": "ita-demo-2568"})
+    assert response.status_code in (200, 403)  # the sign-in page again (or the lockout), never in
+    assert "/accounts/login/" in client.get("/app/")["Location"]
