@@ -309,3 +309,16 @@ def test_it_reports_a_render_past_its_budget_outside_the_main_thread_once_it_end
     thread.start()
     thread.join(60)
     assert raised and signal.getsignal(signal.SIGALRM) is handler
+
+
+def test_a_one_measure_document_keeps_its_signatures_on_its_one_page(db):
+    """A one-row measures table of a few steps left room at the foot of page 1, yet the signature
+    block went alone to page 2 (its paragraphs' margins): the lines are compact now."""
+    plan = build_plan(Organization.objects.get(slug="thesaban-mueang-ang-thong"), 2570, measures=0)
+    measure_services.measure_save(plan=plan, actor=user(EDITOR), data={
+        "title": "เผยแพร่ข้อมูลการจัดซื้อจัดจ้าง", "new_units": ["กองคลัง"], "responsible_units": [],
+        "steps": "\n".join(f"ขั้นตอนที่ยาวพอสมควร {n} เพื่อให้ตารางสูงขึ้น" for n in range(6))})
+    pdf = render.render_pdf(builders.build_measures(plan), draft=True)
+    assert pdf.pages == 1
+    text = pdf_text(pdf.data)
+    assert "ผู้จัดทำ" in text and "ผู้รับรอง" in text
