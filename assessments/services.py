@@ -697,7 +697,8 @@ def scores_import(*, rows: list[score_io.ScoreRow], actor=None, source: str = ""
     for row in rows:
         key = (row.org.pk, row.framework.pk)
         if key not in assessments:
-            assessments[key] = Assessment.objects.create(org=row.org, framework=row.framework)
+            # get_or_create: a simultaneous import of the same body-year finds the twin's row.
+            assessments[key] = Assessment.objects.get_or_create(org=row.org, framework=row.framework)[0]
 
     header_updates: dict[int, Assessment] = {}
     score_objects: dict[str, list] = {scope: [] for scope in SCORE_MODELS}
@@ -823,7 +824,7 @@ def score_set(*, org: Organization, fiscal_year: int, scope: str, code: str = ""
         raise score_io.ImportRejected([_("บันทึกคะแนนตัวชี้วัดอีกค่าหนึ่งได้เมื่อมีคะแนนตัวชี้วัดที่ %(code)s แล้ว "
                                          "กรุณาบันทึกคะแนนรายตัวชี้วัดก่อน") % {"code": row.code}])
     if assessment is None:
-        assessment = Assessment.objects.create(org=org, framework=row.framework)
+        assessment = Assessment.objects.get_or_create(org=org, framework=row.framework)[0]  # a double submit
     if row.scope in HEADER_SCOPES:
         _apply_header(assessment, row)
         assessment.full_clean(validate_unique=False)

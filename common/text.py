@@ -54,6 +54,11 @@ def readable_url(url: str) -> str:
     from urllib.parse import unquote
 
     try:
-        return unquote(url or "", errors="strict")
+        decoded = unquote(url or "", errors="strict")
     except UnicodeDecodeError:
         return url or ""
+    # A decoded control, format (bidi override, zero-width) or separator character could make the
+    # text read as another address: such an address is shown as stored.
+    if any(unicodedata.category(ch)[0] in "CZ" and ch != " " for ch in decoded):
+        return url or ""
+    return decoded

@@ -101,9 +101,13 @@ def _require_no_round_in_review(plan):
 
 
 @transaction.atomic
-def plan_create(*, org, fiscal_year: int, actor, recorded_after: bool = False) -> MeasurePlan:
+def plan_create(*, org, fiscal_year: int, actor, recorded_after: bool = False, reason: str = "") -> MeasurePlan:
     """A plan for ``fiscal_year`` with its 6- and 12-month rounds. ``recorded_after``: a past
-    year's plan entered from documents already published, never counted late."""
+    year's plan entered from documents already published, never counted late: it needs a
+    ``reason``, kept in the plan's history and told to the area's supervisors (as the mark set
+    later is), since it decides what their dashboard counts late."""
+    if recorded_after:
+        reason = _require_reason(reason)
     if fiscal_year not in fiscal_years.plan_years():
         raise ServiceError(_("ปีงบประมาณ %(fy)s ไม่มีเกณฑ์การประเมินที่ใช้จัดทำแผนได้") % {"fy": fiscal_year})
     if MeasurePlan.objects.filter(org=org, fiscal_year=fiscal_year).exists():
@@ -122,7 +126,9 @@ def plan_create(*, org, fiscal_year: int, actor, recorded_after: bool = False) -
     summary = (_("สร้างแผนมาตรการปีงบประมาณ %(fy)s (บันทึกย้อนหลังจากเอกสารที่เผยแพร่แล้ว)") if recorded_after
                else _("สร้างแผนมาตรการปีงบประมาณ %(fy)s"))
     audit(actor=actor, action=AuditAction.PLAN_CREATE, org=org, summary=summary % {"fy": fiscal_year},
-          detail={"plan": plan.pk, "recorded_after": bool(recorded_after)})
+          detail={"plan": plan.pk, "recorded_after": bool(recorded_after), **({"reason": reason} if reason else {})})
+    if recorded_after:
+        _decided(plan=plan, actor=actor, summary=summary % {"fy": fiscal_year}, reason=reason)
     return plan
 
 
@@ -689,16 +695,23 @@ def round_carry_forward(*, progress_round, actor, from_months: int = 6) -> int:
     if source is None or from_months >= locked.months:
         raise ServiceError(_("ไม่มีรายงานรอบ %(m)s เดือนให้เริ่มต้นจาก") % {"m": from_months})
     started = set(locked.entries.values_list("measure_id", flat=True))
-    count = 0
-    for earlier in source.entries.exclude(measure_id__in=started).select_related("measure").prefetch_related(
-            "evidence"):
-        entry = ProgressEntry(round=locked, measure=earlier.measure,
-                              **{name: getattr(earlier, name) for name in CARRIED_FIELDS})
-        entry._history_user = actor
-        entry.save()
-        for item in earlier.evidence.all():
-            evidence_copy(progress_round=locked, measure=earlier.measure, actor=actor, source=item)
-        count += 1
+    count, written = 0, []
+    try:
+        for earlier in source.entries.exclude(measure_id__in=started).select_related("measure").prefetch_related(
+                "evidence"):
+            entry = ProgressEntry(round=locked, measure=earlier.measure,
+                                  **{name: getattr(earlier, name) for name in CARRIED_FIELDS})
+            entry._history_user = actor
+            entry.save()
+            for item in earlier.evidence.all():
+                copy = evidence_copy(progress_round=locked, measure=earlier.measure, actor=actor, source=item)
+                if copy.file:
+                    written.append(copy.file.name)
+            count += 1
+    except BaseException:
+        for name in written:  # the transaction is undone: so are the copies it wrote
+            Evidence.file.field.storage.delete(name)
+        raise
     audit(actor=actor, action=AuditAction.ENTRY_SAVE, org=locked.plan.org,
           summary=_("เริ่มรายงานรอบ %(m)s เดือนจากผลรอบ %(f)s เดือน (%(n)s มาตรการ)") % {
               "m": locked.months, "f": from_months, "n": count},

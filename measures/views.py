@@ -265,9 +265,11 @@ def plan_create(request, slug, fy):
     access = Access(request, slug)
     access.require_edit()
     form = RecordedAfterForm(request.POST)
-    recorded_after = form.is_valid() and form.cleaned_data["recorded_after"]
+    valid = form.is_valid()
+    recorded_after = valid and form.cleaned_data["recorded_after"]
     try:
-        services.plan_create(org=access.org, fiscal_year=fy, actor=request.user, recorded_after=recorded_after)
+        services.plan_create(org=access.org, fiscal_year=fy, actor=request.user, recorded_after=recorded_after,
+                             reason=form.cleaned_data["reason"] if valid else "")
     except services.ServiceError as error:
         _service_errors(request, error)
     return redirect("plan-detail", slug, fy)

@@ -644,7 +644,7 @@ def _signatures(word, context, signatures: dict[str, bytes]):
     if not (signature.get("preparer") or signature.get("approver")):
         # A record after the fact whose source names no signer: no signature lines.
         if context.get("approved_on"):
-            _paragraph(word, f"{_('วันที่ให้ความเห็นชอบ')} {context['approved_on']}")
+            _paragraph(word, _("วันที่ให้ความเห็นชอบ %(date)s") % {"date": context["approved_on"]})
         return
     _paragraph(word).paragraph_format.space_before = _pt(18)
     half = _text_width_mm(word) / 2
@@ -660,14 +660,15 @@ def _signatures(word, context, signatures: dict[str, bytes]):
         person = signature.get(key) or {}
         if record and key not in signature:
             if approved_on:
-                _cell_text(cell, f"{_('วันที่ให้ความเห็นชอบ')} {approved_on}", align="center", style="Normal")
+                _cell_text(cell, _("วันที่ให้ความเห็นชอบ %(date)s") % {"date": approved_on}, align="center",
+                           style="Normal")
             continue  # the source names no such signer: no line to sign
         image = _signature_image(person, signatures)
         cell.width = Mm(half)
         lines = [role, f"{_('ลงชื่อ')} {'' if image else DOTS}".rstrip(), f"({person.get('name') or DOTS})",
                  f"{_('ตำแหน่ง')} {person.get('position') or DOTS}"]
         if approved_on:
-            lines.append(f"{_('วันที่ให้ความเห็นชอบ')} {approved_on}")
+            lines.append(_("วันที่ให้ความเห็นชอบ %(date)s") % {"date": approved_on})
         _cell_text(cell, "\n".join(lines), align="center", style="Normal")
         for paragraph in cell.paragraphs:
             paragraph.paragraph_format.keep_with_next = True

@@ -77,14 +77,21 @@ def test_it_offers_the_year_picker_on_the_plan_page_and_create_on_a_year_without
     html = client.get(plan_url(ANGTHONG, 2567)).content.decode()
     assert 'class="year-picker"' in html
     assert f'action="{plan_url(ANGTHONG, 2567, "create/")}"' in html
-    assert 'name="recorded_after" id="recorded_after" checked' in html  # a past year: ticked already
+    assert 'name="recorded_after" id="recorded_after">' in html  # offered for a past year, nothing ticked
+    assert 'name="reason"' in html
 
 
 def test_it_creates_a_past_year_plan_marked_recorded_after_and_audits_it(client, org):
     login(client, EDITOR)
-    response = client.post(plan_url(ANGTHONG, 2567, "create/"), {"recorded_after": "on"})
+    client.post(plan_url(ANGTHONG, 2567, "create/"), {"recorded_after": "on"})
+    assert not MeasurePlan.objects.filter(org=org, fiscal_year=2567).exists()  # no reason: not created
+    response = client.post(plan_url(ANGTHONG, 2567, "create/"), {"recorded_after": "on",
+                                                                  "reason": "บันทึกจากเอกสารปี 2567 บนเว็บไซต์"})
     assert response.status_code == 302
     plan = MeasurePlan.objects.get(org=org, fiscal_year=2567)
+    assert "บันทึกจากเอกสารปี 2567 บนเว็บไซต์" in plan.comments.get().text
+    from notifications.models import Notification
+    assert Notification.objects.filter(recipient=user(SUPERVISOR), reason__contains="บันทึกจากเอกสารปี 2567").exists()
     assert plan.recorded_after
     event = AuditEvent.objects.get(action="plan.create", detail__plan=plan.pk)
     assert event.detail["recorded_after"] is True and "บันทึกย้อนหลัง" in event.summary
@@ -120,7 +127,7 @@ def test_it_does_not_count_a_past_year_plan_recorded_after_as_late_on_the_dashbo
 
 
 def test_it_leaves_a_recorded_after_plan_out_of_the_editors_tasks_and_its_rounds_are_never_overdue(client, org):
-    old = services.plan_create(org=org, fiscal_year=2566, actor=user(EDITOR), recorded_after=True)
+    old = services.plan_create(org=org, fiscal_year=2566, actor=user(EDITOR), recorded_after=True, reason="ก")
     current = build_plan(org, 2570, measures=1)
     login(client, EDITOR)
     html = client.get("/app/").content.decode()
@@ -168,7 +175,7 @@ def test_only_the_approver_or_supervisor_marks_a_plan_with_a_reason_while_editab
         services.plan_set_recorded_after(plan=this_year, actor=user(APPROVER), recorded_after=True, reason="ก")
     with pytest.raises(services.ServiceError, match="เฉพาะปีงบประมาณที่ผ่านมาแล้ว"):
         services.plan_create(org=make_body("test-this-year"), fiscal_year=current, actor=user(EDITOR),
-                             recorded_after=True)
+                             recorded_after=True, reason="ก")
     assert not MeasurePlan.objects.filter(pk=plan.pk, recorded_after=True).exists()
 
 

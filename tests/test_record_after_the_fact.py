@@ -38,7 +38,8 @@ def _a_2564_record(client, body):
     """A score file with one indicator for FY 2563, then a plan for FY 2564 recorded after the fact."""
     import_records([{"org": SLUG, "fiscal_year": "2563", "scope": "indicator", "code": "8", "value": "85.15"}])
     login(client, EDITOR)
-    assert client.post(plan_url(2564, "create/"), {"recorded_after": "on"}).status_code == 302
+    assert client.post(plan_url(2564, "create/"), {"recorded_after": "on",
+                                                    "reason": "บันทึกจากเอกสารที่เผยแพร่ปี 2564"}).status_code == 302
     plan = MeasurePlan.objects.get(org=body, fiscal_year=2564)
     assert plan.recorded_after and plan.based_on is not None  # based on the 2563 result: the scores alone
     return plan
@@ -186,3 +187,22 @@ def test_a_published_plan_no_longer_shows_what_to_check_before_sending(client, b
     _submit_approve_publish(client, plan)
     html = client.get(plan_url(2564)).content.decode()
     assert "ตรวจก่อนส่ง" not in html and "ยืนยันก่อนส่ง" not in html
+
+
+def test_a_source_naming_only_its_preparer_still_prints_its_approval_date(client, body):
+    plan = _a_2564_record(client, body)
+    client.post(plan_url(2564, "source/"), {"version": plan.version, "source_approved_on": "15/01/2564",
+                                            "source_preparer_name": "นางสาวสมใจ ทำงาน"})
+    client.post(f"/app/orgs/{SLUG}/2564/measures/new/", {"title": "มาตรการหนึ่ง", "steps": "ขั้นหนึ่ง"})
+    _submit_approve_publish(client, plan)
+    with PublishedDocument.objects.get(org=body).file.open("rb") as handle:
+        text = pdf_text(handle.read())
+    assert "นางสาวสมใจ ทำงาน" in text and "วันที่ให้ความเห็นชอบ ๑๕ มกราคม ๒๕๖๔" in text and "ผู้รับรอง" not in text
+
+
+def test_an_address_that_would_read_as_another_is_shown_as_stored():
+    from common.text import readable_url
+
+    assert readable_url("https://a.go.th/%E0%B8%A1.pdf") == "https://a.go.th/ม.pdf"
+    spoof = "https://a.go.th/%E2%80%AEfdp.exe"  # a right-to-left override
+    assert readable_url(spoof) == spoof
