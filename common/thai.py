@@ -5,6 +5,7 @@ Templates use these through the ``thai`` template library (ita_portal/templateta
 
 import calendar
 import datetime
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from pythainlp.util import arabic_digit_to_thai_digit, thai_digit_to_arabic_digit, thai_strftime
@@ -83,6 +84,37 @@ def format_datetime(moment: datetime.datetime | None, thai_digits: bool = False)
 
     local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
     return thai_strftime(local, "%-d %b %Y %H:%M", thaidigit=thai_digits)
+
+
+_MARKUP = re.compile(r"(<[^>]*>)")
+# An element marked data-typed holds what a person typed (a measure's title, a result): kept as typed.
+_TYPED = re.compile(r"(<([a-zA-Z0-9]+)\b[^>]*\bdata-typed\b[^>]*>.*?</\2>)", re.S)
+# A run of text without spaces: digits in one with a Latin letter are a code or an address (o27,
+# https://…/2568/, PDF/A-3), kept as they are; character references (&#39;) too.
+_WORD = re.compile(r"&#?[0-9A-Za-z]+;|[^\s&]+|&")
+_LATIN = re.compile("[A-Za-z]")
+
+
+def screen_digits(html: str, thai_digits: bool) -> str:
+    """One kind of digit on a screen: every digit the portal writes in ``html``'s text (not in its
+    tags, attributes, character references, codes or addresses, nor in an element marked
+    ``data-typed``: what a person typed stays as typed) as Thai digits, or as Arabic ones. A body's
+    public pages follow its setting (Organization.thai_numerals); staff pages are Arabic throughout."""
+    convert = to_thai_digits if thai_digits else to_arabic_digits
+
+    def word(match):
+        found = match[0]
+        return found if found.startswith("&") or _LATIN.search(found) else convert(found)
+
+    def text(part):
+        return _WORD.sub(word, part)
+
+    def untyped(part):
+        return "".join(piece if index % 2 else text(piece) for index, piece in enumerate(_MARKUP.split(part)))
+
+    pieces = _TYPED.split(html)  # [outside, typed element, its tag name, outside, …]
+    return "".join(untyped(piece) if index % 3 == 0 else piece if index % 3 == 1 else ""
+                   for index, piece in enumerate(pieces))
 
 
 def parse_decimal(text) -> Decimal | None:

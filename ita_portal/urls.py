@@ -6,12 +6,13 @@ from people.password_reset import PortalPasswordResetConfirmView, PortalPassword
 
 from .auth import PortalLoginView
 from .converters import register
-from .views import healthz
+from .views import favicon, healthz
 
 register()  # <fy:...> in the apps' URLs
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("accounts/login/", PortalLoginView.as_view(), name="login"),
     # Password reset: the portal's Thai pages and e-mail, sent through common/mail.py (people/password_reset.py).

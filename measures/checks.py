@@ -92,7 +92,7 @@ def round_findings(progress_round, measures, entries, today: datetime.date) -> l
                                 % {"n": number, "t": measure.title}))
     if is_overdue(progress_round, today):
         findings.append(Finding(WARN, _("เลยกำหนดส่ง (%(d)s) มาแล้ว %(days)s วัน")
-                                % {"d": format_date(progress_round.due_date),
+                                % {"d": format_date(progress_round.due_date, thai_digits=False),
                                    "days": (today - progress_round.due_date).days}))
     return findings
 

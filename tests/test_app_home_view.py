@@ -16,7 +16,7 @@ def test_an_editor_sees_what_is_due_and_what_was_returned_with_the_reason(client
     html = client.get("/app/").content.decode()
     assert "เอกสารที่ถูกส่งกลับให้แก้ไข" in html
     assert "ขาดงบประมาณของมาตรการที่ 1" in html
-    assert "รายงานผลปี 2570 รอบ 6 เดือน" in html and "๓๐ เมษายน ๒๕๗๐" in html
+    assert "รายงานผลปี 2570 รอบ 6 เดือน" in html and "30 เมษายน 2570" in html
 
 
 def test_a_resubmitted_document_is_no_longer_listed_as_returned(client, db):

@@ -13,7 +13,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from .browser import axe_report, axe_violations, browser, demo_live_server  # noqa: F401 (fixtures)
-from .factories import ADMIN, ANGTHONG, APPROVER, DEMO_PASSWORD, EDITOR, SUPERVISOR, user
+from .factories import ADMIN, ANGTHONG, APPROVER, DEMO_PASSWORD, EDITOR, SUPERVISOR, build_plan, user
 
 pytestmark = pytest.mark.browser
 
@@ -25,8 +25,9 @@ WIDTHS = [1280, 390]  # a PC, and a phone
 class Page:
     name: str
     who: str | None  # a demo user, or None: not signed in
-    path: str  # may name the objects of _names(): {measure} (a measure of PLAN), {published} (a
-    #            published PDF's SHA-256), {library_entry}, {reset} and {unsubscribe} (EDITOR's links)
+    path: str  # may name the objects of _names(): {measure} (a measure of PLAN), {reported} (one with a
+    #            6-month result), {published} (a published PDF's SHA-256), {library_entry}, {reset} and
+    #            {unsubscribe} (EDITOR's links)
     then: str = ""  # an action after loading, one of ACTIONS
     status: int = 200  # the HTTP status of the page loaded (before the action)
 
@@ -40,6 +41,7 @@ PAGES = [
     Page("body", None, f"/orgs/{ANGTHONG}/"),
     Page("body-year", None, f"/orgs/{ANGTHONG}/2568/"),
     Page("body-year-published", None, "/orgs/abt-bo-kaeo/2568/"),
+    Page("body-year-glossary-open", None, "/orgs/abt-bo-kaeo/2568/", then="open_all_details"),
     Page("verify", None, "/verify/"),
     Page("verify-found", None, "/verify/?sha256={published}"),
     Page("verify-not-found", None, "/verify/?sha256=" + "0" * 64),
@@ -63,6 +65,7 @@ PAGES = [
     # An editor's pages.
     Page("app-home", EDITOR, "/app/"),
     Page("plan", EDITOR, f"{PLAN}/plan/"),
+    Page("plan-cards-and-tools-open", EDITOR, f"{PLAN}/plan/", then="open_all_details"),
     Page("plan-analysis", EDITOR, f"{PLAN}/plan/analysis/"),
     Page("measure-new", EDITOR, f"{PLAN}/measures/new/"),
     Page("measure-new-with-errors", EDITOR, f"{PLAN}/measures/new/", then="submit_main_form"),
@@ -71,6 +74,8 @@ PAGES = [
     Page("measure-history", EDITOR, f"{PLAN}/measures/{{measure}}/history/"),
     Page("round", EDITOR, f"{PLAN}/rounds/6/"),
     Page("entry-form", EDITOR, f"{PLAN}/rounds/6/measures/{{measure}}/"),
+    Page("entry-form-with-errors", EDITOR, f"{PLAN}/rounds/6/measures/{{measure}}/", then="submit_main_form"),
+    Page("entry-form-12-months-carry", EDITOR, f"{PLAN}/rounds/12/measures/{{reported}}/?carry=6"),
     Page("report-preview", EDITOR, f"{PLAN}/reports/measures/"),
     Page("report-preview-results", EDITOR, f"{PLAN}/reports/results-6m/"),
     Page("report-preview-analysis", EDITOR, f"{PLAN}/reports/analysis/"),
@@ -93,6 +98,8 @@ PAGES = [
     # An approver's pages.
     Page("approver-home", APPROVER, "/app/"),
     Page("approver-round", APPROVER, f"{PLAN}/rounds/6/"),
+    Page("approver-plan-resubmitted", APPROVER, f"/app/orgs/{ANGTHONG}/2570/plan/"),
+    Page("approver-round-resubmitted", APPROVER, f"/app/orgs/{ANGTHONG}/2570/rounds/6/"),
     Page("approver-dashboard", APPROVER, "/app/dashboard/"),
     Page("approver-people", APPROVER, f"/app/orgs/{ANGTHONG}/people/"),
     Page("approver-notifications", APPROVER, "/app/notifications/"),
@@ -134,15 +141,46 @@ def _show(template):
     return show
 
 
+def _open_all_details(page):
+    """Every folded part open (the plan's measure cards and tools, a glossary)."""
+    page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+
+
 ACTIONS = {
-    "submit_main_form": _submit_main_form, "wrong_password": _wrong_password,
+    "submit_main_form": _submit_main_form, "wrong_password": _wrong_password, "open_all_details": _open_all_details,
     "drop_csrf_cookie_and_submit": _drop_csrf_cookie_and_submit,
     "show_400": _show("400.html"), "show_500": _show("500.html"),
 }
 
 
+def _resubmitted(editor):
+    """ANGTHONG's FY 2570 plan and 6-month report, each returned and sent again with changes
+    (what an approver reads before deciding)."""
+    from assessments.models import Organization
+    from measures import services
+
+    plan = build_plan(Organization.objects.get(slug=ANGTHONG), 2570, measures=2)
+    round6 = plan.rounds.get(months=6)
+    first = plan.measures.order_by("order", "pk").first()
+    services.entry_save(progress_round=round6, measure=first, actor=editor, data={"state": "done", "output": "ก"})
+    for document in (None, round6):
+        confirmed = [f.key for f in services.findings_for(plan, document) if f.needs_confirmation]
+        services.document_transition(plan=plan, actor=editor, action="submit", progress_round=document,
+                                     confirmed=confirmed)
+        services.document_transition(plan=plan, actor=user(APPROVER), action="return", progress_round=document,
+                                     comment="กรุณาแก้ไข")
+    services.measure_save(plan=plan, measure=first, actor=editor, expected_version=first.version,
+                          data={"title": first.title, "steps": first.steps, "target": "ร้อยละ 80"})
+    services.entry_save(progress_round=round6, measure=first, actor=editor, data={"state": "done", "output": "ข"})
+    for document in (None, round6):
+        confirmed = [f.key for f in services.findings_for(plan, document) if f.needs_confirmation]
+        services.document_transition(plan=plan, actor=editor, action="submit", progress_round=document,
+                                     confirmed=confirmed)
+
+
 def _names():
     """The objects PAGES' paths name, from the demo data."""
+    from measures import services
     from measures.models import MeasurePlan
     from notifications.services import unsubscribe_token
     from people import services as people_services
@@ -150,8 +188,17 @@ def _names():
 
     plan = MeasurePlan.objects.get(org__slug=ANGTHONG, fiscal_year=2569)
     editor = user(EDITOR)
+    # A measure reported in the 6-month round, with evidence: the approver's round page reads it,
+    # the 12-month form offers it.
+    reported = plan.measures.order_by("order")[1]
+    round6 = plan.rounds.get(months=6)
+    services.entry_save(progress_round=round6, measure=reported, actor=editor,
+                        data={"state": "in_progress", "percent": 50, "output": "ผลผลิตรอบ 6 เดือน"})
+    services.evidence_add(progress_round=round6, measure=reported, actor=editor, url="https://example.go.th/6")
+    _resubmitted(editor)
     return {
         "measure": plan.measures.order_by("order").first().pk,
+        "reported": reported.pk,
         "published": PublishedDocument.objects.order_by("pk").values_list("sha256", flat=True).first(),
         "library_entry": LibraryEntry.objects.order_by("pk").values_list("pk", flat=True).first(),
         "unsubscribe": unsubscribe_token(editor.pk, "returned"),

@@ -11,6 +11,7 @@ from django.conf import settings
 
 from assessments import framework_io
 from assessments.models import Framework, Item, Organization
+from common.thai import to_arabic_digits
 from measures import services as measure_services
 from reports.documents import Doc, ita_answers, ita_items
 
@@ -135,7 +136,7 @@ def test_the_label_writes_the_year_in_thai_digits(db):
 def document_blocks(html):
     """{document title: its list-group block} of a year page."""
     blocks = html.split('<div class="list-group-item">')[1:]
-    return {re.search(r'class="fw-bold"[^>]*>([^<]+)</a>', b)[1]: b for b in blocks}
+    return {to_arabic_digits(re.search(r'class="fw-bold"[^>]*>([^<]+)</a>', b)[1]): b for b in blocks}
 
 
 def test_the_year_page_says_which_item_each_document_answers(client, db):

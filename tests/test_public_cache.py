@@ -34,19 +34,19 @@ def test_a_repeat_visit_is_served_from_the_cache_without_queries(client, db):
     first, _ = queries(client, "/orgs/abt-dong-khwang/2568/")
     again, response = queries(client, "/orgs/abt-dong-khwang/2568/")
     assert first > 5 and again == 0
-    assert "Content-Security-Policy" in response and "41.50" in response.content.decode()
+    assert "Content-Security-Policy" in response and "๔๑.๕๐" in response.content.decode()  # its Thai digits
     count, pdf = queries(client, "/orgs/abt-dong-khwang/2568/measures.pdf")
     count, pdf = queries(client, "/orgs/abt-dong-khwang/2568/measures.pdf")
     assert count == 0 and pdf.content.startswith(b"%PDF") and pdf["ETag"]
 
 
 def test_a_change_to_the_body_rebuilds_its_pages(client, db, django_capture_on_commit_callbacks):
-    assert "41.50" in client.get("/orgs/abt-dong-khwang/2568/").content.decode()
+    assert "๔๑.๕๐" in client.get("/orgs/abt-dong-khwang/2568/").content.decode()  # the body's Thai digits
     with django_capture_on_commit_callbacks(execute=True):
         import_records([{"org": "abt-dong-khwang", "fiscal_year": "2568", "scope": "indicator", "code": "9",
                          "value": "44.44"}])
     html = client.get("/orgs/abt-dong-khwang/2568/").content.decode()
-    assert "44.44" in html and "41.50" not in html
+    assert "๔๔.๔๔" in html and "๔๑.๕๐" not in html
 
 
 def test_signed_in_people_are_never_served_the_cache(client, db):
@@ -71,7 +71,9 @@ def test_a_supervisors_dashboard_is_kept_until_their_area_changes(client, db, se
     queries(client, "/app/dashboard/?fy=2567")  # what each process keeps (fiscal years) is loaded
     first, page = queries(client, "/app/dashboard/?fy=2568")
     again, _ = queries(client, "/app/dashboard/?fy=2568")
-    assert again < first and again <= 4  # session, user, roles: no dashboard queries
+    # session, user, roles, and the second-factor check asked on each staff page (a role that needs
+    # a code, gained mid-session, asks for it on the next page: issue 21 point 1): no dashboard queries
+    assert again < first and again <= 5
     with django_capture_on_commit_callbacks(execute=True):
         import_records([{"org": "abt-dong-khwang", "fiscal_year": "2568", "scope": "indicator", "code": "9",
                          "value": "44.44"}])

@@ -5,14 +5,17 @@ before, a single year of indicators, and a year page that folds the items withou
 import re
 
 from assessments import services as assessment_services
+from common.thai import to_arabic_digits
 
 from .factories import ANGTHONG, add_indicator_year, import_records, make_body
 
 
 def page(client, url):
+    """The page's HTML with its digits as Arabic ones: a body's public pages use the digits of its
+    documents, Thai by default (issue 22)."""
     response = client.get(url)
     assert response.status_code == 200, url
-    return response.content.decode()
+    return to_arabic_digits(response.content.decode())
 
 
 def test_a_body_without_a_province_links_its_breadcrumb_to_the_bodies_without_one(client, db):

@@ -10,6 +10,7 @@ from assessments import score_io
 from assessments import services as assessment_services
 from assessments.models import Assessment, Organization, OrganizationName
 from assessments.scoring import parse_level
+from common.thai import to_arabic_digits
 from measures.models import MeasurePlan
 from reports import builders, render
 
@@ -113,8 +114,9 @@ def test_it_keeps_the_extra_facts_a_source_prints(client, db):
         {"org": body.slug, "fiscal_year": "2568", "scope": "note", "value": "ได้รับรางวัลหน่วยงานโปร่งใส"},
         {"org": body.slug, "fiscal_year": "2568", "scope": "source_url", "value": "https://example.go.th/news/1"},
     ])
-    html = client.get(f"/orgs/{body.slug}/2568/").content.decode()
-    assert "+5.00 คะแนน (ตามที่ประกาศ)" in html and "+5.50 คะแนน (คำนวณโดยระบบจากคะแนนสองปี)" in html
+    html = client.get(f"/orgs/{body.slug}/2568/").content.decode()  # in the body's Thai digits (issue 22)
+    assert "+5.00 คะแนน (ตามที่ประกาศ)" in to_arabic_digits(html)
+    assert "+5.50 คะแนน (คำนวณโดยระบบจากคะแนนสองปี)" in to_arabic_digits(html)
     for shown in ("อันดับที่ ๓ ของอำเภอ", "อันดับที่ ๔๐ จาก ๑๘๐ แห่งของจังหวัด", "ได้รับรางวัลหน่วยงานโปร่งใส",
                   "ที่มาของข้อมูล", "https://example.go.th/news/1"):
         assert shown in html, shown

@@ -30,6 +30,7 @@ ADMIN_POST = [LOGIN, 403, 403, 403, 403, 403, 302]
 MATRIX = {
     "home": ("get", "/", None, [200] * 7),
     "healthz": ("get", "/healthz", None, [200] * 7),
+    "favicon": ("get", "/favicon.ico", None, [200] * 7),
     "org-detail": ("get", f"/orgs/{ANGTHONG}/", None, [200] * 7),
     "org-year": ("get", f"/orgs/{ANGTHONG}/2568/", None, [200] * 7),
     "app-home": ("get", "/app/", None, [LOGIN, 200, 200, 200, 200, 200, 200]),

@@ -38,3 +38,16 @@ def readable_url(value):
     from common.text import readable_url as readable
 
     return readable(value)
+
+
+@register.filter(is_safe=True)
+def screen_digits(value, thai_digits=False):
+    """``{% filter screen_digits:org.thai_numerals %}…{% endfilter %}``: every digit of the text
+    (never of a tag or an address) Thai or Arabic, one choice per screen (common.thai.screen_digits)."""
+    from django.utils.safestring import SafeData, mark_safe
+
+    if not isinstance(value, SafeData):
+        from django.utils.html import escape
+
+        value = escape(value)
+    return mark_safe(thai.screen_digits(str(value), bool(thai_digits)))  # noqa: S308 (digits changed in text only)
