@@ -42,8 +42,10 @@ run: check-system $(STAMP)
 	@echo "make run: e-mail is not sent; each message is written to var/mail/ (README.md)"
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
+# Two worker processes (pytest-xdist), each with its own test database and demo data.
+TEST_WORKERS ?= 2
 test: check-system $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS)
 
 # A production-shaped server: gunicorn + WhiteNoise, DEBUG off. Needs SECRET_KEY and, for
 # PostgreSQL, DATABASE_URL; see README "Running in production".
