@@ -578,13 +578,7 @@ def evidence_add(*, progress_round, measure, actor, url: str = "", upload=None, 
         return created
     evidence = Evidence(entry=entry, url=url.strip(), uploaded_by=actor, create_token=create_token or None)
     if upload is not None:
-        if upload.size > EVIDENCE_MAX_BYTES:
-            raise ServiceError(_("ไฟล์หลักฐานมีขนาดเกิน 10 MB"))
-        head = upload.read(16)
-        upload.seek(0)
-        content_type = sniff_evidence(head)
-        if content_type is None:
-            raise ServiceError(_("ไฟล์หลักฐานต้องเป็น PDF, JPEG หรือ PNG เท่านั้น (ตรวจจากเนื้อไฟล์)"))
+        content_type = _check_upload(upload)
         evidence.original_name = clean_filename(upload.name)
         evidence.content_type = content_type
         evidence.size = upload.size
@@ -607,15 +601,19 @@ def evidence_add(*, progress_round, measure, actor, url: str = "", upload=None, 
 EVIDENCE_PER_ENTRY = 30  # links and files of one measure in one round
 
 
-def _check_upload(upload) -> None:
-    """An evidence file's size and kind (read from its first bytes), before anything is written."""
+def _check_upload(upload) -> str:
+    """An evidence file's size and kind (read from its first bytes), before anything is written:
+    its content type, or ServiceError naming the file."""
+    name = clean_filename(upload.name)
     if upload.size > EVIDENCE_MAX_BYTES:
-        raise ServiceError(_("ไฟล์ “%(name)s” มีขนาดเกิน 10 MB") % {"name": clean_filename(upload.name)})
+        raise ServiceError(_("ไฟล์หลักฐานมีขนาดเกิน 10 MB: %(name)s") % {"name": name})
     head = upload.read(16)
     upload.seek(0)
-    if sniff_evidence(head) is None:
-        raise ServiceError(_("ไฟล์ “%(name)s” ไม่ใช่ PDF, JPEG หรือ PNG (ตรวจจากเนื้อไฟล์)")
-                           % {"name": clean_filename(upload.name)})
+    content_type = sniff_evidence(head)
+    if content_type is None:
+        raise ServiceError(_("ไฟล์หลักฐานต้องเป็น PDF, JPEG หรือ PNG เท่านั้น (ตรวจจากเนื้อไฟล์): %(name)s")
+                           % {"name": name})
+    return content_type
 
 
 @transaction.atomic
