@@ -63,7 +63,7 @@ lint: $(STAMP)
 	$(PY) -m ruff check .
 
 # Thai for Django's own messages: run after editing locale/th/LC_MESSAGES/django.po (needs
-# msgfmt, Debian package gettext) and commit the .mo with it; tests/test_locale.py checks the pair.
+# msgfmt, Debian package gettext) and commit the .mo with it; tests/ita_portal/test_locale.py checks the pair.
 messages:
 	msgfmt --check -o locale/th/LC_MESSAGES/django.mo locale/th/LC_MESSAGES/django.po
 	msgfmt --check -o locale/th/LC_MESSAGES/djangojs.mo locale/th/LC_MESSAGES/djangojs.po

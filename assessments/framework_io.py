@@ -54,7 +54,7 @@ from .models import Tool
 from .score_io import ImportRejected
 
 # The portal's documents (reports.documents.Doc; assessments may not import reports, and
-# tests/test_framework_items.py keeps the two equal).
+# tests/assessments/test_framework_items.py keeps the two equal).
 DOCUMENT_KEYS = ("analysis", "measures", "results-6m", "results-12m")
 YEARS = (2500, 2700)  # Framework.fiscal_year's range
 LIMITS = {"framework": 300, "name": 200, "code": 10, "text": 2000, "label": 50, "part_label": 50}

@@ -14,14 +14,14 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="ita-test-media-"))
 AXES_ENABLED = True
 # Signed-in personas (force_login) reach their pages with the password only; the tests of the
-# second factor turn it on (tests/test_otp.py).
+# second factor turn it on (tests/signin/test_otp.py).
 OTP_REQUIRED = False
 
 # Tasks run at once, inside the request, so tests see their results.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 # Public-page caching is off in tests (writes never commit inside a test's transaction, so
-# the cache would never be invalidated); tests/test_public_cache.py turns it on.
+# the cache would never be invalidated); tests/common/test_public_cache.py turns it on.
 PUBLIC_CACHE_SECONDS = 0
 DASHBOARD_CACHE_SECONDS = 0
 PLAN_PAGE_CACHE_SECONDS = 0

@@ -23,7 +23,7 @@ from . import privacy
 User = get_user_model()
 admin.site.unregister(User)
 
-# The admin is the portal's, in Thai (tests/test_admin_thai.py).
+# The admin is the portal's, in Thai (tests/ops/test_admin_thai.py).
 admin.site.site_header = _("ระบบรายงานผลการประเมิน ITA ขององค์กรปกครองส่วนท้องถิ่น")
 admin.site.site_title = _("ผู้ดูแลระบบรายงานผลการประเมิน ITA")
 admin.site.index_title = _("งานของผู้ดูแลระบบ")

@@ -1,4 +1,4 @@
-"""A publish in a process of its own, for tests/test_publish_files.py to kill (SIGKILL) at a
+"""A publish in a process of its own, for tests/reports/test_publish_files.py to kill (SIGKILL) at a
 chosen point. Run as `python -m tests.publish_process <plan id> <username> <pause>` with the
 test's DATABASE_URL and MEDIA_ROOT in the environment. <pause>:
 
