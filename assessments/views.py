@@ -1,16 +1,12 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from common import params
-
-from . import access, fiscal_years, score_io, selectors, services
+from . import access, score_io, services
 from .forms import (
-    OrganizationSearchForm,
     ScoreEditForm,
     ScoreEditStartForm,
     ScoreExportForm,
@@ -20,18 +16,6 @@ from .forms import (
 from .models import Assessment, Framework
 
 PAGE_SIZE = 50
-
-
-def home(request):
-    form = OrganizationSearchForm(request.GET or None)
-    page = None
-    if form.is_valid() and form.has_query():
-        bodies = selectors.search_organizations(
-            q=form.cleaned_data["q"], district=form.cleaned_data["district"], **form.province_filter(),
-        )
-        page = Paginator(bodies, PAGE_SIZE).get_page(params.text(request.GET, "page"))
-    return render(request, "assessments/home.html", {"form": form, "page": page,
-                                                     "overview_year": fiscal_years.latest_result_year()})
 
 
 @login_required

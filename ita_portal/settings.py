@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "measures",
     "notifications",
     "reports",
+    "public",
     "ops",
 ]
 

@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("measures.urls")),
     path("", include("notifications.urls")),
     path("", include("reports.urls")),
+    path("", include("public.urls")),
 ]
 
 # Error pages in Thai (templates/400.html, 403.html, 404.html, 500.html); 404 filters its message.

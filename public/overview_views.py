@@ -21,11 +21,11 @@ from assessments.selectors import frameworks_with_catalogue
 from common import thai
 from common.public_cache import NATIONAL, cached_public_area, province_key
 from common.spreadsheet import spreadsheet_row
+from reports import selectors
+from reports.documents import OPEN_DATA_FIELDS
+from reports.models import PublishedDocument
 
 from . import overview as overview_selectors
-from . import selectors
-from .documents import OPEN_DATA_FIELDS
-from .models import PublishedDocument
 from .overview_charts import hbar_chart
 
 _provinces: dict[str, int] = {}  # code -> id, kept per process (77 rows; reloaded for a code not in it)
@@ -53,7 +53,7 @@ def national_overview(request, fy):
     data = overview_selectors.overview(fy)
     if data is None:
         raise _no_year()
-    return render(request, "reports/overview.html", _context(data, national=True))
+    return render(request, "public/overview.html", _context(data, national=True))
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -65,7 +65,7 @@ def province_overview(request, code, fy):
     data = overview_selectors.overview(fy, province)
     if data is None:
         raise _no_year()
-    return render(request, "reports/overview_province.html", _context(data, national=False))
+    return render(request, "public/overview_province.html", _context(data, national=False))
 
 
 def _years():

@@ -19,9 +19,8 @@ from assessments.models import Assessment, Framework, Indicator, IndicatorScore,
 from assessments.scoring import published_levels, q2
 from assessments.selectors import thai_order
 from common import thai
-
-from .documents import Doc
-from .models import PublishedDocument
+from reports.documents import Doc
+from reports.models import PublishedDocument
 
 DOCS = list(Doc.values)  # the four documents, in the registry's order
 SHORT_DOC = {
