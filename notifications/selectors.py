@@ -2,7 +2,7 @@
 
 from django.db.models import Q
 
-from .models import Follow, Kind, Notification
+from .models import Follow, Notification
 
 BELL_CAP = 99  # the bell shows "99+" beyond this
 
@@ -26,7 +26,3 @@ def notification_for_user(user, pk):
 
 def follows_of(user):
     return list(Follow.objects.filter(user=user).select_related("org", "org__province").order_by("org__name"))
-
-
-def kind_choices():
-    return list(Kind.choices)

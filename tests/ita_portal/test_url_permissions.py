@@ -74,7 +74,6 @@ MATRIX = {
     "open-data-json": ("get", "/data/orgs/abt-bo-kaeo/2568.json", None, [200] * 7),
     "open-data-csv": ("get", "/data/orgs/abt-bo-kaeo/2568.csv", None, [200] * 7),
     "open-data-scores-csv": ("get", "/data/orgs/abt-dong-khwang/2568-scores.csv", None, [200] * 7),
-    "report-preview": ("get", f"{PLAN}/reports/results-6m/", None, READ),
     "report-preview-pdf": ("get", f"{PLAN}/reports/results-6m.pdf", None, READ),
     "report-docx": ("get", f"{PLAN}/reports/measures.docx", None, READ),
     "report-settings": ("get", f"/app/orgs/{ANGTHONG}/reports/settings/", None, EDIT_PAGE),
@@ -115,7 +114,7 @@ MATRIX = {
     # The link that confirms one's new address: only with a real token (tests/people/test_profile_view.py).
     "email-confirm": ("get", "/app/profile/email/not-a-real-token/", None, [LOGIN, 404, 404, 404, 404, 404, 404]),
     "invitation-accept": ("get", "/invite/not-a-real-token/", None, [404] * 7),
-    # One's own second factor (people/otp.py; OTP_REQUIRED is off here and nobody has an app, so the code
+    # One's own second factor (signin/otp.py; OTP_REQUIRED is off here and nobody has an app, so the code
     # step, the recovery codes and turning it off send everyone on; tests/signin/test_otp*.py cover the rest).
     "otp-verify": ("get", "/accounts/otp/", None, [LOGIN, 302, 302, 302, 302, 302, 302]),
     "otp-settings": ("get", "/app/security/", None, [LOGIN, 200, 200, 200, 200, 200, 200]),

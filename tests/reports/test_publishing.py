@@ -11,6 +11,7 @@ from reports import render
 from reports.models import PublishedDocument
 
 from tests.factories import APPROVER, EDITOR, build_plan, login
+from tests.pdfs import pdf_text, skeleton
 
 
 @pytest.fixture
@@ -116,10 +117,10 @@ def test_the_body_page_lists_published_documents_of_every_year(client, db):
 
 def test_staff_preview_a_draft_with_a_watermark(client, db):
     login(client, EDITOR)
-    html = client.get("/app/orgs/thesaban-mueang-ang-thong/2569/reports/measures/").content.decode()
-    assert 'class="watermark"' in html and "มาตรการกำกับดูแลตามมาตรฐานการปฏิบัติงาน" in html
     pdf = client.get("/app/orgs/thesaban-mueang-ang-thong/2569/reports/measures.pdf")
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    text = pdf_text(pdf.content)
+    assert "ร่าง" in text.splitlines() and skeleton("มาตรการกำกับดูแลตามมาตรฐานการปฏิบัติงาน") in skeleton(text)
 
 
 def test_a_published_file_changed_on_disk_is_refused_and_logged(client, published, caplog):
