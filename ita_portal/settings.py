@@ -49,10 +49,11 @@ INSTALLED_APPS = [
     "common",
     "assessments",
     "people",
+    "signin",
     "measures",
     "notifications",
     "reports",
-    "public",
+    "publicsite",
     "ops",
 ]
 
@@ -73,8 +74,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    # A second factor where one is needed: the code step or enrolment first (people/otp.py).
-    "people.otp.SecondFactorMiddleware",
+    # A second factor where one is needed: the code step or enrolment first (signin/otp.py).
+    "signin.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # A 405 (a GET on a POST-only address) gets the Thai page instead of an empty body.
     "ita_portal.middleware.MethodNotAllowedPageMiddleware",
@@ -218,7 +219,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
 
-# One-time passwords (django-otp, people/otp.py). OTP_REQUIRED: the system administrator (staff)
+# One-time passwords (django-otp, signin/otp.py). OTP_REQUIRED: the system administrator (staff)
 # and supervisors must sign in with a code from an authenticator app as well as the password;
 # on by default in production, off with DEBUG (`make run` stays password-only). Anyone else may
 # turn it on for themselves; once on, sign-in always asks for the code.

@@ -1,10 +1,6 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from people.password_reset import PortalPasswordResetConfirmView, PortalPasswordResetView
-
-from .auth import PortalLoginView
 from .converters import register
 from .views import favicon, healthz
 
@@ -14,20 +10,13 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),
-    path("accounts/login/", PortalLoginView.as_view(), name="login"),
-    # Password reset: the portal's Thai pages and e-mail, sent through common/mail.py (people/password_reset.py).
-    path("accounts/password_reset/", PortalPasswordResetView.as_view(), name="password_reset"),
-    path("accounts/password_reset/done/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
-    path("accounts/reset/<uidb64>/<token>/", PortalPasswordResetConfirmView.as_view(),
-         name="password_reset_confirm"),
-    path("accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("signin.urls")),  # before Django's own accounts/ pages: the portal's come first
     path("", include("assessments.urls")),
     path("", include("people.urls")),
     path("", include("measures.urls")),
     path("", include("notifications.urls")),
     path("", include("reports.urls")),
-    path("", include("public.urls")),
+    path("", include("publicsite.urls")),
 ]
 
 # Error pages in Thai (templates/400.html, 403.html, 404.html, 500.html); 404 filters its message.

@@ -16,7 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks_db.models import DBTaskResult
 
 from assessments.signals import record_admin_entries
-from people import otp
+from signin import otp
 
 from . import privacy
 

@@ -1,8 +1,8 @@
-"""People of a body (บุคลากร), invitations and sign-in security (one-time passwords)."""
+"""People of a body (บุคลากร), invitations, supervisors and one's own profile."""
 
 from django.urls import path
 
-from . import import_views, otp, views
+from . import import_views, views
 
 urlpatterns = [
     # People of a body, a supervisor's area, the supervisors, invitations, one's own name (people/views.py).
@@ -26,10 +26,4 @@ urlpatterns = [
     path("app/profile/", views.profile, name="profile"),
     path("app/profile/email/<str:token>/", views.email_confirm, name="email-confirm"),
     path("invite/<str:token>/", views.invitation_accept, name="invitation-accept"),
-    # Sign-in with a one-time password: the code step after the password, one's own settings (people/otp.py).
-    path("accounts/otp/", otp.otp_verify, name="otp-verify"),
-    path("app/security/", otp.otp_settings, name="otp-settings"),
-    path("app/security/setup/", otp.otp_setup, name="otp-setup"),
-    path("app/security/recovery-codes/", otp.otp_recovery_codes, name="otp-recovery-codes"),
-    path("app/security/disable/", otp.otp_disable_view, name="otp-disable"),
 ]

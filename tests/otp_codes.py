@@ -3,7 +3,7 @@
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from people import otp
+from signin import otp
 
 
 def code_for(device: TOTPDevice, *, ahead: int = 0) -> str:

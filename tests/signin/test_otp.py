@@ -1,11 +1,11 @@
-"""Sign-in with a one-time password (people/otp.py): who is asked for a code, where, and what a
+"""Sign-in with a one-time password (signin/otp.py): who is asked for a code, where, and what a
 wrong code, a recovery code and the admin's own sign-in do."""
 
 import pytest
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from people import otp
+from signin import otp
 
 from tests.factories import ADMIN, DEMO_PASSWORD, EDITOR, SUPERVISOR, user
 from tests.otp_codes import code_for, enrol, wrong_code

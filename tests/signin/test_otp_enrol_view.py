@@ -1,4 +1,4 @@
-"""One's own second factor (people/otp.py): enrolling an authenticator app with a QR code drawn on
+"""One's own second factor (signin/otp.py): enrolling an authenticator app with a QR code drawn on
 the server, the recovery codes shown once, new codes, turning it off, and the admin's reset."""
 
 import re

@@ -57,7 +57,7 @@ def home(request):
             q=form.cleaned_data["q"], district=form.cleaned_data["district"], **form.province_filter(),
         )
         page = Paginator(bodies, PAGE_SIZE).get_page(params.text(request.GET, "page"))
-    return render(request, "public/home.html", {"form": form, "page": page,
+    return render(request, "publicsite/home.html", {"form": form, "page": page,
                                                      "overview_year": fiscal_years.latest_result_year()})
 
 
@@ -69,7 +69,7 @@ def org_detail(request, slug):
     cards = assessment_selectors.org_scorecards(org)
     years, trend = assessment_selectors.indicator_trend(cards)
     published = selectors.published_by_year(org)
-    return render(request, "public/org_detail.html", {
+    return render(request, "publicsite/org_detail.html", {
         "org": org, "cards": cards, "trend_years": years, "trend": trend,
         "published": [(year, selectors.ordered_docs(published[year])) for year in sorted(published, reverse=True)],
     })
@@ -84,7 +84,7 @@ def org_year(request, slug, fy):
         raise Http404(_("ไม่พบผลการประเมินหรือเอกสารที่เผยแพร่ของปีงบประมาณนี้"))
     published = selectors.published_by_year(org, fy).get(fy, {})
     sections = assessment_selectors.year_sections(card) if card else []
-    return render(request, "public/org_year.html", {
+    return render(request, "publicsite/org_year.html", {
         "org": org, "card": card, "fiscal_year": fy,
         "sections": sections, "unscored_items": assessment_selectors.unscored_items(sections),
         "facts": assessment_selectors.year_facts(card) if card else None,
@@ -213,7 +213,7 @@ def _verify_page(request, form, *, status):
     if form.is_valid():
         digest = form.cleaned_data["digest"]
         found = _verified_documents(request, selectors.published_with_sha256(digest))
-    response = render(request, "public/verify.html", {"form": form, "digest": digest, "found": found},
+    response = render(request, "publicsite/verify.html", {"form": form, "digest": digest, "found": found},
                       status=status)
     response["Cache-Control"] = "private, no-store"
     return response

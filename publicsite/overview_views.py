@@ -53,7 +53,7 @@ def national_overview(request, fy):
     data = overview_selectors.overview(fy)
     if data is None:
         raise _no_year()
-    return render(request, "public/overview.html", _context(data, national=True))
+    return render(request, "publicsite/overview.html", _context(data, national=True))
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -65,7 +65,7 @@ def province_overview(request, code, fy):
     data = overview_selectors.overview(fy, province)
     if data is None:
         raise _no_year()
-    return render(request, "public/overview_province.html", _context(data, national=False))
+    return render(request, "publicsite/overview_province.html", _context(data, national=False))
 
 
 def _years():

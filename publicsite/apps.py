@@ -6,5 +6,5 @@ class PublicConfig(AppConfig):
     """What anyone sees without signing in: the home search, a body's pages and published PDFs,
     open data, /verify/, and the national and province overviews (docs/ARCHITECTURE.md)."""
 
-    name = "public"
+    name = "publicsite"
     verbose_name = _("หน้าสาธารณะ")

@@ -1,12 +1,11 @@
 """Sign-in glue: Django's LoginView with clearer Thai wording, then the one-time password step
-where one is needed (people/otp.py)."""
+where one is needed (signin/otp.py)."""
 
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
 from django.utils.translation import gettext_lazy as _
-
-from people.otp import after_password_url
+from .otp import after_password_url
 
 
 class ThaiAuthenticationForm(AuthenticationForm):

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SigninConfig(AppConfig):
+    """Signing in: the password step, the one-time password step and its settings, password reset
+    (docs/ARCHITECTURE.md, "Sign-in: one-time passwords")."""
+
+    name = "signin"
+    verbose_name = _("การเข้าสู่ระบบ")
+
+    def ready(self):
+        from . import otp  # noqa: F401  (connects the sign-in signal: does this session need a code?)

@@ -1,0 +1,25 @@
+"""Signing in: the password step, the one-time password step and one's own settings, password reset."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from . import views
+from .login import PortalLoginView
+from .password_reset import PortalPasswordResetConfirmView, PortalPasswordResetView
+
+urlpatterns = [
+    path("accounts/login/", PortalLoginView.as_view(), name="login"),
+    # Password reset: the portal's Thai pages and e-mail, sent through common/mail.py (signin/password_reset.py).
+    path("accounts/password_reset/", PortalPasswordResetView.as_view(), name="password_reset"),
+    path("accounts/password_reset/done/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("accounts/reset/<uidb64>/<token>/", PortalPasswordResetConfirmView.as_view(),
+         name="password_reset_confirm"),
+    path("accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    # Sign-in with a one-time password: the code step after the password, one's own settings (signin/views.py).
+    path("accounts/otp/", views.otp_verify, name="otp-verify"),
+    path("app/security/", views.otp_settings, name="otp-settings"),
+    path("app/security/setup/", views.otp_setup, name="otp-setup"),
+    path("app/security/recovery-codes/", views.otp_recovery_codes, name="otp-recovery-codes"),
+    path("app/security/disable/", views.otp_disable_view, name="otp-disable"),
+]
