@@ -1,5 +1,3 @@
-import functools
-
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -13,6 +11,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 
 from common.admin_mixins import ReadOnlyAdminMixin
+from common.memo import memoize
 
 from . import framework_io, register_io, services
 from .models import (
@@ -180,7 +179,7 @@ FRAMEWORK_UPLOAD = """{% extends "admin/base_site.html" %}{% load i18n %}
 {% endblock %}"""
 
 
-@functools.cache
+@memoize("admin page templates")
 def _admin_page(source: str):
     return engines["django"].from_string(source)
 

@@ -7,9 +7,15 @@ The years are kept in each process. A change to any framework or its catalogue (
 indicators, groups, items; admin, loader, restore) stores
 a new token in the shared cache; a process that sees another token reads the years again.
 In the steady state a request costs one cache read and no query. A missing token (the cache
-was cleared or evicted it) keeps the years this process has and puts its token back."""
+was cleared or evicted it) keeps the years this process has and puts its token back.
+
+What a process keeps is a ``common.memo.Memo`` (tests clear every memo with one call). A change
+made in a transaction that is then rolled back is noticed at this thread's next read (the
+transaction's on-commit call is gone and never ran): the token changes again, so neither the
+years nor anything kept under the token (the catalogues, the ITA answers) outlive the rollback."""
 
 import datetime
+import threading
 import uuid
 
 from django.core.cache import cache
@@ -18,11 +24,13 @@ from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.memo import Memo
 from common.thai import fiscal_year_bounds, fiscal_year_of, format_date
 
 TOKEN_KEY = "fiscal-years:token"
 
-_known = None  # (token, framework years, plan years) of this process
+_known = Memo("fiscal years")  # "current": (token, framework years, plan years) of this process
+_thread = threading.local()  # .uncommitted: this thread changed a framework in a transaction not yet committed
 
 
 def framework_years() -> frozenset[int]:
@@ -67,9 +75,10 @@ def _today():
 
 
 def _current():
-    global _known
+    if getattr(_thread, "uncommitted", False) and not _commit_pending():
+        changed()  # rolled back: what was read inside that transaction must not be kept
     token = cache.get(TOKEN_KEY)
-    known = _known
+    known = _known.peek("current")
     if known is not None and token in (None, known[0]):
         if token is None:
             cache.add(TOKEN_KEY, known[0], None)
@@ -78,8 +87,9 @@ def _current():
         token = uuid.uuid4().hex
         cache.add(TOKEN_KEY, token, None)
         token = cache.get(TOKEN_KEY, token)  # another process may have stored one first
-    _known = _load(token)
-    return _known
+    known = _load(token)
+    _known.put("current", known)
+    return known
 
 
 def _load(token):
@@ -91,8 +101,8 @@ def _load(token):
 
 def changed() -> None:
     """A framework was added, changed or removed: every process reads the years again."""
-    global _known
-    _known = None
+    _thread.uncommitted = False
+    _known.clear()
     cache.set(TOKEN_KEY, uuid.uuid4().hex, None)
 
 
@@ -104,18 +114,19 @@ def _committed() -> None:
 def _framework_changed(sender, **kwargs):
     changed()  # at once: this transaction (and a test) sees its own change
     transaction.on_commit(_committed)
+    _thread.uncommitted = transaction.get_connection().in_atomic_block
+
+
+def _commit_pending() -> bool:
+    """Is this thread's on-commit call for a framework change still waiting? (Django drops it when
+    the transaction, or the savepoint it was made in, is rolled back.)"""
+    return any(entry[1] is _committed for entry in transaction.get_connection().run_on_commit)
 
 
 def token() -> str:
     """Changes whenever any framework, tool, indicator, group or item changes: a key for
     whatever a process keeps of the frameworks (assessments.selectors keeps the catalogues)."""
     return _current()[0]
-
-
-def forget() -> None:
-    """Drop what this process keeps (tests: a rolled-back change must not linger)."""
-    global _known
-    _known = None
 
 
 def connect() -> None:

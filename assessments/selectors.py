@@ -8,6 +8,7 @@ from django.db.models import Prefetch, Q
 from django.db.models.functions import Collate
 
 from assessments import fiscal_years
+from common.memo import Memo
 from common.text import readable_url
 
 from . import scoring
@@ -37,7 +38,7 @@ ABBREVIATIONS = {
 }
 
 
-_catalogues: dict[int, tuple[str, Framework]] = {}  # framework id -> (frameworks' token, framework)
+_catalogues = Memo("framework catalogues", version=fiscal_years.token)  # framework id -> framework
 
 
 def frameworks_with_catalogue(framework_ids) -> dict[int, Framework]:
@@ -45,18 +46,14 @@ def frameworks_with_catalogue(framework_ids) -> dict[int, Framework]:
     this process holds them already (kept until any framework changes; read-only objects)."""
     token = fiscal_years.token()
     wanted = set(framework_ids)
-    found = {pk: kept[1] for pk in wanted if (kept := _catalogues.get(pk)) and kept[0] == token}
+    found = {pk: kept for pk in wanted if (kept := _catalogues.kept(pk, token)) is not None}
     if missing := wanted - found.keys():
         indicators = Indicator.objects.prefetch_related("groups", "items")
         for fw in Framework.objects.filter(pk__in=missing).prefetch_related(
                 "tools", Prefetch("indicators", queryset=indicators)):
-            _catalogues[fw.pk] = (token, fw)
+            _catalogues.put(fw.pk, fw, version=token)
             found[fw.pk] = fw
     return found
-
-
-def forget_catalogues() -> None:
-    _catalogues.clear()
 
 
 def published_scores(assessments) -> dict[int, scoring.PublishedScores]:

@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from common.memo import Memo
 from common.thai import to_thai_digits
 
 
@@ -43,28 +44,28 @@ class Answers:
 # assessed is the previous fiscal year's whole-year (12-month) report. docs/DOMAIN.md, "The four
 # documents and the ITA items they answer", gives the sources. A year without a framework shows
 # no item (FY 2570: none published yet).
-_answers: tuple[str, dict[int, dict[str, Answers]]] | None = None  # (frameworks' token, by ITA year)
+def _frameworks_token():
+    from assessments import fiscal_years
+
+    return fiscal_years.token()
+
+
+_answers = Memo("ITA answers", version=_frameworks_token)  # "by year": {ITA year: {doc: Answers}}
 
 
 def ita_answers() -> dict[int, dict[str, Answers]]:
     """{ITA year: {doc: Answers}}, kept per process until any framework changes (one query then)."""
-    from assessments import fiscal_years
+    return _answers.get("by year", _read_answers)
+
+
+def _read_answers() -> dict[int, dict[str, Answers]]:
     from assessments.models import Framework
 
-    global _answers
-    token = fiscal_years.token()
-    if _answers is None or _answers[0] != token:
-        by_year = {}
-        for year, rows in Framework.objects.values_list("fiscal_year", "documents"):
-            by_year[year] = {row["doc"]: Answers(row["item"], int(row["fiscal_year"]),
-                                                 bool(row.get("confirmed", True))) for row in rows or []}
-        _answers = (token, by_year)
-    return _answers[1]
-
-
-def forget_answers() -> None:
-    global _answers
-    _answers = None
+    by_year = {}
+    for year, rows in Framework.objects.values_list("fiscal_year", "documents"):
+        by_year[year] = {row["doc"]: Answers(row["item"], int(row["fiscal_year"]),
+                                             bool(row.get("confirmed", True))) for row in rows or []}
+    return by_year
 
 
 @dataclass(frozen=True)

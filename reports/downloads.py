@@ -11,6 +11,8 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.http import content_disposition_header, http_date, quote_etag
 from django.utils.translation import gettext as _
 
+from common.memo import Memo
+
 from .models import PublishedDocument
 
 log = logging.getLogger(__name__)
@@ -45,7 +47,7 @@ def pdf_response(request, document: PublishedDocument):
     return response
 
 
-_verified: dict[tuple, bool] = {}
+_verified = Memo("verified published files", max_size=10_000)  # (name, size, mtime, sha256) -> True
 
 
 def _verified_bytes(document, *, cache: bool) -> bytes | None:
@@ -58,13 +60,13 @@ def _verified_bytes(document, *, cache: bool) -> bytes | None:
         return None
     except NotImplementedError:  # object storage (S3): no local path, check every time
         cache, key = False, None
-    if cache and _verified.get(key):
+    if cache and _verified.peek(key):
         return b""
     with document.file.open("rb") as handle:
         data = handle.read()
     if hashlib.sha256(data).hexdigest() != document.sha256:
-        _verified.pop(key, None)
+        _verified.discard(key)
         return None
     if cache:
-        _verified[key] = True
+        _verified.put(key, True)
     return data

@@ -20,12 +20,14 @@ import threading
 import time
 import unicodedata
 from dataclasses import dataclass
-from functools import cache, partial
+from functools import partial
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from django.conf import settings
 from django.template.loader import render_to_string
+
+from common.memo import memoize
 
 from . import documents
 
@@ -275,7 +277,7 @@ def _alternatives(words: list[bytes]) -> bytes:
     return parts[0] if len(parts) == 1 else b"(?:" + b"|".join(parts) + b")"
 
 
-@cache
+@memoize("glyph tables")
 def glyph_tables() -> dict[str, GlyphTable]:
     """{SHA-256 of a Sarabun PDF file: its GlyphTable}."""
     fonts = json.loads((_static_root() / GLYPH_TABLE).read_text(encoding="utf-8"))["fonts"]

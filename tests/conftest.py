@@ -16,17 +16,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Each test starts with an empty cache (public pages are cached per body)."""
+    """Each test starts with an empty cache (public pages are cached per body) and nothing kept in
+    this process (common/memo.py): a change rolled back with the last test must not linger."""
     from django.core.cache import cache
 
-    from assessments import fiscal_years
-    from assessments.selectors import forget_catalogues
-    from reports.documents import forget_answers
+    from common import memo
 
     cache.clear()
-    fiscal_years.forget()  # a change rolled back with the last test must not linger in this process
-    forget_catalogues()
-    forget_answers()
+    memo.clear_all()
 
 
 @pytest.fixture

@@ -67,3 +67,22 @@ def test_the_process_that_changed_a_framework_reads_the_years_once_at_the_commit
         framework.save()
     with django_assert_num_queries(0):
         assert 2570 in fiscal_years.plan_years()
+
+
+def test_a_framework_change_rolled_back_does_not_linger_in_the_process(db):
+    """What the process read inside the rolled-back transaction (the years, a framework's catalogue)
+    is not kept: the token changes again at the next read (common/memo.py)."""
+    from django.db import transaction
+
+    from assessments.selectors import frameworks_with_catalogue
+
+    framework = Framework.objects.get(fiscal_year=2569)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Framework.objects.create(fiscal_year=2575, name="ITA 2575")
+        framework.name = "ITA 2569 (ไม่ได้บันทึก)"
+        framework.save()
+        assert 2576 in fiscal_years.plan_years()  # the transaction sees its own change
+        assert frameworks_with_catalogue([framework.pk])[framework.pk].name == "ITA 2569 (ไม่ได้บันทึก)"
+        raise RuntimeError
+    assert 2576 not in fiscal_years.plan_years()
+    assert frameworks_with_catalogue([framework.pk])[framework.pk].name != "ITA 2569 (ไม่ได้บันทึก)"
