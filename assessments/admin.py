@@ -10,13 +10,13 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext as _
 
+from common import audit_actions
 from common.admin_mixins import ReadOnlyAdminMixin
 from common.memo import memoize
 
 from . import framework_io, register_io, services
 from .models import (
     Assessment,
-    AuditAction,
     AuditEvent,
     Framework,
     GroupScore,
@@ -285,13 +285,14 @@ class SupervisorScopeAdmin(admin.ModelAdmin):
 
 
 class ActionFilter(admin.SimpleListFilter):
-    """The audit actions by their Thai names (the field holds no database choices)."""
+    """The audit actions by their Thai names: every registered one (common/audit_actions.py; the
+    field holds no database choices)."""
 
     title = _("การกระทำ")
     parameter_name = "action"
 
     def lookups(self, request, model_admin):
-        return AuditAction.choices
+        return audit_actions.registry.choices
 
     def queryset(self, request, queryset):
         return queryset.filter(action=self.value()) if self.value() else queryset

@@ -6,6 +6,11 @@ class AssessmentsConfig(AppConfig):
     verbose_name = "การประเมิน ITA"
 
     def ready(self):
-        from . import fiscal_years  # signals: admin actions -> audit log
+        from common import audit_actions
 
+        from . import fiscal_years, signals
+        from .audit_actions import AssessmentAction
+
+        audit_actions.register(AssessmentAction)  # the names audit() takes (common/audit_actions.py)
+        signals.connect()  # admin actions (Django's LogEntry) -> the audit log
         fiscal_years.connect()  # a framework change: every process reads the years again

@@ -9,12 +9,12 @@ from django.db.models import Max
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 
-from common import public_cache
+from common import audit_actions, public_cache
 
 from . import framework_io, register_io, score_io, slugs
+from .audit_actions import AssessmentAction
 from .models import (
     Assessment,
-    AuditAction,
     AuditEvent,
     Framework,
     GroupScore,
@@ -34,10 +34,11 @@ from .models import (
 )
 
 
-def audit(*, actor, action: AuditAction, summary: str, org=None, detail=None) -> AuditEvent:
+def audit(*, actor, action: str, summary: str, org=None, detail=None) -> AuditEvent:
     """Record an action; a body's public pages are rebuilt after any recorded change to it. The
-    action is one of ``AuditAction`` (a name not on the list is a programming error)."""
-    action = AuditAction(action)
+    action is a name some app registered (its ``audit_actions.py``, common/audit_actions.py); a
+    name nobody registered is a programming error (ValueError) and nothing is written."""
+    action = audit_actions.registry(action)
     event = AuditEvent.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action, org=org, summary=summary[:300], detail=detail or {},
@@ -142,7 +143,7 @@ def framework_save(*, spec: framework_io.FrameworkSpec, actor=None, source: str 
                _("ปรับปรุงกรอบการประเมิน ITA ปีงบประมาณ %(year)s: เครื่องมือ %(tools)s ตัวชี้วัด %(indicators)s "
                  "กลุ่ม %(groups)s ข้อ %(items)s")) % words
     documents = [d.as_dict() for d in spec.documents]
-    audit(actor=actor, action=AuditAction.ADMIN_CHANGE, summary=summary,
+    audit(actor=actor, action=AssessmentAction.ADMIN_CHANGE, summary=summary,
           detail={"framework": spec.fiscal_year, "created": created, "source": source, "counts": counts,
                   "removed": removed, "documents": documents})
     transaction.on_commit(public_cache.bump_all)  # every page shows the framework's names
@@ -247,7 +248,7 @@ def organization_upsert(*, slug: str | None = None, name: str, kind: str, provin
         org.full_clean()
         org.save()
         if created:
-            audit(actor=actor, action=AuditAction.ORG_CREATE, org=org,
+            audit(actor=actor, action=AssessmentAction.ORG_CREATE, org=org,
                   summary=_("เพิ่มหน่วยงาน %(name)s") % {"name": org.name})
     else:
         organization_save(org=org, actor=actor)
@@ -279,11 +280,11 @@ def organization_save(*, org: Organization, actor=None) -> Organization:
     org.full_clean()
     org.save()
     if old is None:
-        audit(actor=actor, action=AuditAction.ORG_CREATE, org=org,
+        audit(actor=actor, action=AssessmentAction.ORG_CREATE, org=org,
               summary=_("เพิ่มหน่วยงาน %(name)s") % {"name": org.name}, detail={"slug": org.slug})
     elif old.name != org.name:
         _keep_old_address(org, old_name=old.name, old_slug=old.slug)
-        audit(actor=actor, action=AuditAction.ORG_RENAME, org=org,
+        audit(actor=actor, action=AssessmentAction.ORG_RENAME, org=org,
               summary=_("เปลี่ยนชื่อหน่วยงาน %(old)s เป็น %(new)s") % {"old": old.name, "new": org.name},
               detail={"name": [old.name, org.name], "slug": [old.slug, org.slug]})
         if old.slug != org.slug:
@@ -541,7 +542,7 @@ def _write_register(plan: _RegisterPlan, result: RegisterImported, *, actor, sou
         [OrganizationName(org=org, name=name, key=name_key(name)) for org, name in plan.new_names], batch_size=BATCH)
 
     actor = actor if actor is not None and actor.is_authenticated else None
-    events = [AuditEvent(actor=actor, action=AuditAction.ORG_CREATE, org=org,
+    events = [AuditEvent(actor=actor, action=AssessmentAction.ORG_CREATE, org=org,
                          summary=(_("เพิ่มหน่วยงาน %(name)s จากทะเบียนหน่วยงาน") % {"name": org.name})[:300],
                          detail={"dla_code": org.dla_code, "slug": org.slug, "source": source})
               for org in result.created]
@@ -552,11 +553,11 @@ def _write_register(plan: _RegisterPlan, result: RegisterImported, *, actor, sou
                 "old": changes["name"][0], "new": org.name}
         else:
             summary = _("แก้ไขข้อมูลหน่วยงาน %(name)s จากทะเบียนหน่วยงาน") % {"name": org.name}
-        action = AuditAction.ORG_RENAME if org.pk in renamed else AuditAction.ORG_UPDATE
+        action = AssessmentAction.ORG_RENAME if org.pk in renamed else AssessmentAction.ORG_UPDATE
         events.append(AuditEvent(actor=actor, action=action, org=org, summary=summary[:300],
                                  detail={"changes": changes, "source": source}))
     counts = {"created": len(result.created), "updated": len(result.updated), "unchanged": result.unchanged}
-    events.append(AuditEvent(actor=actor, action=AuditAction.ORGS_IMPORT, summary=(_(
+    events.append(AuditEvent(actor=actor, action=AssessmentAction.ORGS_IMPORT, summary=(_(
         "นำเข้าทะเบียนหน่วยงาน: เพิ่ม %(created)s แห่ง แก้ไข %(updated)s แห่ง ไม่เปลี่ยนแปลง %(unchanged)s แห่ง") % counts)[:300],
         detail={**counts, "source": source}))
     AuditEvent.objects.bulk_create(events, batch_size=BATCH)
@@ -743,7 +744,7 @@ def scores_import(*, rows: list[score_io.ScoreRow], actor=None, source: str = ""
         years = sorted({row.framework.fiscal_year for row in rows if row.org.pk == org_id})
         words = {"count": sum(counts.values()), "years": ", ".join(map(str, years)), **counts}
         audit(
-            actor=actor, action=AuditAction.SCORES_IMPORT, org=org,
+            actor=actor, action=AssessmentAction.SCORES_IMPORT, org=org,
             summary=_("นำเข้าคะแนน %(count)s รายการ ปีงบประมาณ %(years)s: เพิ่มใหม่ %(new)s แก้ไข %(changed)s "
                       "ไม่เปลี่ยนแปลง %(unchanged)s") % words,
             detail={"rows": words["count"], "years": years, "source": source, **counts},
@@ -809,7 +810,7 @@ def score_set(*, org: Organization, fiscal_year: int, scope: str, code: str = ""
               actor=None) -> ScoreEdited:
     """Type or correct one published figure of a body's year, as a file's row would (the same
     checks, a decimal comma read). Raises score_io.ImportRejected, writing nothing, when the
-    figure or its value is wrong. Audited (AuditAction.SCORE_EDIT) with the value before and after;
+    figure or its value is wrong. Audited (AssessmentAction.SCORE_EDIT) with the value before and after;
     a value equal to the stored one writes nothing."""
     row = score_io.check_one(org=org, fiscal_year=fiscal_year, scope=scope, code=code, part=part, value=value)
     assessment = Assessment.objects.select_for_update().filter(org=org, framework=row.framework).first()
@@ -840,7 +841,7 @@ def score_set(*, org: Organization, fiscal_year: int, scope: str, code: str = ""
              "before": _shown_value(before), "after": _shown_value(row.value)}
     summary = (_("บันทึก%(figure)s ปี %(year)s ของ%(org)s: %(after)s") if kind == NEW else
                _("แก้ไข%(figure)s ปี %(year)s ของ%(org)s จาก %(before)s เป็น %(after)s")) % words
-    audit(actor=actor, action=AuditAction.SCORE_EDIT, org=org, summary=summary,
+    audit(actor=actor, action=AssessmentAction.SCORE_EDIT, org=org, summary=summary,
           detail={"year": fiscal_year, "scope": row.scope, "code": row.code, "part": row.part,
                   "before": words["before"], "after": words["after"]})
     return ScoreEdited(row=row, before=before, after=row.value, changed=True)
@@ -885,7 +886,7 @@ def score_remove(*, org: Organization, fiscal_year: int, scope: str, code: str =
     emptied = _is_empty(assessment)
     if emptied:  # the year's last figure: the body was not assessed that year, as far as the portal knows
         assessment.delete()
-    audit(actor=actor, action=AuditAction.SCORE_EDIT, org=org,
+    audit(actor=actor, action=AssessmentAction.SCORE_EDIT, org=org,
           summary=_("ลบ%(figure)s ปี %(year)s ของ%(org)s (เดิม %(before)s)") % words,
           detail={"year": fiscal_year, "scope": row.scope, "code": row.code, "part": row.part,
                   "before": words["before"], "after": "", "assessment_removed": emptied})

@@ -5,21 +5,22 @@ framework that every page shows)."""
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.db import transaction
 from django.db.models.signals import post_save
-from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from common import public_cache
 
-from .models import AuditAction, AuditEvent
+from .audit_actions import AssessmentAction
+from .models import AuditEvent
 
-ACTIONS = {ADDITION: AuditAction.ADMIN_ADD, CHANGE: AuditAction.ADMIN_CHANGE, DELETION: AuditAction.ADMIN_DELETE}
+ACTIONS = {ADDITION: AssessmentAction.ADMIN_ADD, CHANGE: AssessmentAction.ADMIN_CHANGE,
+           DELETION: AssessmentAction.ADMIN_DELETE}
 
 
 def record_admin_entries(entries) -> None:
     """The portal's audit rows for admin LogEntry rows; every cached page becomes stale."""
     AuditEvent.objects.bulk_create([
         AuditEvent(
-            actor_id=entry.user_id, action=ACTIONS.get(entry.action_flag, AuditAction.ADMIN_OTHER),
+            actor_id=entry.user_id, action=ACTIONS.get(entry.action_flag, AssessmentAction.ADMIN_OTHER),
             summary=(_("ผู้ดูแลระบบ: %(what)s %(type)s “%(name)s”") % {
                 "what": entry.get_action_flag_display(), "type": entry.content_type,
                 "name": entry.object_repr})[:300],
@@ -31,9 +32,14 @@ def record_admin_entries(entries) -> None:
     transaction.on_commit(public_cache.bump_all)
 
 
-@receiver(post_save, sender=LogEntry)
 def audit_admin_action(sender, instance, created, raw=False, **kwargs):
     """One admin action at a time (several deletions at once: see ops.admin)."""
     if not created or raw:  # raw: loaddata (restore) brings its own audit rows
         return
     record_admin_entries([instance])
+
+
+def connect() -> None:
+    """Connected by assessments/apps.py (ready), so that admin actions are audited however the
+    admin was loaded (not only because ops/admin.py imports ``record_admin_entries``)."""
+    post_save.connect(audit_admin_action, sender=LogEntry, dispatch_uid="assessments-audit-admin-action")

@@ -23,6 +23,7 @@ from pathlib import Path
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
+from common.errors import Refusal
 from common.text import clean_text
 
 # OWASP's list, plus the line feed: the portal stores a typed carriage return as one.
@@ -120,12 +121,14 @@ XLSX_MAGIC = b"PK\x03\x04"
 OLD_EXCEL_MAGIC = b"\xd0\xcf\x11\xe0"  # .xls and other OLE files
 
 
-class FileRejected(Exception):
-    """A file refused whole, nothing written; ``errors`` are Thai sentences, row-numbered
-    (``แถวที่ 7: …``). The imports of scores, the register and people raise it."""
+class FileRejected(Refusal):
+    """A file refused whole, nothing written; ``errors`` (the refusal's ``messages``) are Thai
+    sentences, row-numbered (``แถวที่ 7: …``), one a line in ``str()``. The imports of scores,
+    the register and people raise it."""
 
     def __init__(self, errors: list[str]):
-        super().__init__("\n".join(errors))
+        super().__init__(*errors)
+        self.args = ("\n".join(self.messages),)
         self.errors = errors
 
 

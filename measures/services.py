@@ -14,13 +14,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments import fiscal_years
-from assessments.models import Assessment, AuditAction, Membership, OrgUnit
+from assessments.models import Assessment, Membership, OrgUnit
 from assessments.services import audit
+from common.errors import ConcurrentEdit, Refusal
 from common.text import clean_fields, clean_text, length_errors
 from common.thai import fiscal_year_of, format_date
 from people.names import MISSING_NAME, has_signing_name
 
 from . import checks
+from .audit_actions import MeasureAction
 from .models import (
     EDITABLE_STATUSES,
     ROUND_CHOICES,
@@ -41,24 +43,19 @@ EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 EVIDENCE_TYPES = {b"%PDF-": "application/pdf", b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}
 
 
-class ServiceError(Exception):
-    """A refused action; ``messages`` are Thai sentences for the user."""
-
-    def __init__(self, *messages: str):
-        super().__init__(" ".join(messages))
-        self.messages = list(messages)
-
-
-class ConcurrentEdit(ServiceError):
-    pass
+# A refused action is a ``Refusal`` (common/errors.py): Thai ``messages``, nothing written; the
+# views catch ``Refusal`` and answer 409 for a ``ConcurrentEdit``.
+# ``ServiceError`` is the same class under the name older callers use (reports' views and the
+# library's, the tests); new code raises and catches ``Refusal``.
+ServiceError = Refusal
 
 
-class NotEditable(ServiceError):
+class NotEditable(Refusal):
     """The document is in review, approved or published: a change now conflicts with its state
     (views answer 409)."""
 
 
-class NameMissing(ServiceError):
+class NameMissing(Refusal):
     """The person who signs a document has no Thai name on record (people/names.py): the
     page links to their profile instead of printing their login name."""
 
@@ -92,7 +89,7 @@ def require_measures_open(plan):
 def _require_no_round_in_review(plan):
     busy = sorted(plan.rounds.filter(status__in=IN_REVIEW).values_list("months", flat=True))
     if busy:
-        raise ServiceError(_("รายงานผลรอบ %(rounds)s เดือน อยู่ระหว่างการพิจารณาหรือได้รับความเห็นชอบแล้วแต่ยังไม่เผยแพร่ "
+        raise Refusal(_("รายงานผลรอบ %(rounds)s เดือน อยู่ระหว่างการพิจารณาหรือได้รับความเห็นชอบแล้วแต่ยังไม่เผยแพร่ "
                              "จึงยังแก้ไขมาตรการไม่ได้ กรุณาเผยแพร่หรือส่งกลับรายงานนั้นก่อน")
                            % {"rounds": ", ".join(str(m) for m in busy)})
 
@@ -109,9 +106,9 @@ def plan_create(*, org, fiscal_year: int, actor, recorded_after: bool = False, r
     if recorded_after:
         reason = _require_reason(reason)
     if fiscal_year not in fiscal_years.plan_years():
-        raise ServiceError(_("ปีงบประมาณ %(fy)s ไม่มีเกณฑ์การประเมินที่ใช้จัดทำแผนได้") % {"fy": fiscal_year})
+        raise Refusal(_("ปีงบประมาณ %(fy)s ไม่มีเกณฑ์การประเมินที่ใช้จัดทำแผนได้") % {"fy": fiscal_year})
     if MeasurePlan.objects.filter(org=org, fiscal_year=fiscal_year).exists():
-        raise ServiceError(_("มีแผนของปีงบประมาณนี้อยู่แล้ว"))
+        raise Refusal(_("มีแผนของปีงบประมาณนี้อยู่แล้ว"))
     if recorded_after:
         _require_past_year(fiscal_year)
     based_on = Assessment.objects.filter(org=org, framework__fiscal_year=fiscal_year - 1).first()
@@ -120,12 +117,12 @@ def plan_create(*, org, fiscal_year: int, actor, recorded_after: bool = False, r
             plan = MeasurePlan.objects.create(org=org, fiscal_year=fiscal_year, based_on=based_on,
                                               recorded_after=bool(recorded_after))
     except IntegrityError:  # plan_unique_org_year: the twin made it first; the view lands on that plan
-        raise ServiceError(_("มีแผนของปีงบประมาณนี้อยู่แล้ว")) from None
+        raise Refusal(_("มีแผนของปีงบประมาณนี้อยู่แล้ว")) from None
     for months in DEFAULT_ROUNDS:
         ProgressRound.objects.create(plan=plan, months=months, due_date=default_due(fiscal_year, months))
     summary = (_("สร้างแผนมาตรการปีงบประมาณ %(fy)s (บันทึกย้อนหลังจากเอกสารที่เผยแพร่แล้ว)") if recorded_after
                else _("สร้างแผนมาตรการปีงบประมาณ %(fy)s"))
-    audit(actor=actor, action=AuditAction.PLAN_CREATE, org=org, summary=summary % {"fy": fiscal_year},
+    audit(actor=actor, action=MeasureAction.PLAN_CREATE, org=org, summary=summary % {"fy": fiscal_year},
           detail={"plan": plan.pk, "recorded_after": bool(recorded_after), **({"reason": reason} if reason else {})})
     if recorded_after:
         _decided(plan=plan, actor=actor, summary=summary % {"fy": fiscal_year}, reason=reason)
@@ -137,15 +134,15 @@ def _require_past_year(fiscal_year: int) -> None:
     still due, and the dashboard must see them late when they are."""
     current = fiscal_year_of(timezone.localdate())
     if fiscal_year >= current:
-        raise ServiceError(_("บันทึกย้อนหลังได้เฉพาะปีงบประมาณที่ผ่านมาแล้ว (ก่อนปี %(fy)s)") % {"fy": current})
+        raise Refusal(_("บันทึกย้อนหลังได้เฉพาะปีงบประมาณที่ผ่านมาแล้ว (ก่อนปี %(fy)s)") % {"fy": current})
 
 
 def _require_reason(reason: str) -> str:
     reason = clean_text(reason or "").strip()
     if not reason:
-        raise ServiceError(_("กรุณาระบุเหตุผล ระบบจะเก็บไว้ในประวัติและแจ้งผู้กำกับดูแลพื้นที่"))
+        raise Refusal(_("กรุณาระบุเหตุผล ระบบจะเก็บไว้ในประวัติและแจ้งผู้กำกับดูแลพื้นที่"))
     if len(reason) > DECISION_REASON_LIMIT:
-        raise ServiceError(_("เหตุผลยาวเกิน %(n)s ตัวอักษร") % {"n": f"{DECISION_REASON_LIMIT:,}"})
+        raise Refusal(_("เหตุผลยาวเกิน %(n)s ตัวอักษร") % {"n": f"{DECISION_REASON_LIMIT:,}"})
     return reason
 
 
@@ -182,7 +179,7 @@ def plan_set_recorded_after(*, plan, actor, recorded_after: bool, reason: str = 
     plan.save(update_fields=["recorded_after", "version", "updated_at"])
     summary = (_("ระบุว่ามาตรการปี %(fy)s บันทึกย้อนหลังจากเอกสารที่เผยแพร่แล้ว (ไม่นับว่าล่าช้า)") if recorded_after
                else _("ยกเลิกการระบุว่ามาตรการปี %(fy)s บันทึกย้อนหลังจากเอกสารที่เผยแพร่แล้ว"))
-    audit(actor=actor, action=AuditAction.PLAN_RECORDED_AFTER, org=plan.org,
+    audit(actor=actor, action=MeasureAction.PLAN_RECORDED_AFTER, org=plan.org,
           summary=summary % {"fy": plan.fiscal_year},
           detail={"plan": plan.pk, "recorded_after": recorded_after, "reason": reason})
     _decided(plan=plan, actor=actor, summary=summary % {"fy": plan.fiscal_year}, reason=reason)
@@ -195,14 +192,14 @@ RECORD_FIELDS = ["source_url", "source_approved_on", "source_preparer_name", "so
 
 def check_source_url(url: str) -> str:
     """An address of a published source: http(s) only, as typed (decoded for reading, never
-    changed); "" when none. ServiceError with a Thai message otherwise."""
+    changed); "" when none. Refusal with a Thai message otherwise."""
     url = clean_text(url or "").strip()
     if not url:
         return ""
     try:
         URLValidator(schemes=["http", "https"])(url)
     except ValidationError:
-        raise ServiceError(_("ที่อยู่ “%(url)s” ไม่ใช่ที่อยู่เว็บที่ขึ้นต้นด้วย http:// หรือ https://")
+        raise Refusal(_("ที่อยู่ “%(url)s” ไม่ใช่ที่อยู่เว็บที่ขึ้นต้นด้วย http:// หรือ https://")
                            % {"url": url[:120]}) from None
     return url
 
@@ -214,7 +211,7 @@ def record_source_save(*, plan, actor, data: dict, progress_round=None, expected
     the fact, while the document can be edited; audited."""
     plan = _locked(MeasurePlan, plan.pk)
     if not plan.recorded_after:
-        raise ServiceError(_("ข้อมูลเอกสารต้นฉบับบันทึกได้เฉพาะแผนที่บันทึกย้อนหลังจากเอกสารที่เผยแพร่แล้ว"))
+        raise Refusal(_("ข้อมูลเอกสารต้นฉบับบันทึกได้เฉพาะแผนที่บันทึกย้อนหลังจากเอกสารที่เผยแพร่แล้ว"))
     document = _locked(ProgressRound, progress_round.pk) if progress_round is not None else plan
     _require_editable(document.status)
     _check_version(document, expected_version)
@@ -222,17 +219,17 @@ def record_source_save(*, plan, actor, data: dict, progress_round=None, expected
     values["source_url"] = check_source_url(values["source_url"])
     approved_on = values["source_approved_on"]
     if approved_on is not None and not (datetime.date(1990, 1, 1) <= approved_on <= timezone.localdate()):
-        raise ServiceError(_("วันที่ให้ความเห็นชอบต้องเป็นวันที่ผ่านมาแล้ว"))
+        raise Refusal(_("วันที่ให้ความเห็นชอบต้องเป็นวันที่ผ่านมาแล้ว"))
     for name, value in values.items():
         setattr(document, name, clean_text(value).strip() if isinstance(value, str) else value)
     if errors := length_errors(document):
-        raise ServiceError(*errors)
+        raise Refusal(*errors)
     document.version += 1
     document.save(update_fields=[*RECORD_FIELDS, "version", "updated_at"])
     summary = (_("บันทึกข้อมูลเอกสารต้นฉบับของรายงานผลรอบ %(m)s เดือน ปี %(fy)s") % {
         "m": progress_round.months, "fy": plan.fiscal_year} if progress_round is not None
         else _("บันทึกข้อมูลเอกสารต้นฉบับของมาตรการปี %(fy)s") % {"fy": plan.fiscal_year})
-    audit(actor=actor, action=AuditAction.PLAN_RECORD_SOURCE, org=plan.org, summary=summary,
+    audit(actor=actor, action=MeasureAction.PLAN_RECORD_SOURCE, org=plan.org, summary=summary,
           detail={"plan": plan.pk, "round": getattr(progress_round, "pk", None),
                   **{k: (v.isoformat() if isinstance(v, datetime.date) else v) for k, v in values.items()}})
     return document
@@ -249,12 +246,12 @@ def plan_update_analysis(*, plan, actor, summary: str, recommendations: str, not
     errors = length_errors(plan)
     errors += [error for text in notes.values() for error in length_errors(AnalysisNote(text=text))]
     if errors:
-        raise ServiceError(*errors)
+        raise Refusal(*errors)
     plan.version += 1
     plan.save()
     for key, text in notes.items():
         AnalysisNote.objects.update_or_create(plan=plan, key=key, defaults={"text": text})
-    audit(actor=actor, action=AuditAction.PLAN_ANALYSIS, org=plan.org,
+    audit(actor=actor, action=MeasureAction.PLAN_ANALYSIS, org=plan.org,
           summary=_("แก้ไขผลการวิเคราะห์ ปี %(fy)s") % {"fy": plan.fiscal_year},
           detail={"plan": plan.pk})
     return plan
@@ -272,7 +269,7 @@ def plan_duplicate_previous(*, plan, actor, expected_version=None) -> int:
                                "กรุณาตรวจรายการมาตรการในแผนก่อน แล้วจึงคัดลอกอีกครั้งหากยังต้องการ"))
     previous = MeasurePlan.objects.filter(org=plan.org, fiscal_year=plan.fiscal_year - 1).first()
     if previous is None:
-        raise ServiceError(_("ไม่พบแผนของปีงบประมาณ %(fy)s ที่จะคัดลอก") % {"fy": plan.fiscal_year - 1})
+        raise Refusal(_("ไม่พบแผนของปีงบประมาณ %(fy)s ที่จะคัดลอก") % {"fy": plan.fiscal_year - 1})
     from .selectors import plan_framework
 
     indicators = {i.number: i for i in plan_framework(plan).indicators.all()} if plan_framework(plan) else {}
@@ -290,7 +287,7 @@ def plan_duplicate_previous(*, plan, actor, expected_version=None) -> int:
         copied += 1
     plan.version += 1
     plan.save(update_fields=["version", "updated_at"])
-    audit(actor=actor, action=AuditAction.PLAN_DUPLICATE, org=plan.org,
+    audit(actor=actor, action=MeasureAction.PLAN_DUPLICATE, org=plan.org,
           summary=_("คัดลอกมาตรการ %(n)s รายการจากปี %(fy)s") % {"n": copied, "fy": previous.fiscal_year},
           detail={"plan": plan.pk})
     return copied
@@ -303,7 +300,7 @@ def _created_with(model, token, **owner):
         return None
     row = model.objects.filter(create_token=token).first()
     if row is not None and any(getattr(row, key) != value for key, value in owner.items()):
-        raise ServiceError(_("แบบฟอร์มนี้ใช้ไม่ได้แล้ว กรุณาเปิดหน้าใหม่อีกครั้ง"))
+        raise Refusal(_("แบบฟอร์มนี้ใช้ไม่ได้แล้ว กรุณาเปิดหน้าใหม่อีกครั้ง"))
     return row
 
 
@@ -327,22 +324,22 @@ def measure_save(*, plan, actor, data: dict, measure=None, expected_version=None
         return created
     if measure is None:
         measure = Measure(plan=plan, order=_next_order(plan), create_token=create_token or None)
-        action = AuditAction.MEASURE_CREATE
+        action = MeasureAction.MEASURE_CREATE
     else:
         measure = _locked(Measure, measure.pk)
         _check_version(measure, expected_version)
         measure.version += 1
-        action = AuditAction.MEASURE_UPDATE
+        action = MeasureAction.MEASURE_UPDATE
     for field in MEASURE_FIELDS:
         if field in data:
             setattr(measure, field, data[field])
     clean_fields(measure)
     measure.record_url = check_source_url(measure.record_url)
     if problem := measure.period_problem():
-        raise ServiceError(problem)
+        raise Refusal(problem)
     measure.steps = "\n".join(line.strip() for line in measure.steps.splitlines() if line.strip())
     if errors := length_errors(measure):
-        raise ServiceError(*errors)
+        raise Refusal(*errors)
     measure._history_user = actor
     measure.full_clean()
     measure.save()
@@ -355,7 +352,7 @@ def measure_save(*, plan, actor, data: dict, measure=None, expected_version=None
         measure.responsible_units.set(units)
     if "indicators" in data:
         measure.indicators.set(data["indicators"])
-    summary = _("เพิ่มมาตรการ “%(t)s”") if action == AuditAction.MEASURE_CREATE else _("แก้ไขมาตรการ “%(t)s”")
+    summary = _("เพิ่มมาตรการ “%(t)s”") if action == MeasureAction.MEASURE_CREATE else _("แก้ไขมาตรการ “%(t)s”")
     audit(actor=actor, action=action, org=plan.org, summary=summary % {"t": measure.title[:120]},
           detail={"plan": plan.pk, "measure": measure.pk})
     return measure
@@ -368,7 +365,7 @@ def measure_delete(*, measure, actor) -> None:
     title = measure.title
     measure._history_user = actor
     measure.delete()
-    audit(actor=actor, action=AuditAction.MEASURE_DELETE, org=plan.org,
+    audit(actor=actor, action=MeasureAction.MEASURE_DELETE, org=plan.org,
           summary=_("ลบมาตรการ “%(t)s”") % {"t": title[:120]}, detail={"plan": plan.pk})
 
 
@@ -385,7 +382,7 @@ def measure_move(*, measure, actor, direction: str) -> None:
     for position, item in enumerate(ordered, start=1):
         if item.order != position:
             Measure.objects.filter(pk=item.pk).update(order=position)
-    audit(actor=actor, action=AuditAction.MEASURE_MOVE, org=plan.org,
+    audit(actor=actor, action=MeasureAction.MEASURE_MOVE, org=plan.org,
           summary=_("จัดลำดับมาตรการ “%(t)s”") % {"t": measure.title[:120]},
           detail={"plan": plan.pk, "measure": measure.pk, "direction": direction})
 
@@ -426,7 +423,7 @@ def measure_copy_from_library(*, plan, indicator, source: dict, actor, create_to
     the first made."""
     plan = _locked(MeasurePlan, plan.pk)
     if not Membership.objects.filter(user=actor, org_id=plan.org_id, role=Membership.Role.EDITOR).exists():
-        raise ServiceError(_("คุณไม่มีสิทธิ์เพิ่มมาตรการในแผนของหน่วยงานนี้"))
+        raise Refusal(_("คุณไม่มีสิทธิ์เพิ่มมาตรการในแผนของหน่วยงานนี้"))
     require_measures_open(plan)
     if created := _created_with(Measure, create_token, plan_id=plan.pk):
         return created
@@ -435,7 +432,7 @@ def measure_copy_from_library(*, plan, indicator, source: dict, actor, create_to
 
         framework = plan_framework(plan)
         if framework is None or indicator.pk not in {i.pk for i in framework.indicators.all()}:
-            raise ServiceError(_("ตัวชี้วัดที่เลือกไม่อยู่ในเกณฑ์การประเมินที่แผนนี้ใช้"))
+            raise Refusal(_("ตัวชี้วัดที่เลือกไม่อยู่ในเกณฑ์การประเมินที่แผนนี้ใช้"))
     source_year = source.get("fiscal_year")
     years = plan.fiscal_year - source_year if isinstance(source_year, int) else 0
     steps = source.get("steps") or []
@@ -451,15 +448,15 @@ def measure_copy_from_library(*, plan, indicator, source: dict, actor, create_to
     )
     clean_fields(measure)
     if not measure.title.strip():
-        raise ServiceError(_("มาตรการต้นแบบไม่มีชื่อ จึงคัดลอกไม่ได้"))
+        raise Refusal(_("มาตรการต้นแบบไม่มีชื่อ จึงคัดลอกไม่ได้"))
     if errors := length_errors(measure):
-        raise ServiceError(*errors)
+        raise Refusal(*errors)
     measure._history_user = actor
     measure.full_clean()
     measure.save()
     if indicator is not None:
         measure.indicators.set([indicator])
-    audit(actor=actor, action=AuditAction.MEASURE_CREATE, org=plan.org,
+    audit(actor=actor, action=MeasureAction.MEASURE_CREATE, org=plan.org,
           summary=_("คัดลอกมาตรการ “%(t)s” จากมาตรการของ%(org)s ปีงบประมาณ %(fy)s") % {
               "t": measure.title[:100], "org": measure.source_org_name, "fy": source_year},
           detail={"plan": plan.pk, "measure": measure.pk, "copied_from": {
@@ -486,11 +483,11 @@ def round_set_due(*, progress_round, due_date: datetime.date, actor, reason: str
                                 "mine": format_date(due_date, thai_digits=False)})
     _require_editable(progress_round.status)
     if problem := fiscal_years.date_problem(due_date, str(ProgressRound._meta.get_field("due_date").verbose_name)):
-        raise ServiceError(problem)
+        raise Refusal(problem)
     progress_round.due_date = due_date
     progress_round.version += 1
     progress_round.save(update_fields=["due_date", "version", "updated_at"])
-    audit(actor=actor, action=AuditAction.ROUND_DUE, org=progress_round.plan.org,
+    audit(actor=actor, action=MeasureAction.ROUND_DUE, org=progress_round.plan.org,
           summary=_("กำหนดวันส่งรายงานรอบ %(m)s เดือน เป็น %(d)s") % {"m": progress_round.months,
                                                                      "d": due_date.isoformat()},
           detail={"round": progress_round.pk, "reason": reason})
@@ -518,7 +515,7 @@ def _entry_write(*, progress_round, measure, actor, data, expected_version, save
     progress_round = _locked(ProgressRound, progress_round.pk)
     _require_editable(progress_round.status)
     if measure.plan_id != progress_round.plan_id:
-        raise ServiceError(_("มาตรการนี้ไม่ได้อยู่ในแผนของรอบรายงานนี้"))
+        raise Refusal(_("มาตรการนี้ไม่ได้อยู่ในแผนของรอบรายงานนี้"))
     entry = ProgressEntry.objects.select_for_update().filter(round=progress_round, measure=measure).first()
     if save_token and entry is not None and entry.save_token == save_token:
         entry.repeated = True
@@ -537,14 +534,14 @@ def _entry_write(*, progress_round, measure, actor, data, expected_version, save
         entry.percent = 100
     clean_fields(entry)
     if errors := length_errors(entry):
-        raise ServiceError(*errors)
+        raise Refusal(*errors)
     entry._history_user = actor
     entry.save_token = save_token or ""
     # Field validators cover the percent range; its CHECK constraint stays in the database.
     entry.full_clean(exclude=["round", "measure"], validate_constraints=False)
     entry.save()
     entry.repeated = False
-    audit(actor=actor, action=AuditAction.ENTRY_SAVE, org=org,
+    audit(actor=actor, action=MeasureAction.ENTRY_SAVE, org=org,
           summary=_("บันทึกผลรอบ %(m)s เดือน: “%(t)s”") % {"m": progress_round.months, "t": measure.title[:100]},
           detail={"round": progress_round.pk, "entry": entry.pk})
     return entry
@@ -584,11 +581,11 @@ def evidence_add(*, progress_round, measure, actor, url: str = "", upload=None, 
         evidence.size = upload.size
         evidence.file.save(evidence.original_name, upload, save=False)
     if not evidence.url and not evidence.file:
-        raise ServiceError(_("กรุณาใส่ลิงก์หรือเลือกไฟล์หลักฐาน"))
+        raise Refusal(_("กรุณาใส่ลิงก์หรือเลือกไฟล์หลักฐาน"))
     try:
         evidence.full_clean(exclude=["file"])
         evidence.save()
-        audit(actor=actor, action=AuditAction.EVIDENCE_ADD, org=progress_round.plan.org,
+        audit(actor=actor, action=MeasureAction.EVIDENCE_ADD, org=progress_round.plan.org,
               summary=_("เพิ่มหลักฐาน %(name)s") % {"name": evidence.original_name or evidence.url[:120]},
               detail={"evidence": evidence.pk})
     except Exception:
@@ -603,15 +600,15 @@ EVIDENCE_PER_ENTRY = 30  # links and files of one measure in one round
 
 def _check_upload(upload) -> str:
     """An evidence file's size and kind (read from its first bytes), before anything is written:
-    its content type, or ServiceError naming the file."""
+    its content type, or Refusal naming the file."""
     name = clean_filename(upload.name)
     if upload.size > EVIDENCE_MAX_BYTES:
-        raise ServiceError(_("ไฟล์หลักฐานมีขนาดเกิน 10 MB: %(name)s") % {"name": name})
+        raise Refusal(_("ไฟล์หลักฐานมีขนาดเกิน 10 MB: %(name)s") % {"name": name})
     head = upload.read(16)
     upload.seek(0)
     content_type = sniff_evidence(head)
     if content_type is None:
-        raise ServiceError(_("ไฟล์หลักฐานต้องเป็น PDF, JPEG หรือ PNG เท่านั้น (ตรวจจากเนื้อไฟล์): %(name)s")
+        raise Refusal(_("ไฟล์หลักฐานต้องเป็น PDF, JPEG หรือ PNG เท่านั้น (ตรวจจากเนื้อไฟล์): %(name)s")
                            % {"name": name})
     return content_type
 
@@ -631,7 +628,7 @@ def entry_report(*, progress_round, measure, actor, data: dict, links=(), upload
         return entry, False
     adding = len(links) + len(uploads) + len(carried)
     if adding and entry.evidence.count() + adding > EVIDENCE_PER_ENTRY:
-        raise ServiceError(_("หลักฐานของมาตรการหนึ่งในรอบหนึ่งมีได้ไม่เกิน %(n)s รายการ") % {"n": EVIDENCE_PER_ENTRY})
+        raise Refusal(_("หลักฐานของมาตรการหนึ่งในรอบหนึ่งมีได้ไม่เกิน %(n)s รายการ") % {"n": EVIDENCE_PER_ENTRY})
     locked = progress_round
     written = []
     try:
@@ -659,7 +656,7 @@ def evidence_copy(*, progress_round, measure, actor, source: Evidence) -> Eviden
     progress_round = _locked(ProgressRound, progress_round.pk)
     _require_editable(progress_round.status)
     if source.entry.measure_id != measure.pk or source.entry.round.plan_id != progress_round.plan_id:
-        raise ServiceError(_("หลักฐานนี้ไม่ได้อยู่ในมาตรการเดียวกัน"))
+        raise Refusal(_("หลักฐานนี้ไม่ได้อยู่ในมาตรการเดียวกัน"))
     entry, _created = ProgressEntry.objects.get_or_create(round=progress_round, measure=measure)
     evidence = Evidence(entry=entry, url=source.url, uploaded_by=actor, original_name=source.original_name,
                         content_type=source.content_type, size=source.size)
@@ -668,7 +665,7 @@ def evidence_copy(*, progress_round, measure, actor, source: Evidence) -> Eviden
             evidence.file.save(source.original_name or "file", ContentFile(handle.read()), save=False)
     try:
         evidence.save()
-        audit(actor=actor, action=AuditAction.EVIDENCE_ADD, org=progress_round.plan.org,
+        audit(actor=actor, action=MeasureAction.EVIDENCE_ADD, org=progress_round.plan.org,
               summary=_("เพิ่มหลักฐาน %(name)s (จากรอบ %(m)s เดือน)") % {
                   "name": evidence.original_name or evidence.url[:120], "m": source.entry.round.months},
               detail={"evidence": evidence.pk, "copied_from": source.pk})
@@ -691,7 +688,7 @@ def round_carry_forward(*, progress_round, actor, from_months: int = 6) -> int:
     _require_editable(locked.status)
     source = ProgressRound.objects.filter(plan_id=locked.plan_id, months=from_months).first()
     if source is None or from_months >= locked.months:
-        raise ServiceError(_("ไม่มีรายงานรอบ %(m)s เดือนให้เริ่มต้นจาก") % {"m": from_months})
+        raise Refusal(_("ไม่มีรายงานรอบ %(m)s เดือนให้เริ่มต้นจาก") % {"m": from_months})
     started = set(locked.entries.values_list("measure_id", flat=True))
     count, written = 0, []
     try:
@@ -710,7 +707,7 @@ def round_carry_forward(*, progress_round, actor, from_months: int = 6) -> int:
         for name in written:  # the transaction is undone: so are the copies it wrote
             Evidence.file.field.storage.delete(name)
         raise
-    audit(actor=actor, action=AuditAction.ENTRY_SAVE, org=locked.plan.org,
+    audit(actor=actor, action=MeasureAction.ENTRY_SAVE, org=locked.plan.org,
           summary=_("เริ่มรายงานรอบ %(m)s เดือนจากผลรอบ %(f)s เดือน (%(n)s มาตรการ)") % {
               "m": locked.months, "f": from_months, "n": count},
           detail={"round": locked.pk, "from_round": source.pk, "measures": count})
@@ -727,7 +724,7 @@ def evidence_delete(*, evidence, actor) -> None:
     if stored:
         storage = evidence.file.storage
         transaction.on_commit(lambda: storage.delete(stored))
-    audit(actor=actor, action=AuditAction.EVIDENCE_DELETE, org=progress_round.plan.org,
+    audit(actor=actor, action=MeasureAction.EVIDENCE_DELETE, org=progress_round.plan.org,
           summary=_("ลบหลักฐาน %(name)s") % {"name": name[:120]})
 
 
@@ -741,12 +738,12 @@ def comment_add(*, plan, actor, text: str, progress_round=None, create_token=Non
     comment = Comment(plan=plan, round=progress_round, author=actor, text=clean_text(text).strip(),
                       create_token=create_token or None)
     if not comment.text:
-        raise ServiceError(_("กรุณาพิมพ์ความเห็น"))
+        raise Refusal(_("กรุณาพิมพ์ความเห็น"))
     if errors := length_errors(comment):
-        raise ServiceError(*errors)
+        raise Refusal(*errors)
     comment.save()
     text = comment.text
-    audit(actor=actor, action=AuditAction.COMMENT_ADD, org=plan.org,
+    audit(actor=actor, action=MeasureAction.COMMENT_ADD, org=plan.org,
           summary=_("แสดงความเห็น: %(text)s") % {"text": text[:100]},
           detail={"plan": plan.pk, "round": getattr(progress_round, "pk", None)})
     for hook in comment_hooks:
@@ -810,7 +807,7 @@ def document_transition(*, plan, actor, action: str, comment: str = "", progress
     published in one short transaction that adopts the files; if that transaction does not
     commit (a refusal, an error, another approver who published meanwhile), the files go."""
     if action not in TRANSITIONS:
-        raise ServiceError(_("ไม่รู้จักการดำเนินการนี้"))
+        raise Refusal(_("ไม่รู้จักการดำเนินการนี้"))
     if action != "publish":
         with transaction.atomic():
             return _transition(plan=plan, actor=actor, action=action, comment=comment,
@@ -844,10 +841,10 @@ def _refuse(plan, document, actor, action) -> None:
     """The step's own refusals: the document's state and the actor's role."""
     sources, _target, role = TRANSITIONS[action]
     if document.status not in sources:
-        raise ServiceError(_("เอกสารอยู่ในสถานะ “%(s)s” จึง%(a)sไม่ได้")
+        raise Refusal(_("เอกสารอยู่ในสถานะ “%(s)s” จึง%(a)sไม่ได้")
                            % {"s": Status(document.status).label, "a": ACTION_LABELS[action]})
     if not Membership.objects.filter(user=actor, org_id=plan.org_id, role=role).exists():
-        raise ServiceError(_("คุณไม่มีสิทธิ์%(a)sเอกสารของหน่วยงานนี้") % {"a": ACTION_LABELS[action]})
+        raise Refusal(_("คุณไม่มีสิทธิ์%(a)sเอกสารของหน่วยงานนี้") % {"a": ACTION_LABELS[action]})
 
 
 def _transition(*, plan, actor, action, comment="", progress_round=None, today=None, confirmed=(),
@@ -861,10 +858,10 @@ def _transition(*, plan, actor, action, comment="", progress_round=None, today=N
         # Rendered without a lock: another approver may have published (or the document moved
         # on) meanwhile. Then these renders are discarded and nothing is published twice.
         if document.status == Status.PUBLISHED:
-            raise ServiceError(_("มีผู้อื่นเผยแพร่เอกสารนี้ไปแล้วระหว่างที่ระบบกำลังสร้างไฟล์ "
+            raise Refusal(_("มีผู้อื่นเผยแพร่เอกสารนี้ไปแล้วระหว่างที่ระบบกำลังสร้างไฟล์ "
                                  "จึงไม่ได้เผยแพร่ซ้ำ กรุณาเปิดหน้าใหม่เพื่อดูฉบับที่เผยแพร่"))
         if document.status == Status.APPROVED and _last_approval_id(plan, progress_round) != publishing[0]:
-            raise ServiceError(_("เอกสารนี้เปลี่ยนไประหว่างที่ระบบกำลังสร้างไฟล์ จึงยังไม่ได้เผยแพร่ "
+            raise Refusal(_("เอกสารนี้เปลี่ยนไประหว่างที่ระบบกำลังสร้างไฟล์ จึงยังไม่ได้เผยแพร่ "
                                  "กรุณาเปิดหน้าใหม่แล้วกดเผยแพร่อีกครั้ง"))
     _refuse(plan, document, actor, action)
     if action in SIGNING_ACTIONS and not has_signing_name(actor):
@@ -872,24 +869,24 @@ def _transition(*, plan, actor, action, comment="", progress_round=None, today=N
         raise NameMissing(str(MISSING_NAME))
     comment = clean_text(comment).strip()
     if errors := length_errors(Transition(comment=comment)):
-        raise ServiceError(*errors)
+        raise Refusal(*errors)
     if action == "return" and not comment:
-        raise ServiceError(_("กรุณาระบุเหตุผลที่ส่งกลับให้แก้ไข"))
+        raise Refusal(_("กรุณาระบุเหตุผลที่ส่งกลับให้แก้ไข"))
     if action in ("return", "approve"):
         last_submit = Transition.objects.filter(plan=plan, round=progress_round, action="submit").last()
         if last_submit is not None and last_submit.actor_id == actor.pk:
-            raise ServiceError(_("ผู้ส่งเอกสารไม่สามารถพิจารณาเอกสารที่ตนเองส่งได้"))
+            raise Refusal(_("ผู้ส่งเอกสารไม่สามารถพิจารณาเอกสารที่ตนเองส่งได้"))
     snapshot = None
     if action == "submit":
         findings = findings_for(plan, progress_round, today)
         blocking = [f.message for f in findings if f.blocks]
         if blocking:
-            raise ServiceError(*blocking)
+            raise Refusal(*blocking)
         gaps = [f for f in findings if f.needs_confirmation]
         confirmed = {str(key) for key in confirmed or ()}
         unconfirmed = [f.message for f in gaps if f.key not in confirmed]
         if unconfirmed:
-            raise ServiceError(_("ยังส่งไม่ได้: กรุณาตรวจและยืนยันว่าเอกสารต้นฉบับไม่มีข้อมูลในช่องต่อไปนี้ "
+            raise Refusal(_("ยังส่งไม่ได้: กรุณาตรวจและยืนยันว่าเอกสารต้นฉบับไม่มีข้อมูลในช่องต่อไปนี้ "
                                  "(ติ๊กยืนยันทีละรายการ) หรือกรอกข้อมูลให้ครบก่อนส่ง"), *unconfirmed)
         if gaps:
             snapshot = {"confirmed_gaps": [{"key": f.key, "message": f.message} for f in gaps]}
@@ -911,7 +908,7 @@ def _transition(*, plan, actor, action, comment="", progress_round=None, today=N
     detail = {"plan": plan.pk, "round": getattr(progress_round, "pk", None), "transition": transition.pk}
     if action == "submit" and snapshot:
         detail["confirmed_gaps"] = [gap["key"] for gap in snapshot["confirmed_gaps"]]
-    audit(actor=actor, action=AuditAction.document(action), org=plan.org,
+    audit(actor=actor, action=MeasureAction.document(action), org=plan.org,
           summary=_transition_summary(action, plan, progress_round, comment), detail=detail)
     if publishing is not None:
         for prepared in publishing[1]:

@@ -22,6 +22,7 @@ from assessments import fiscal_years
 from assessments import selectors as assessment_selectors
 from assessments.models import Organization, Province
 from common import params, public_cache
+from common.errors import ConcurrentEdit, Refusal
 from common.redirects import safe_url
 from common.thai import fiscal_year_of
 
@@ -213,7 +214,7 @@ def plan_recorded_after(request, slug, fy):
                                          recorded_after=form.cleaned_data["recorded_after"],
                                          reason=form.cleaned_data["reason"],
                                          expected_version=form.cleaned_data["version"])
-    except services.ServiceError as error:
+    except Refusal as error:
         _service_errors(request, error)
     else:
         messages.success(request, _("บันทึกแล้ว: มาตรการปีนี้บันทึกย้อนหลังจากเอกสารที่เผยแพร่แล้ว ไม่นับว่าล่าช้า")
@@ -242,9 +243,9 @@ def record_source(request, slug, fy, months=None):
             try:
                 services.record_source_save(plan=plan, progress_round=progress_round, actor=request.user,
                                             data=data, expected_version=data.pop("version"))
-            except services.ServiceError as error:
+            except Refusal as error:
                 form.add_error(None, " ".join(error.messages))
-                status = 409 if isinstance(error, services.ConcurrentEdit) else 400
+                status = 409 if isinstance(error, ConcurrentEdit) else 400
             else:
                 messages.success(request, _("บันทึกข้อมูลเอกสารต้นฉบับแล้ว"))
                 return redirect(back)
@@ -270,7 +271,7 @@ def plan_create(request, slug, fy):
     try:
         services.plan_create(org=access.org, fiscal_year=fy, actor=request.user, recorded_after=recorded_after,
                              reason=form.cleaned_data["reason"] if valid else "")
-    except services.ServiceError as error:
+    except Refusal as error:
         _service_errors(request, error)
     return redirect("plan-detail", slug, fy)
 
@@ -285,7 +286,7 @@ def plan_duplicate(request, slug, fy):
     try:
         copied = services.plan_duplicate_previous(
             plan=plan, actor=request.user, expected_version=form.cleaned_data["version"] if form.is_valid() else -1)
-    except services.ServiceError as error:
+    except Refusal as error:
         _service_errors(request, error)
     else:
         messages.success(request, _("คัดลอกมาตรการจากปีที่แล้ว %(n)s รายการ") % {"n": copied})
@@ -310,10 +311,10 @@ def plan_analysis(request, slug, fy):
                     plan=plan, actor=request.user, summary=form.cleaned_data["analysis_summary"],
                     recommendations=form.cleaned_data["recommendations"], notes=form.notes(),
                     expected_version=form.cleaned_data["version"])
-            except services.ServiceError as error:
+            except Refusal as error:
                 _service_errors(request, error)
                 # Someone saved first, or the plan went to review: the text stays in the form.
-                if isinstance(error, (services.ConcurrentEdit, services.NotEditable)):
+                if isinstance(error, (ConcurrentEdit, services.NotEditable)):
                     status = 409
             else:
                 messages.success(request, _("บันทึกผลการวิเคราะห์แล้ว"))
@@ -348,7 +349,7 @@ def _transition(request, access, plan, progress_round, next_url):
         services.document_transition(plan=plan, progress_round=progress_round, actor=request.user,
                                      action=form.cleaned_data["action"], comment=form.cleaned_data["comment"],
                                      confirmed=form.cleaned_data["confirm"])
-    except services.ServiceError as error:
+    except Refusal as error:
         _service_errors(request, error)
     else:
         if form.cleaned_data["action"] == "publish":
@@ -375,7 +376,7 @@ def comment_add(request, slug, fy):
         try:
             services.comment_add(plan=plan, progress_round=progress_round, actor=request.user,
                                  text=form.cleaned_data["text"], create_token=form.cleaned_data["create_token"])
-        except services.ServiceError as error:
+        except Refusal as error:
             _service_errors(request, error)
         else:
             messages.success(request, _("บันทึกความเห็นแล้ว"))
@@ -395,7 +396,7 @@ def measure_edit(request, slug, fy, pk=None):
     measure = measure_or_404(plan, pk) if pk is not None else None  # measures/0/ is a 404, not a new one
     try:
         services.require_measures_open(plan)
-    except services.ServiceError as error:
+    except Refusal as error:
         _service_errors(request, error)
         return redirect(_plan_url(plan))
     framework = selectors.plan_framework(plan)
@@ -410,9 +411,9 @@ def measure_edit(request, slug, fy, pk=None):
                 saved = services.measure_save(plan=plan, actor=request.user, data=data, measure=measure,
                                               expected_version=data.pop("version"),
                                               create_token=data.pop("create_token"))
-            except services.ServiceError as error:
+            except Refusal as error:
                 form.add_error(None, " ".join(error.messages))
-                status = 409 if isinstance(error, services.ConcurrentEdit) else 400
+                status = 409 if isinstance(error, ConcurrentEdit) else 400
             else:
                 messages.success(request, _("บันทึกมาตรการ “%(t)s” แล้ว") % {"t": saved.title})
                 return redirect(_plan_url(plan))
@@ -434,7 +435,7 @@ def measure_delete(request, slug, fy, pk):
     if request.method == "POST":
         try:
             services.measure_delete(measure=measure, actor=request.user)
-        except services.ServiceError as error:
+        except Refusal as error:
             _service_errors(request, error)
         else:
             messages.success(request, _("ลบมาตรการ “%(t)s” แล้ว") % {"t": measure.title})
@@ -453,7 +454,7 @@ def measure_move(request, slug, fy, pk):
     try:
         services.measure_move(measure=measure, actor=request.user,
                               direction="up" if request.POST.get("direction") == "up" else "down")
-    except services.ServiceError as error:
+    except Refusal as error:
         _service_errors(request, error)
     return redirect(_plan_url(plan) + f"#measure-{measure.pk}")
 
@@ -522,7 +523,7 @@ def round_carry(request, slug, fy, months):
     progress_round = round_or_404(plan, months)
     try:
         count = services.round_carry_forward(progress_round=progress_round, actor=request.user, from_months=6)
-    except services.ServiceError as error:
+    except Refusal as error:
         _service_errors(request, error)
     else:
         messages.success(request, _("เริ่มรายงานรอบนี้จากผลรอบ 6 เดือนแล้ว %(n)s มาตรการ กรุณาตรวจและแก้ไขให้เป็นผลของทั้งปี")
@@ -543,7 +544,7 @@ def round_due(request, slug, fy, months):
             services.round_set_due(progress_round=progress_round, due_date=form.cleaned_data["due_date"],
                                    actor=request.user, reason=form.cleaned_data["reason"],
                                    expected_version=form.cleaned_data["version"])
-        except services.ServiceError as error:
+        except Refusal as error:
             _service_errors(request, error)
         else:
             messages.success(request, _("บันทึกกำหนดส่งแล้ว"))
@@ -595,9 +596,9 @@ def entry_edit(request, slug, fy, months, pk):
                 services.entry_report(progress_round=progress_round, measure=measure, actor=request.user, data=data,
                                       links=links, uploads=uploads, carried=carried,
                                       save_token=data.pop("save_token"), expected_version=data.pop("version"))
-            except services.ServiceError as error:
+            except Refusal as error:
                 form.add_error(None, " ".join(error.messages))
-                status = 409 if isinstance(error, services.ConcurrentEdit) else 400
+                status = 409 if isinstance(error, ConcurrentEdit) else 400
             else:
                 messages.success(request, _("บันทึกผลการดำเนินงานและหลักฐานของ “%(t)s” แล้ว") % {
                     "t": measure.title[:80]})
@@ -636,7 +637,7 @@ def evidence_add(request, slug, fy, months, pk):
             services.evidence_add(progress_round=progress_round, measure=measure, actor=request.user,
                                   url=form.cleaned_data.get("url") or "", upload=form.cleaned_data.get("file"),
                                   create_token=form.cleaned_data["create_token"])
-        except services.ServiceError as error:
+        except Refusal as error:
             _service_errors(request, error)
         else:
             messages.success(request, _("เพิ่มหลักฐานแล้ว"))
@@ -668,7 +669,7 @@ def evidence_delete(request, token):
     entry = evidence.entry
     try:
         services.evidence_delete(evidence=evidence, actor=request.user)
-    except services.ServiceError as error:
+    except Refusal as error:
         _service_errors(request, error)
     plan = entry.round.plan
     return redirect("entry-edit", plan.org.slug, plan.fiscal_year, entry.round.months, entry.measure_id)

@@ -9,9 +9,13 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         """Listen to the review workflow through the hook lists of measures (measures never
         imports this app)."""
+        from common import audit_actions
         from measures import services as measure_services
 
+        from .audit_actions import NotificationAction
         from .services import on_comment, on_decision, on_transition
+
+        audit_actions.register(NotificationAction)
 
         if on_transition not in measure_services.transition_hooks:
             measure_services.transition_hooks.append(on_transition)

@@ -30,13 +30,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.access import Area, supervisors_of
-from assessments.models import AuditAction, Membership, Organization, SupervisorScope
+from assessments.audit_actions import AssessmentAction
+from assessments.models import Membership, Organization, SupervisorScope
 from assessments.services import audit
 from common.mail import MailNotSent, send_template_mail
 from common.thai import fiscal_year_bounds
 from measures.models import EDITABLE_STATUSES, MeasurePlan, Status, Transition
 from measures.selectors import unsent_rounds
 
+from .audit_actions import NotificationAction
 from .models import Follow, Kind, MailState, Notification, Preference
 
 log = logging.getLogger("ita.notifications")
@@ -48,7 +50,7 @@ MAX_TASKS = 64
 CLAIM_LEASE = datetime.timedelta(minutes=10)  # a row "sending" longer than this was left by a crash
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 # A person's own notification settings (and following a body).
-SETTINGS_ACTION = AuditAction.NOTIFICATION_SETTINGS
+SETTINGS_ACTION = NotificationAction.NOTIFICATION_SETTINGS
 EVENT_KINDS = {"submit": Kind.SUBMITTED, "return": Kind.RETURNED, "approve": Kind.APPROVED,
                "publish": Kind.PUBLISHED}
 
@@ -562,7 +564,7 @@ def requeue(*, notifications, actor) -> int:
     count = notifications.filter(state=MailState.FAILED).update(
         state=MailState.QUEUED, attempts=0, next_attempt_at=timezone.now(), claimed_by="")
     if count:
-        audit(actor=actor, action=AuditAction.ADMIN_OTHER,
+        audit(actor=actor, action=AssessmentAction.ADMIN_OTHER,
               summary=_("ส่งอีเมลแจ้งเตือนที่ส่งไม่สำเร็จใหม่ %(n)s รายการ") % {"n": count})
         transaction.on_commit(lambda: enqueue_sending(count))
     return count

@@ -7,3 +7,10 @@ class OpsConfig(AppConfig):
 
     name = "ops"
     verbose_name = "งานดูแลระบบ"
+
+    def ready(self):
+        from common import audit_actions
+
+        from .audit_actions import OpsAction
+
+        audit_actions.register(OpsAction)

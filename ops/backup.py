@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common import public_cache
+from common.errors import Refusal
 
 EXCLUDE = ["contenttypes", "auth.permission", "sessions", "axes"]
 FORMAT = 1
@@ -51,8 +52,8 @@ def backup(output: Path) -> dict:
     return manifest
 
 
-class RestoreError(Exception):
-    pass
+class RestoreError(Refusal):
+    """A backup refused whole, nothing restored (a Thai sentence)."""
 
 
 # Rows that name a file by its SHA-256: every such file in a backup is checked against its row

@@ -10,12 +10,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.models import AuditAction, AuditEvent, Membership, SupervisorScope
+from assessments.models import AuditEvent, Membership, SupervisorScope
 from assessments.services import audit
 from people.models import EmailChange
 from reports import library
 from reports.models import UserSignature
 from reports.services import signature_delete
+
+from .audit_actions import OpsAction
 
 
 def personal_data(user) -> dict:
@@ -60,6 +62,6 @@ def erase_personal_data(*, user, actor) -> None:
     for session in Session.objects.all().iterator():
         if session.get_decoded().get("_auth_user_id") == str(user.pk):
             session.delete()
-    audit(actor=actor, action=AuditAction.PRIVACY_ERASE,
+    audit(actor=actor, action=OpsAction.PRIVACY_ERASE,
           summary=_("ลบข้อมูลส่วนบุคคลของผู้ใช้หมายเลข %(pk)s") % {"pk": user.pk},
           detail={"user": user.pk})

@@ -8,6 +8,7 @@ import json
 from django.contrib.auth import get_user_model
 
 from assessments.models import Membership, Organization
+from common.errors import Refusal
 from measures import selectors, services
 from measures.models import MeasurePlan, ProgressEntry, ProgressRound, Status
 
@@ -87,7 +88,7 @@ def _approve(plan, progress_round, editor, approver):
         services.document_transition(plan=plan, progress_round=progress_round, actor=approver, action="approve",
                                      comment="เห็นชอบ (ข้อมูลจากเอกสารที่หน่วยงานเผยแพร่)")
         services.document_transition(plan=plan, progress_round=progress_round, actor=approver, action="publish")
-    except services.ServiceError:
+    except Refusal:
         document = progress_round or plan
         document.refresh_from_db()
         assert document.status in (Status.DRAFT, Status.SUBMITTED)

@@ -7,3 +7,9 @@ class PeopleConfig(AppConfig):
     verbose_name = _("บุคลากร")
 
     def ready(self):
+        from common import audit_actions
+
+        from .audit_actions import OtpAction, PeopleAction
+
+        audit_actions.register(PeopleAction)
+        audit_actions.register(OtpAction)

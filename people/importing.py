@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.errors import Refusal
 from common.spreadsheet import FileRejected, numbered
 
 from . import invitations, services
@@ -104,7 +105,7 @@ def sign(records, *, user, filename: str, plans: list[RowPlan]) -> str:
                          salt=SALT, compress=True)
 
 
-class PayloadRejected(Exception):
+class PayloadRejected(Refusal):
     """The confirmation's rows are not the ones this user previewed (edited, expired, another's)."""
 
 

@@ -1,5 +1,5 @@
 """Every change to a body's people, its supervisors and a person's own name: one function per
-action, atomic, checked, audited in the same transaction (assessments.models.AuditAction).
+action, atomic, checked, audited in the same transaction (people/audit_actions.py).
 
 Who may do what (``may_manage``): the system administrator everything; a body's approver
 everything for that body; a supervisor the approvers of the bodies in their area. Mail is sent
@@ -23,22 +23,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.access import Area
-from assessments.models import AuditAction, Membership, Organization, Province, SupervisorScope
+from assessments.models import Membership, Organization, Province, SupervisorScope
 from assessments.services import audit
+from common.errors import Refusal
 from common.text import clean_text, too_long
 
+from .audit_actions import PeopleAction
 from .models import INVITATION_LIMITS, EmailChange, Invitation, InvitedRole, MembershipGrant, new_token, token_digest
 from .names import signing_name, split_name
 
 ROLE_LABELS = dict(InvitedRole.choices)
 
 
-class PeopleError(Exception):
-    """The change is refused; ``messages`` are Thai sentences and nothing was written."""
-
-    def __init__(self, *messages):
-        super().__init__(" ".join(str(m) for m in messages))
-        self.messages = [str(m) for m in messages]
+class PeopleError(Refusal):
+    """A change to a body's people or to an account refused (a ``Refusal``: Thai ``messages``,
+    nothing written). Its own name because the people pages and imports catch exactly these."""
 
 
 @dataclass(frozen=True)
@@ -162,7 +161,7 @@ def role_add(*, user, org, role, position="", actor, system=False) -> tuple[Memb
     position = clean_short(position, _("ตำแหน่ง"), INVITATION_LIMITS["position"])
     membership, created = _grant(user=user, org=org, role=role, position=position, actor=actor)
     if created:
-        audit(actor=actor, action=AuditAction.PEOPLE_ROLE_ADD, org=org,
+        audit(actor=actor, action=PeopleAction.PEOPLE_ROLE_ADD, org=org,
               summary=_("เพิ่มบทบาท %(role)s ให้ %(person)s") % {"role": ROLE_LABELS[role], "person": _person(user)},
               detail=_describe(membership))
     return membership, created
@@ -195,7 +194,7 @@ def _invite(*, org, email, role, actor, position="", name="", replaces=None) -> 
     invitation = Invitation(org=org, email=email, role=role, position=position, name=name, invited_by=actor,
                             token_hash=token_digest(new_token()), expires_at=_expiry(), replaces=replaces)
     invitation.save()
-    audit(actor=actor, action=AuditAction.PEOPLE_INVITE, org=org,
+    audit(actor=actor, action=PeopleAction.PEOPLE_INVITE, org=org,
           summary=_("เชิญ %(email)s เป็น%(role)s") % {"email": email, "role": ROLE_LABELS[role]},
           detail={"invitation": invitation.pk, "email": email, "role": role,
                   "replaces": replaces.pk if replaces else None})
@@ -210,7 +209,7 @@ def invitation_cancel(*, invitation, actor) -> Invitation:
         raise PeopleError(_("คำเชิญนี้ถูกตอบรับหรือยกเลิกไปแล้ว"))
     invitation.cancelled_at, invitation.cancelled_by = timezone.now(), actor
     invitation.save(update_fields=["cancelled_at", "cancelled_by"])
-    audit(actor=actor, action=AuditAction.PEOPLE_INVITE_CANCEL, org=invitation.org,
+    audit(actor=actor, action=PeopleAction.PEOPLE_INVITE_CANCEL, org=invitation.org,
           summary=_("ยกเลิกคำเชิญ %(email)s (%(role)s)") % {"email": invitation.email,
                                                            "role": ROLE_LABELS[invitation.role]},
           detail={"invitation": invitation.pk})
@@ -235,7 +234,7 @@ def invitation_mark_sent(*, invitation, token: str, actor) -> Invitation:
     invitation.token_hash, invitation.sent_at, invitation.send_failed_at = token_digest(token), now, None
     invitation.expires_at = _expiry()
     invitation.save(update_fields=["token_hash", "sent_at", "send_failed_at", "expires_at"])
-    audit(actor=actor, action=AuditAction.PEOPLE_INVITE_SEND, org=invitation.org,
+    audit(actor=actor, action=PeopleAction.PEOPLE_INVITE_SEND, org=invitation.org,
           summary=_("ส่งอีเมลคำเชิญถึง %(email)s") % {"email": invitation.email},
           detail={"invitation": invitation.pk, "expires_at": invitation.expires_at.isoformat()})
     return invitation
@@ -346,7 +345,7 @@ def _take_role(invitation, user, *, position):
     removes the outgoing person's role), audited."""
     if invitation.role == InvitedRole.SUPERVISOR:
         SupervisorScope.objects.get_or_create(user=user, province=invitation.province, district=invitation.district)
-        audit(actor=user, action=AuditAction.PEOPLE_INVITE_ACCEPT, org=None,
+        audit(actor=user, action=PeopleAction.PEOPLE_INVITE_ACCEPT, org=None,
               summary=_("%(person)s ตอบรับคำเชิญเป็นผู้กำกับดูแล %(place)s") % {
                   "person": _person(user), "place": invitation.place},
               detail={"invitation": invitation.pk, "user": user.pk, "province": invitation.province_id,
@@ -354,7 +353,7 @@ def _take_role(invitation, user, *, position):
         return
     membership, _created = _grant(user=user, org=invitation.org, role=invitation.role, position=position,
                                   actor=invitation.invited_by)
-    audit(actor=user, action=AuditAction.PEOPLE_INVITE_ACCEPT, org=invitation.org,
+    audit(actor=user, action=PeopleAction.PEOPLE_INVITE_ACCEPT, org=invitation.org,
           summary=_("%(person)s ตอบรับคำเชิญเป็น%(role)s") % {"person": _person(user),
                                                              "role": ROLE_LABELS[invitation.role]},
           detail={"invitation": invitation.pk, **_describe(membership)})
@@ -367,7 +366,7 @@ def _finish_handover(*, outgoing, successor, actor):
     detail = {"from": _describe(outgoing), "to": _describe(successor)}
     outgoing_name = _person(outgoing.user)
     outgoing.delete()
-    audit(actor=actor, action=AuditAction.PEOPLE_HANDOVER, org=successor.org,
+    audit(actor=actor, action=PeopleAction.PEOPLE_HANDOVER, org=successor.org,
           summary=_("ส่งมอบบทบาท %(role)s จาก %(old)s ให้ %(new)s") % {
               "role": ROLE_LABELS[successor.role], "old": outgoing_name, "new": _person(successor.user)},
           detail=detail)
@@ -402,7 +401,7 @@ def membership_role_change(*, membership, role, actor) -> Membership:
     before = membership.role
     membership.role = role
     membership.save(update_fields=["role"])
-    audit(actor=actor, action=AuditAction.PEOPLE_ROLE_CHANGE, org=membership.org,
+    audit(actor=actor, action=PeopleAction.PEOPLE_ROLE_CHANGE, org=membership.org,
           summary=_("เปลี่ยนบทบาทของ %(person)s จาก %(old)s เป็น %(new)s") % {
               "person": _person(membership.user), "old": ROLE_LABELS[before], "new": ROLE_LABELS[role]},
           detail={**_describe(membership), "from": before})
@@ -420,7 +419,7 @@ def membership_remove(*, membership, actor) -> None:
     detail = _describe(membership)
     person, org, role = _person(membership.user), membership.org, membership.role
     membership.delete()
-    audit(actor=actor, action=AuditAction.PEOPLE_REMOVE, org=org,
+    audit(actor=actor, action=PeopleAction.PEOPLE_REMOVE, org=org,
           summary=_("นำ %(person)s ออกจากบทบาท %(role)s") % {"person": person, "role": ROLE_LABELS[role]},
           detail=detail)
 
@@ -482,7 +481,7 @@ def supervisor_appoint(*, email, province, district="", actor) -> Invited:
     invitation = Invitation.objects.create(email=email, role=InvitedRole.SUPERVISOR, province=province,
                                            district=district, invited_by=actor, token_hash=token_digest(new_token()),
                                            expires_at=_expiry())
-    audit(actor=actor, action=AuditAction.PEOPLE_INVITE, org=None,
+    audit(actor=actor, action=PeopleAction.PEOPLE_INVITE, org=None,
           summary=_("เชิญ %(email)s เป็นผู้กำกับดูแล %(place)s") % {"email": email, "place": place},
           detail={"invitation": invitation.pk, "email": email, "role": InvitedRole.SUPERVISOR})
     return Invited("invited", invitation=invitation)
@@ -498,7 +497,7 @@ def supervisor_remove(*, scope, actor) -> None:
     detail = {"scope": scope.pk, "user": scope.user_id, "province": scope.province_id, "district": scope.district}
     person = _person(scope.user)
     scope.delete()
-    audit(actor=actor, action=AuditAction.SUPERVISOR_REMOVE, org=None,
+    audit(actor=actor, action=PeopleAction.SUPERVISOR_REMOVE, org=None,
           summary=_("ยกเลิก %(person)s จากผู้กำกับดูแล %(place)s") % {"person": person, "place": place},
           detail=detail)
 
@@ -551,7 +550,7 @@ def profile_save(*, user, first_name, last_name, email, positions: dict[int, str
     user.save(update_fields=["first_name", "last_name", "email"])
     for org_id, position in cleaned.items():
         Membership.objects.filter(user=user, org_id=org_id).update(position=position)
-    audit(actor=user, action=AuditAction.PROFILE_SAVE, org=None,
+    audit(actor=user, action=PeopleAction.PROFILE_SAVE, org=None,
           summary=_("%(person)s แก้ไขชื่อและตำแหน่งของตนเอง") % {"person": _person(user)},
           detail={"before": before, "email": user.email, "positions": {str(k): v for k, v in cleaned.items()}})
     if email and email != current:
@@ -574,7 +573,7 @@ def email_change_request(*, user, email) -> tuple[EmailChange, str]:
     change = EmailChange.objects.create(user=user, email=email, previous=user.email or "",
                                         token_hash=token_digest(token),
                                         expires_at=timezone.now() + timezone.timedelta(hours=EMAIL_CHANGE_HOURS))
-    audit(actor=user, action=AuditAction.PROFILE_EMAIL_REQUEST, org=None,
+    audit(actor=user, action=PeopleAction.PROFILE_EMAIL_REQUEST, org=None,
           summary=_("%(person)s ขอเปลี่ยนอีเมลเป็น %(email)s (รอยืนยันจากลิงก์ในอีเมล)") % {
               "person": _person(user), "email": email},
           detail={"change": change.pk, "from": user.email, "to": email, "expires_at": change.expires_at.isoformat()})
@@ -618,7 +617,7 @@ def email_change_confirm(*, token: str, user):
     before = user.email
     user.email = change.email
     user.save(update_fields=["email"])
-    audit(actor=user, action=AuditAction.PROFILE_EMAIL_CONFIRM, org=None,
+    audit(actor=user, action=PeopleAction.PROFILE_EMAIL_CONFIRM, org=None,
           summary=_("%(person)s ยืนยันอีเมลใหม่ %(email)s จากลิงก์ในอีเมล") % {"person": _person(user),
                                                                             "email": change.email},
           detail={"change": change.pk, "from": before, "to": change.email})

@@ -6,9 +6,11 @@ class ReportsConfig(AppConfig):
     verbose_name = "เอกสารและการเผยแพร่"
 
     def ready(self):
+        from common import audit_actions
         from measures import services as measure_services
 
         from . import library
+        from .audit_actions import ReportAction
         from .builders import approval_documents
         from .services import publish_prepare
 
@@ -16,4 +18,5 @@ class ReportsConfig(AppConfig):
             measure_services.publish_hooks.append(publish_prepare)
         if approval_documents not in measure_services.approval_hooks:
             measure_services.approval_hooks.append(approval_documents)
+        audit_actions.register(ReportAction)
         library.connect_signals()  # the measure library in step with renames and score imports

@@ -12,8 +12,9 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.models import AuditAction, Province
+from assessments.models import Province
 from assessments.services import audit
+from common.errors import ConcurrentEdit, Refusal
 from common.text import clean_text, length_errors
 from measures import services as measure_services
 from measures.models import Transition
@@ -21,6 +22,7 @@ from notifications import services as notification_services
 from people.names import signing_name
 
 from . import builders, documents, files, library, render
+from .audit_actions import ReportAction
 from .models import Doc, LogoImage, PublishedDocument, ReportSettings, RepublishJob, SignatureImage, UserSignature
 
 log = logging.getLogger(__name__)
@@ -194,7 +196,7 @@ def _adopt(rendered: Rendered, *, actor) -> PublishedDocument:
     document.save()
     # The measure library shows this version from now on, in the same transaction.
     library.index_documents([document], {document.pk: rendered.measures} if rendered.measures is not None else None)
-    audit(actor=actor, action=AuditAction.REPORT_PUBLISH, org=org,
+    audit(actor=actor, action=ReportAction.REPORT_PUBLISH, org=org,
           summary=_("เผยแพร่ %(doc)s ปี %(fy)s ฉบับที่ %(version)s") % {
               "doc": Doc(doc).label, "fy": fiscal_year, "version": document.version},
           detail={"doc": doc, "version": document.version, "sha256": rendered.sha256})
@@ -247,7 +249,7 @@ def publish_prepare(*, plan, progress_round, actor) -> Publishing:
             except render.RenderTimeout:
                 log.error("publishing %s %s of plan %s ran past the render time budget", doc,
                           getattr(progress_round, "months", ""), plan.pk)
-                raise measure_services.ServiceError(_(
+                raise Refusal(_(
                     "สร้างไฟล์ “%(doc)s” ไม่เสร็จภายในเวลาที่กำหนด จึงยังไม่ได้เผยแพร่ เอกสารยังอยู่ในสถานะเห็นชอบแล้ว "
                     "กรุณากดเผยแพร่อีกครั้งภายหลัง หากยังไม่สำเร็จ กรุณาแจ้งผู้ดูแลระบบ") % {
                         "doc": Doc(doc).label}) from None
@@ -272,10 +274,6 @@ def report_republish(*, document: PublishedDocument, actor) -> PublishedDocument
         raise
 
 
-class ConcurrentEdit(Exception):
-    pass
-
-
 SETTINGS_TEXT = ["preparer_name", "preparer_position", "approver_name", "approver_position"]
 
 
@@ -291,20 +289,21 @@ def report_settings_save(*, org, actor, measure_columns: list[str], result_colum
     settings_ = ReportSettings.objects.select_for_update().filter(org=org).first() or ReportSettings(org=org)
     current = settings_.version if settings_.pk else 0
     if expected_version is not None and current != expected_version:
-        raise ConcurrentEdit()
+        raise ConcurrentEdit(_("มีผู้อื่นบันทึกการตั้งค่านี้ไปแล้วระหว่างที่คุณแก้ไข สิ่งที่คุณเลือกยังอยู่ในแบบฟอร์ม "
+                               "กรุณาเปิดหน้านี้ใหม่เพื่อดูฉบับล่าสุด แล้วแก้ไขซ้ำ"))
     settings_.measure_columns, settings_.result_columns = list(measure_columns), list(result_columns)
     for name, value in zip(SETTINGS_TEXT, (preparer_name, preparer_position, approver_name, approver_position),
                            strict=True):
         setattr(settings_, name, clean_text(value).strip())
     if errors := length_errors(settings_):
-        raise measure_services.ServiceError(*errors)
+        raise Refusal(*errors)
     for name, value, choices in (("margins", margins, ReportSettings.Margins),
                                  ("header", header, ReportSettings.Header),
                                  ("body_font_pt", body_font_pt, ReportSettings.FontSize)):
         if value is None:
             continue
         if value not in choices.values:
-            raise measure_services.ServiceError(_("ค่าที่เลือกสำหรับ “%(field)s” ไม่มีในรายการ") % {
+            raise Refusal(_("ค่าที่เลือกสำหรับ “%(field)s” ไม่มีในรายการ") % {
                 "field": ReportSettings._meta.get_field(name).verbose_name})
         setattr(settings_, name, value)
     if logo is False:
@@ -315,7 +314,7 @@ def report_settings_save(*, org, actor, measure_columns: list[str], result_colum
     settings_.save()
     org.thai_numerals = thai_numerals
     org.save(update_fields=["thai_numerals"])
-    audit(actor=actor, action=AuditAction.REPORT_SETTINGS, org=org, summary=_("แก้ไขการตั้งค่าเอกสาร"),
+    audit(actor=actor, action=ReportAction.REPORT_SETTINGS, org=org, summary=_("แก้ไขการตั้งค่าเอกสาร"),
           detail={"measure_columns": settings_.measure_columns, "result_columns": settings_.result_columns,
                   "thai_numerals": org.thai_numerals, "margins": settings_.margins, "header": settings_.header,
                   "body_font_pt": settings_.body_font_pt})
@@ -334,41 +333,41 @@ def signature_png(data: bytes) -> tuple[bytes, int, int]:
     """An uploaded signature checked and cleaned: a PNG of at most ``SIGNATURE_MAX_BYTES``,
     within the size bounds, with a transparent background; decoded, cut to its strokes and
     encoded again (no metadata or extra chunks kept). (PNG bytes, width, height), or
-    ``ServiceError``."""
+    ``Refusal``."""
     from PIL import Image, UnidentifiedImageError
 
     if len(data) > SIGNATURE_MAX_BYTES:
-        raise measure_services.ServiceError(_("ไฟล์ลายมือชื่อต้องไม่เกิน %(kb)s KB") % {
+        raise Refusal(_("ไฟล์ลายมือชื่อต้องไม่เกิน %(kb)s KB") % {
             "kb": SIGNATURE_MAX_BYTES // 1024})
     if not data.startswith(PNG_MAGIC):
-        raise measure_services.ServiceError(_("ลายมือชื่อต้องเป็นไฟล์ PNG พื้นหลังโปร่งใส"))
+        raise Refusal(_("ลายมือชื่อต้องเป็นไฟล์ PNG พื้นหลังโปร่งใส"))
     try:
         image = Image.open(io.BytesIO(data), formats=["PNG"])
         width, height = image.size
         too_big = width > SIGNATURE_MAX_SIZE[0] or height > SIGNATURE_MAX_SIZE[1]
         if too_big or width < SIGNATURE_MIN_SIZE[0] or height < SIGNATURE_MIN_SIZE[1]:
-            raise measure_services.ServiceError(_(
+            raise Refusal(_(
                 "ภาพลายมือชื่อต้องกว้าง %(min_w)s–%(max_w)s และสูง %(min_h)s–%(max_h)s พิกเซล "
                 "(ภาพนี้ %(w)s × %(h)s พิกเซล)") % {
                 "min_w": SIGNATURE_MIN_SIZE[0], "max_w": SIGNATURE_MAX_SIZE[0], "min_h": SIGNATURE_MIN_SIZE[1],
                 "max_h": SIGNATURE_MAX_SIZE[1], "w": width, "h": height})
         image.load()
-    except measure_services.ServiceError:
+    except Refusal:
         raise
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
-        raise measure_services.ServiceError(_("อ่านไฟล์ PNG นี้ไม่ได้ กรุณาบันทึกภาพใหม่แล้วอัปโหลดอีกครั้ง")) from None
+        raise Refusal(_("อ่านไฟล์ PNG นี้ไม่ได้ กรุณาบันทึกภาพใหม่แล้วอัปโหลดอีกครั้ง")) from None
     if not image.has_transparency_data:
-        raise measure_services.ServiceError(_(
+        raise Refusal(_(
             "ภาพลายมือชื่อต้องมีพื้นหลังโปร่งใส (PNG ที่มีช่องความโปร่งใส) ภาพนี้มีพื้นหลังทึบ "
             "ซึ่งจะพิมพ์เป็นกรอบสีขาวทับเส้นในเอกสาร"))
     image = image.convert("RGBA")
     alpha = image.getchannel("A")
     if alpha.getextrema()[0] == 255:
-        raise measure_services.ServiceError(_(
+        raise Refusal(_(
             "ภาพลายมือชื่อต้องมีพื้นหลังโปร่งใส ภาพนี้ทึบทั้งภาพ"))
     strokes = alpha.point(lambda a: 255 if a > 16 else 0).getbbox()
     if strokes is None:
-        raise measure_services.ServiceError(_("ไม่พบเส้นลายมือชื่อในภาพ (ภาพโปร่งใสทั้งภาพ)"))
+        raise Refusal(_("ไม่พบเส้นลายมือชื่อในภาพ (ภาพโปร่งใสทั้งภาพ)"))
     image = image.crop(strokes)
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
@@ -383,11 +382,11 @@ def signature_save(*, user, image: bytes | None = None, name: str = "", position
     signature = UserSignature.objects.select_for_update().filter(user=user).first()
     if signature is None:
         if image is None:
-            raise measure_services.ServiceError(_("กรุณาเลือกไฟล์ภาพลายมือชื่อ"))
+            raise Refusal(_("กรุณาเลือกไฟล์ภาพลายมือชื่อ"))
         signature = UserSignature(user=user)
     signature.name, signature.position = clean_text(name).strip(), clean_text(position).strip()
     if errors := length_errors(signature):
-        raise measure_services.ServiceError(*errors)
+        raise Refusal(*errors)
     replaced = None
     if image is not None:
         png, width, height = signature_png(image)
@@ -395,7 +394,7 @@ def signature_save(*, user, image: bytes | None = None, name: str = "", position
         signature.image.save("signature.png", ContentFile(png), save=False)
         signature.sha256, signature.width, signature.height = hashlib.sha256(png).hexdigest(), width, height
     signature.save()
-    audit(actor=user, action=AuditAction.SIGNATURE_SAVE, summary=_("บันทึกลายมือชื่อสำหรับลงนามในเอกสาร"),
+    audit(actor=user, action=ReportAction.SIGNATURE_SAVE, summary=_("บันทึกลายมือชื่อสำหรับลงนามในเอกสาร"),
           detail={"signature": signature.sha256, "new_image": image is not None})
     if replaced:
         storage = signature.image.storage
@@ -412,7 +411,7 @@ def signature_delete(*, user) -> None:
         return
     name, storage = signature.image.name, signature.image.storage
     signature.delete()
-    audit(actor=user, action=AuditAction.SIGNATURE_DELETE, summary=_("ลบลายมือชื่อสำหรับลงนามในเอกสาร"),
+    audit(actor=user, action=ReportAction.SIGNATURE_DELETE, summary=_("ลบลายมือชื่อสำหรับลงนามในเอกสาร"),
           detail={"signature": None})
     transaction.on_commit(lambda: storage.delete(name))
 
@@ -429,7 +428,7 @@ def republish_request(*, province, actor, reason: str = ""):
         if waiting is not None:
             return waiting
         job = RepublishJob.objects.create(province=province, requested_by=actor)
-        audit(actor=actor, action=AuditAction.REPORT_REPUBLISH,
+        audit(actor=actor, action=ReportAction.REPORT_REPUBLISH,
               summary=_("สั่งสร้างเอกสารที่เผยแพร่ใหม่ทั้งจังหวัด%(province)s เหตุผล: %(reason)s") % {
                   "province": province.name, "reason": reason[:200]},
               detail={"job": job.pk, "reason": reason})
