@@ -506,9 +506,8 @@ def period(text: str, fiscal_year: int, wrapped: bool = False) -> tuple[str, dat
     if start and end and end < start:
         start = end = None
     first, last = fiscal_year_bounds(fiscal_year)
-    last = fiscal_year_bounds(fiscal_year + 1)[1]
     if any(day and not first <= day <= last for day in (start, end)):
-        start = end = None  # dates of another year: the text says them
+        start = end = None  # dates outside the plan's year: the text says them, the editor decides
     if start and end and _PORTAL_RANGE.match(one_line):
         return "", start, end
     return shown, start, end

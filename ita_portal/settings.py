@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "signin",
     "measures",
     "notifications",
+    "imports",
     "reports",
     "publicsite",
     "ops",

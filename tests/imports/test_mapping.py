@@ -77,9 +77,10 @@ def test_indicator_heading_rows_give_the_measures_below_their_indicator_and_note
 
 def test_tables_with_the_same_header_are_one_table_continued():
     header = ["ตัวชี้วัด", "มาตรการ/โครงการ/กิจกรรม", "ช่วงระยะเวลาการดำเนินการ", "ผู้รับผิดชอบ"]
-    tables = read_upload(docx_bytes([header, ["ตัวชี้วัดที่ 1 การปฏิบัติหน้าที่ (ผลการประเมิน 97.90 คะแนน)", "ก",
-                                              "๑ ตุลาคม ๒๕๖๘ ถึง ๓๐ กันยายน ๒๕๖๙", ["งานการเจ้าหน้าที่", "- หน่วยตรวจสอบภายใน"]]],
-                                    [header, ["ตัวชี้วัดที่ ๒ การใช้งบประมาณ", "ข", "ตลอดปีงบประมาณ พ.ศ. ๒๕๖๙", "กองคลัง"]]))
+    first_row = ["ตัวชี้วัดที่ 1 การปฏิบัติหน้าที่ (ผลการประเมิน 97.90 คะแนน)", "ก", "๑ ตุลาคม ๒๕๖๘ ถึง ๓๐ กันยายน ๒๕๖๙",
+                 ["งานการเจ้าหน้าที่", "- หน่วยตรวจสอบภายใน"]]
+    second_row = ["ตัวชี้วัดที่ ๒ การใช้งบประมาณ", "ข", "ตลอดปีงบประมาณ พ.ศ. ๒๕๖๙", "กองคลัง"]
+    tables = read_upload(docx_bytes([header, first_row], [header, second_row]))
     [layout] = mapping.lay_out(tables)
     first, second = one(layout, fiscal_year=2569)
     assert first.indicators == [1] and second.indicators == [2]
