@@ -17,9 +17,11 @@ one such object is accepted too)::
 Groups are numbered ``<indicator>.<position>`` (9.1, 9.2, …) in their order; an indicator's
 grouped items come first, then its own ``items``. ``documents`` says which ITA item of this
 year each portal document answers, and the fiscal year of the document that does (the
-results report of FY 2568 answers ITA 2569's O26). Every object may also carry ``note``
-(text) and ``confirmed`` (true/false): they document the file and are not stored, except a
-``documents`` row's ``confirmed``, which the portal shows ("not confirmed").
+results report of FY 2568 answers ITA 2569's O26). An item may also say what it ``asks`` for,
+the ``period`` of its evidence ("current": the ITA year, "previous": the year before) and the
+previous year's items it ``continues`` (["o21", "o22"]): docs/OIT.md. Every object may also carry ``note``
+(text) and ``confirmed`` (true/false): they document the file and are not stored, except an
+item's and a ``documents`` row's ``confirmed``, which the portal shows ("not confirmed").
 
 XLSX: one sheet per part, a header row of these column names, then one row per entry:
 
@@ -28,6 +30,7 @@ XLSX: one sheet per part, a header row of these column names, then one row per e
     indicators  number | tool | name
     groups      code (9.1) | name                                  (optional sheet)
     items       code | indicator | group (9.1, or empty) | text    (optional sheet)
+                [| asks | period | continues (codes separated by "|") | confirmed]
     levels      label | min_total | min_each_tool (empty: none)    best band first
     documents   doc | item | fiscal_year                           (optional sheet)
 
@@ -62,14 +65,15 @@ MAX_PARTS = 2  # ScoreRow.part is 0, 1 or 2
 MAX_ERRORS = 200
 MAX_XLSX_UNCOMPRESSED = 20 * 1024 * 1024
 MAX_ROWS = 5000
-ANNOTATIONS = ("note", "confirmed")  # kept in the file only
+ANNOTATIONS = ("note", "confirmed")  # kept in the file only (an item's and a document's confirmed are stored)
+PERIODS = ("", "current", "previous")  # an item's evidence: of the ITA year, of the year before
 
 SHEETS = {  # sheet: (required columns, optional columns)
     "framework": (("field", "value"), ()),
     "tools": (("code", "name", "weight"), ("part_labels",)),
     "indicators": (("number", "tool", "name"), ()),
     "groups": (("code", "name"), ()),
-    "items": (("code", "indicator", "text"), ("group",)),
+    "items": (("code", "indicator", "text"), ("group", "asks", "period", "continues", "confirmed")),
     "levels": (("label", "min_total"), ("min_each_tool",)),
     "documents": (("doc", "item", "fiscal_year"), ()),
 }
@@ -80,7 +84,7 @@ JSON_KEYS = {
     "tool": {"code", "name", "weight", "part_labels"},
     "indicator": {"number", "tool", "name", "groups", "items"},
     "group": {"name", "items"},
-    "item": {"code", "text"},
+    "item": {"code", "text", "asks", "period", "continues"},
     "level": {"label", "min_total", "min_each_tool"},
     "document": {"doc", "item", "fiscal_year"},
 }
@@ -127,6 +131,13 @@ class ItemSpec:
     indicator: int
     group: int | None  # the group's position in its indicator
     text: str
+    # An OIT item's evidence (docs/OIT.md): what it asks for, "current" / "previous" (the fiscal
+    # year of its evidence: this ITA year or the one before; "" not stated), the previous year's
+    # item codes it continues (the crosswalk), and whether an official source states it.
+    asks: str = ""
+    period: str = ""
+    continues: tuple = ()
+    confirmed: bool = True
 
 
 @dataclass(frozen=True)
@@ -221,11 +232,12 @@ def from_json(data) -> FrameworkSpec:
             for k, item in enumerate(reader.entries(group, "items", group_where), start=1):
                 item_where = _("ข้อที่ %(n)s ของกลุ่ม %(group)s") % {"n": k, "group": f"{number}.{position}"}
                 if reader.keys(item, "item", item_where):
-                    raw.items.append((item_where, item.get("code"), number, position, item.get("text")))
+                    raw.items.append((item_where, item.get("code"), number, position, item.get("text"),
+                                      _item_extra(item)))
         for k, item in enumerate(reader.entries(spec, "items", where), start=1):
             item_where = _("ข้อที่ %(n)s ของตัวชี้วัดที่ %(indicator)s") % {"n": k, "indicator": number}
             if reader.keys(item, "item", item_where):
-                raw.items.append((item_where, item.get("code"), number, None, item.get("text")))
+                raw.items.append((item_where, item.get("code"), number, None, item.get("text"), _item_extra(item)))
     for n, band in enumerate(reader.entries(data, "level_rule"), start=1):
         where = _("รายการที่ %(n)s ของ level_rule") % {"n": n}
         if reader.keys(band, "level", where):
@@ -305,7 +317,10 @@ def from_xlsx(data: bytes) -> FrameworkSpec:
                     "where": where, "group": group, "indicator": indicator})
                 continue
             position = int(match[2])
-        raw.items.append((where, r["code"], indicator, position, r["text"]))
+        raw.items.append((where, r["code"], indicator, position, r["text"], {
+            "asks": r.get("asks", ""), "period": r.get("period", ""),
+            "continues": [c for c in re.split(r"[|+,\s]+", r.get("continues", "")) if c],
+            "confirmed": str(r.get("confirmed", "") or "yes").strip().lower() not in ("no", "false", "0", "ไม่")}))
     for where, r in tables["levels"]:
         raw.levels.append((where, r["label"], r["min_total"], r.get("min_each_tool", "") or None))
     for where, r in tables.get("documents", []):
@@ -472,9 +487,10 @@ def _check(raw: _RawFramework, errors: list[str]) -> FrameworkSpec:
         errors.append(_("รหัสกลุ่มยาวเกิน %(limit)s ตัวอักษร") % {"limit": LIMITS["code"]})
 
     items: dict[str, ItemSpec] = {}
-    for where, code, indicator, group, text in raw.items:
+    for where, code, indicator, group, text, extra in raw.items:
         code = check.item_code(code, where)
         text = check.text(text, where, "text", LIMITS["text"])
+        evidence = check.item_evidence(extra, where)
         if code in items:
             errors.append(_("%(where)s: รหัสข้อ “%(code)s” ซ้ำกับ%(first)s") % {
                 "where": where, "code": code, "first": items[code].where})
@@ -486,8 +502,8 @@ def _check(raw: _RawFramework, errors: list[str]) -> FrameworkSpec:
             indicator = None
         if group is not None and indicator is not None and (indicator, group) not in groups:
             indicator = None  # the group itself was refused above
-        if code and indicator and text:
-            items[code] = ItemSpec(where, code, indicator, group, text)
+        if code and indicator and text and evidence is not None:
+            items[code] = ItemSpec(where, code, indicator, group, text, **evidence)
 
     level_rule = []
     labels_seen: dict[str, str] = {}
@@ -567,6 +583,12 @@ def normalise_item_code(code: str) -> str:
     if code[:1] == "๐":  # the seeds type o1 with a Thai zero
         code = "o" + code[1:]
     return to_arabic_digits(code).lower()
+
+
+def _item_extra(item: dict) -> dict:
+    """An item's evidence keys as the JSON gives them (checked by ``_Checker.item_evidence``)."""
+    return {"asks": item.get("asks", ""), "period": item.get("period", ""), "continues": item.get("continues", []),
+            "confirmed": item.get("confirmed", True)}
 
 
 def _integer(value) -> int | None:
@@ -665,6 +687,48 @@ class _Checker:
                 "where": where, "limit": LIMITS["part_label"]})
             return None
         return labels
+
+    def item_evidence(self, extra: dict, where) -> dict | None:
+        """An item's ``asks``, ``period``, ``continues`` and ``confirmed``, checked (None: refused)."""
+        ok = True
+        asks = extra.get("asks") or ""
+        if not isinstance(asks, str):
+            self._fail(_("%(where)s: %(field)s ต้องเป็นข้อความ"), where, "asks")
+            ok, asks = False, ""
+        asks = clean_text(asks).strip()
+        if len(asks) > LIMITS["text"]:
+            self.errors.append(_("%(where)s: %(field)s ยาว %(length)s ตัวอักษร เกินกำหนด %(limit)s ตัวอักษร") % {
+                "where": where, "field": "asks", "length": len(asks), "limit": LIMITS["text"]})
+            ok = False
+        period = extra.get("period") or ""
+        if period not in PERIODS:
+            self.errors.append(_("%(where)s: period “%(value)s” ต้องเป็น current (ปีที่ประเมิน) หรือ previous "
+                                 "(ปีก่อนหน้า) หรือเว้นว่าง") % {"where": where, "value": str(period)[:20]})
+            ok = False
+        continues = extra.get("continues") or []
+        if isinstance(continues, str):
+            continues = [c for c in re.split(r"[|+,\s]+", continues) if c]
+        codes = []
+        if not isinstance(continues, list) or not all(isinstance(c, str) for c in continues):
+            self._fail(_("%(where)s: %(field)s ต้องเป็นรายการรหัสข้อของปีก่อน เช่น [\"o21\", \"o22\"]"),
+                       where, "continues")
+            ok = False
+        else:
+            for text in continues:
+                code = normalise_item_code(text)
+                if not re.fullmatch(r"[a-z]{1,3}\d{1,3}", code):
+                    self.errors.append(_("%(where)s: รหัสข้อใน continues “%(code)s” ต้องเป็นตัวอักษรตามด้วยตัวเลข "
+                                         "เช่น o21") % {"where": where, "code": text[:20]})
+                    ok = False
+                elif code not in codes:
+                    codes.append(code)
+        confirmed = extra.get("confirmed", True)
+        if not isinstance(confirmed, bool):
+            self._fail(_("%(where)s: %(field)s ต้องเป็น true หรือ false"), where, "confirmed")
+            ok = False
+        if not ok:
+            return None
+        return {"asks": asks, "period": period, "continues": tuple(codes), "confirmed": confirmed}
 
     def item_code(self, value, where):
         text = self.text(value, where, "code", LIMITS["code"])

@@ -262,6 +262,9 @@ class ItemGroup(models.Model):
         return self.name
 
 
+ITEM_PERIODS = [("current", _("ปีงบประมาณที่ประเมิน")), ("previous", _("ปีงบประมาณก่อนหน้า"))]
+
+
 class Item(models.Model):
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="items",
                                   verbose_name=_("ปีงบประมาณ"))
@@ -272,6 +275,14 @@ class Item(models.Model):
     code = models.CharField(_("รหัสข้อ"), max_length=10)
     text = models.TextField(_("ข้อคำถาม / ประเด็น"))
     order = models.PositiveSmallIntegerField(_("ลำดับ"), default=0)
+    # An OIT item's evidence (oit/, docs/OIT.md), from the framework file: what it asks for, the
+    # fiscal year its evidence is of (this ITA year or the one before) and the previous year's
+    # item(s) it continues (the crosswalk, FY 2568 o21 + o22 → FY 2569 o20). ``confirmed``: False
+    # when no official source states the item (every FY 2569 item today).
+    asks = models.TextField(_("สิ่งที่ข้อนี้ขอ"), blank=True)
+    period = models.CharField(_("ช่วงเวลาของหลักฐาน"), max_length=10, blank=True, choices=ITEM_PERIODS)
+    continues = models.JSONField(_("ต่อจากข้อของปีก่อน"), default=list, blank=True)
+    confirmed = models.BooleanField(_("ยืนยันจากแหล่งทางการแล้ว"), default=True)
 
     class Meta:
         ordering = ["indicator", "order"]

@@ -117,7 +117,9 @@ def framework_save(*, spec: framework_io.FrameworkSpec, actor=None, source: str 
         Item.objects.update_or_create(
             framework=framework, code=item.code,
             defaults={"indicator": indicators[item.indicator], "text": item.text, "order": orders[item.indicator],
-                      "group": groups[(item.indicator, item.group)] if item.group else None},
+                      "group": groups[(item.indicator, item.group)] if item.group else None,
+                      "asks": item.asks, "period": item.period, "continues": list(item.continues),
+                      "confirmed": item.confirmed},
         )
 
     gone_tools = list(framework.tools.exclude(pk__in=[t.pk for t in tools.values()]))
@@ -127,6 +129,7 @@ def framework_save(*, spec: framework_io.FrameworkSpec, actor=None, source: str 
     gone_items = list(framework.items.exclude(code__in=[i.code for i in spec.items]))
     errors = _removal_errors(framework, gone_tools, gone_indicators, gone_groups, gone_items)
     errors += _part_errors(framework, tools)
+    errors += _crosswalk_errors(spec)
     if errors:
         raise framework_io.FrameworkRejected(errors)
     for model, gone in ((Item, gone_items), (ItemGroup, gone_groups), (Indicator, gone_indicators),
@@ -148,6 +151,20 @@ def framework_save(*, spec: framework_io.FrameworkSpec, actor=None, source: str 
                   "removed": removed, "documents": documents})
     transaction.on_commit(public_cache.bump_all)  # every page shows the framework's names
     return FrameworkLoaded(framework=framework, created=created, counts=counts, removed=removed, documents=documents)
+
+
+def _crosswalk_errors(spec) -> list[str]:
+    """An item's ``continues`` names items of the previous year's framework, when that year has
+    items on record (a year loaded before its predecessor is not checked): docs/OIT.md."""
+    named = {code for item in spec.items for code in item.continues}
+    if not named:
+        return []
+    known = set(Item.objects.filter(framework__fiscal_year=spec.fiscal_year - 1).values_list("code", flat=True))
+    if not known:
+        return []
+    return [_("%(where)s: ไม่พบข้อ %(code)s ในกรอบการประเมินปี %(year)s (continues)") % {
+        "where": item.where, "code": code, "year": spec.fiscal_year - 1}
+        for item in spec.items for code in item.continues if code not in known]
 
 
 def _removal_errors(framework, tools, indicators, groups, items) -> list[str]:

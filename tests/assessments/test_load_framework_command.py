@@ -194,7 +194,7 @@ def test_bad_json_entries_are_named_by_their_place_in_the_file(db, tmp_path):
     data["documents"][0]["fiscal_year"] = 2570
     _message, errors = rejected(write_json(tmp_path, data))
     assert "ข้อที่ 2 ของกลุ่ม 9.1: ไม่ได้ระบุ text" in errors
-    assert "ข้อที่ 1 ของตัวชี้วัดที่ 10: ไม่รู้จักช่อง txt (ใช้ได้: code, text)" in errors
+    assert "ข้อที่ 1 ของตัวชี้วัดที่ 10: ไม่รู้จักช่อง txt (ใช้ได้: asks, code, continues, period, text)" in errors
     assert "น้ำหนักของเครื่องมือรวมกันได้ 105.00 แต่ต้องรวมได้ 100" in errors
     assert "รายการที่ 3 ของ documents: ไม่รู้จักเอกสาร “summary”" in errors
     assert ("รายการที่ 1 ของ documents: เอกสารที่ใช้ประกอบการประเมิน ITA ปี 2569 ต้องเป็นเอกสารปีงบประมาณ 2569 "
