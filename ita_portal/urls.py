@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("people.urls")),
     path("", include("measures.urls")),
     path("", include("notifications.urls")),
+    path("", include("imports.urls")),
     path("", include("reports.urls")),
     path("", include("publicsite.urls")),
 ]

@@ -55,6 +55,12 @@ MATRIX = {
     "plan-record-source": ("get", f"{PLAN}/plan/source/", None, [LOGIN, 404, 404, 403, 403, 404, 403]),
     "round-record-source": ("get", f"{PLAN}/rounds/6/source/", None, [LOGIN, 404, 404, 403, 403, 404, 403]),
     "round-carry": ("post", f"{PLAN}/rounds/12/carry/", {}, EDIT_POST),
+    # Importing from a Word file or a paste (issue 24): the body's editors only; a preview POST without
+    # its signed payload goes back to the upload page.
+    "import-plan": ("get", f"{PLAN}/plan/import/", None, EDIT_PAGE),
+    "import-plan-preview": ("post", f"{PLAN}/plan/import/preview/", {}, EDIT_POST),
+    "import-round": ("get", f"{PLAN}/rounds/6/import/", None, EDIT_PAGE),
+    "import-round-preview": ("post", f"{PLAN}/rounds/6/import/preview/", {}, EDIT_POST),
     "comment-add": ("post", f"{PLAN}/comments/", {"text": "โปรดเร่งรัด"}, [LOGIN, 403, 404, 302, 302, 404, 403]),
     "measure-create": ("get", f"{PLAN}/measures/new/", None, EDIT_PAGE),
     "measure-edit": ("get", f"{PLAN}/measures/{{measure}}/", None, EDIT_PAGE),
