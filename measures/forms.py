@@ -286,24 +286,6 @@ class EntryReportForm(EntryForm):
         return [self.earlier_evidence[token] for token in self.cleaned_data.get("carry") or []]
 
 
-class EvidenceForm(forms.Form):
-    url = forms.URLField(label=_("ลิงก์หลักฐาน"), required=False, max_length=1000,
-                         assume_scheme="https")
-    file = forms.FileField(label=_("หรือไฟล์ (PDF, JPEG, PNG ไม่เกิน 10 MB)"), required=False,
-                           widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
-    create_token = CreateTokenField()
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["create_token"].initial = new_token()
-
-    def clean(self):
-        data = super().clean()
-        if not data.get("url") and not data.get("file"):
-            raise forms.ValidationError(_("กรุณาใส่ลิงก์หรือเลือกไฟล์หลักฐาน"))
-        return data
-
-
 class DueDateForm(forms.Form):
     due_date = ThaiDateField(label=_("กำหนดส่งใหม่"))
     reason = forms.CharField(label=_("เหตุผลที่เปลี่ยนกำหนดส่ง (เก็บในประวัติและแจ้งผู้กำกับดูแลพื้นที่)"),

@@ -26,7 +26,6 @@ urlpatterns = [
     path(plan + "rounds/<int:months>/source/", views.record_source, name="round-record-source"),
     path(plan + "rounds/<int:months>/transition/", views.round_transition, name="round-transition"),
     path(plan + "rounds/<int:months>/measures/<int:pk>/", views.entry_edit, name="entry-edit"),
-    path(plan + "rounds/<int:months>/measures/<int:pk>/evidence/", views.evidence_add, name="evidence-add"),
     path("app/evidence/<str:token>/", views.evidence_download, name="evidence-download"),
     path("app/evidence/<str:token>/delete/", views.evidence_delete, name="evidence-delete"),
 ]

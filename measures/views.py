@@ -41,7 +41,6 @@ from .forms import (
     CommentForm,
     DueDateForm,
     EntryReportForm,
-    EvidenceForm,
     MeasureForm,
     RecordedAfterForm,
     RecordSourceForm,
@@ -621,31 +620,6 @@ def entry_edit(request, slug, fy, months, pk):
         "evidence": list(entry.evidence.all()) if entry else [], "number": place + 1, "total": len(order),
         "previous_pk": previous_pk, "next_pk": next_pk,
     }, status=status)
-
-
-@login_required
-@require_POST
-def evidence_add(request, slug, fy, months, pk):
-    access = Access(request, slug)
-    access.require_edit()
-    plan = plan_or_404(access, fy)
-    progress_round = round_or_404(plan, months)
-    measure = measure_or_404(plan, pk)
-    form = EvidenceForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.evidence_add(progress_round=progress_round, measure=measure, actor=request.user,
-                                  url=form.cleaned_data.get("url") or "", upload=form.cleaned_data.get("file"),
-                                  create_token=form.cleaned_data["create_token"])
-        except Refusal as error:
-            _service_errors(request, error)
-        else:
-            messages.success(request, _("เพิ่มหลักฐานแล้ว"))
-    else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-    return redirect("entry-edit", slug, fy, months, pk)
 
 
 @login_required

@@ -137,14 +137,16 @@ def test_it_answers_a_nul_byte_in_a_measure_title_in_thai(client, measure, title
 
 
 def upload(client, measure, filename, *, percent_encoded=False, content=b"%PDF-1.4\n" + b"0" * 200):
-    """The file as a client sends it: the whole name in the part's header, as UTF-8 (browsers) or
-    percent-encoded (RFC 2231, some HTTP libraries). The test client's SimpleUploadedFile would
-    cut the name to 255 characters first."""
+    """The file as a client sends it with the entry form: the whole name in the part's header, as
+    UTF-8 (browsers) or percent-encoded (RFC 2231, some HTTP libraries). The test client's
+    SimpleUploadedFile would cut the name to 255 characters first."""
     boundary = "ita-test-boundary"
     name = f"filename*=utf-8''{quote(filename)}" if percent_encoded else f'filename="{filename}"'
-    body = (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; {name}\r\n'
+    fields = "".join(f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'
+                     for key, value in (("state", "done"), ("version", "")))
+    body = (f'{fields}--{boundary}\r\nContent-Disposition: form-data; name="files"; {name}\r\n'
             f"Content-Type: application/pdf\r\n\r\n").encode() + content + f"\r\n--{boundary}--\r\n".encode()
-    return client.post(f"{PLAN}/rounds/6/measures/{measure.pk}/evidence/", body,
+    return client.post(f"{PLAN}/rounds/6/measures/{measure.pk}/", body,
                        content_type=f"multipart/form-data; boundary={boundary}")
 
 

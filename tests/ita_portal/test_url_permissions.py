@@ -71,8 +71,6 @@ MATRIX = {
     "round-due": ("post", f"{PLAN}/rounds/6/due/", {"due_date": "2026-05-15"}, [LOGIN, 403, 404, 302, 302, 404, 302]),
     "round-transition": ("post", f"{PLAN}/rounds/6/transition/", {"action": "submit"}, EDIT_POST),
     "entry-edit": ("get", f"{PLAN}/rounds/6/measures/{{measure}}/", None, READ),
-    "evidence-add": ("post", f"{PLAN}/rounds/6/measures/{{measure}}/evidence/", {"url": "https://example.go.th/a"},
-                     EDIT_POST),
     "evidence-download": ("get", "/app/evidence/{evidence}/", None, READ),
     "evidence-delete": ("post", "/app/evidence/{evidence}/delete/", {}, EDIT_POST),
     "public-pdf": ("get", "/orgs/abt-bo-kaeo/2568/measures.pdf", None, [200] * 7),

@@ -122,18 +122,6 @@ def test_it_keeps_one_save_and_answers_409_when_two_save_the_analysis_at_once(bo
     assert CONFLICT in kept and "สรุปของคนที่" in kept
 
 
-def test_two_people_adding_evidence_at_once_both_succeed(body):
-    measure = body["plan"].measures.order_by("order").first()
-    one, two = client_for(body["people"]["ed1"]), client_for(body["people"]["ed2"])
-
-    def add(client, link):
-        return lambda: client.post(f"{PLAN}/rounds/6/measures/{measure.pk}/evidence/", {"url": link})
-
-    responses = at_once(add(one, "https://example.go.th/a"), add(two, "https://example.go.th/b"))
-    assert [r.status_code for r in responses] == [302, 302]
-    assert Evidence.objects.filter(entry__measure=measure).count() == 2
-
-
 def test_an_approval_racing_a_return_does_one_of_them(body):
     plan = body["plan"]
     services.document_transition(plan=plan, actor=body["people"]["ed1"], action="submit")

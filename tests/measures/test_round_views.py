@@ -69,8 +69,8 @@ def test_bad_entry_input_gets_a_thai_message_and_keeps_the_text(client, plan):
 def test_evidence_upload_and_permission_checked_download(client, plan):
     login(client, EDITOR)
     measure = plan.measures.first()
-    response = client.post(url(plan, f"measures/{measure.pk}/evidence/"),
-                           {"file": SimpleUploadedFile("ภาพกิจกรรม.pdf", PDF)})
+    response = client.post(url(plan, f"measures/{measure.pk}/"), {
+        "state": "done", "version": "0", "files": [SimpleUploadedFile("ภาพกิจกรรม.pdf", PDF)]})
     assert response.status_code == 302
     evidence = Evidence.objects.get(entry__measure=measure)
     download = client.get(f"/app/evidence/{evidence.token}/")
@@ -84,8 +84,9 @@ def test_evidence_upload_and_permission_checked_download(client, plan):
 def test_a_fake_file_is_refused_with_a_thai_message(client, plan):
     login(client, EDITOR)
     measure = plan.measures.first()
-    response = client.post(url(plan, f"measures/{measure.pk}/evidence/"),
-                           {"file": SimpleUploadedFile("x.png", b"MZ\x90\x00 not an image")}, follow=True)
+    response = client.post(url(plan, f"measures/{measure.pk}/"), {
+        "state": "done", "version": "0", "files": [SimpleUploadedFile("x.png", b"MZ\x90\x00 not an image")]})
+    assert response.status_code == 400
     assert "ไฟล์หลักฐานต้องเป็น PDF, JPEG หรือ PNG เท่านั้น" in response.content.decode()
     assert not Evidence.objects.exists()
 

@@ -58,8 +58,8 @@ def test_evidence_is_uploaded_to_the_bucket_and_downloaded_through_the_permissio
     measure = plan.measures.first()
     login(client, EDITOR)
     pdf = b"%PDF-1.4\n" + b"0" * 200
-    response = client.post(f"/app/orgs/{ANGTHONG}/2570/rounds/6/measures/{measure.pk}/evidence/",
-                           {"file": SimpleUploadedFile("ภาพกิจกรรม.pdf", pdf)})
+    response = client.post(f"/app/orgs/{ANGTHONG}/2570/rounds/6/measures/{measure.pk}/", {
+        "state": "done", "version": "0", "files": [SimpleUploadedFile("ภาพกิจกรรม.pdf", pdf)]})
     assert response.status_code == 302
     evidence = Evidence.objects.get(entry__measure=measure)
     assert evidence.file.name in stored(s3)
