@@ -100,7 +100,7 @@ def _confirm(request, area, roles):
         return _page(request, errors=refused.messages, status=400)
     mailed = importing.send_mail(rows, results, actor=request.user, base=base_url(request))
     messages.success(request, _(
-        "นำเข้าไฟล์ %(file)s แล้ว %(rows)s แถว: เชิญใหม่ %(invited)s คน, เพิ่มบทบาทให้บัญชีที่มีอยู่ %(added)s คน, "
+        "นำเข้าไฟล์ %(file)s แล้ว %(rows)s แถว: เชิญใหม่ %(invited)s คน, "
         "ส่งคำเชิญที่ยังส่งไม่สำเร็จอีกครั้ง %(resent)s คน, ไม่เปลี่ยนแปลง %(unchanged)s แถว") % {
         "file": filename, "rows": len(rows), **mailed.counts})
     if mailed.failed:

@@ -30,11 +30,10 @@ PAYLOAD_MAX_LENGTH = 2_000_000  # characters: 500 rows at their longest, compres
 KINDS = {
     "invited": (gettext_lazy("เชิญใหม่ ส่งอีเมลคำเชิญ"), "primary"),
     "resend": (gettext_lazy("มีคำเชิญที่ยังส่งไม่สำเร็จ ส่งอีเมลอีกครั้ง"), "warning"),
-    "added": (gettext_lazy("เพิ่มบทบาทให้บัญชีที่มีอยู่ แจ้งทางอีเมล"), "success"),
     "pending": (gettext_lazy("มีคำเชิญรอตอบรับอยู่แล้ว ไม่เปลี่ยนแปลง"), "secondary"),
     "unchanged": (gettext_lazy("มีบทบาทนี้อยู่แล้ว ไม่เปลี่ยนแปลง"), "secondary"),
 }
-CHANGES = ("invited", "resend", "added")  # the kinds that write or mail something
+CHANGES = ("invited", "resend")  # the kinds that write or mail something
 
 
 @dataclass(frozen=True)
@@ -133,9 +132,9 @@ class Mailed:
 
 def send_mail(rows: list[PersonRow], results, *, actor, base: str) -> Mailed:
     """Mail what the import did (as import_people always has): a new invitation, an invitation
-    saved earlier whose mail never went, a role given to an existing account. A mail that fails
+    saved earlier whose mail never went. A mail that fails
     leaves the invitation "ยังส่งไม่สำเร็จ" (importing the file again sends it)."""
-    counts = {"invited": 0, "added": 0, "unchanged": 0, "resent": 0}
+    counts = {"invited": 0, "unchanged": 0, "resent": 0}
     failed = []
     for row, result in zip(rows, results, strict=True):
         kind = result.kind
@@ -145,9 +144,6 @@ def send_mail(rows: list[PersonRow], results, *, actor, base: str) -> Mailed:
             elif kind == "pending" and result.invitation.sent_at is None:
                 kind = "resent"
                 invitations.send_invitation(invitation=result.invitation, actor=actor, base=base)
-            elif kind == "added":
-                invitations.send_role_added(user=result.user, place=row.org.name,
-                                            role=result.membership.get_role_display(), actor=actor, base=base)
         except (invitations.MailNotSent, services.PeopleError):
             failed.append(_("แถวที่ %(line)s: ส่งอีเมลถึง %(email)s ไม่สำเร็จ") % {"line": row.line, "email": row.email})
         counts["unchanged" if kind == "pending" else kind] += 1

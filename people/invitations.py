@@ -21,7 +21,7 @@ from .models import InvitedRole, new_token
 from .names import signing_name
 
 __all__ = ["MailNotSent", "email_confirm_url", "invitation_url", "send_email_change", "send_email_removed",
-           "send_invitation", "send_role_added"]
+           "send_invitation"]
 
 
 def base_url(request=None) -> str:
@@ -60,15 +60,6 @@ def send_invitation(*, invitation, actor, base: str):
         services.invitation_mark_failed(invitation=invitation)
         raise
     return services.invitation_mark_sent(invitation=invitation, token=token, actor=actor)
-
-
-def send_role_added(*, user, place: str, role: str, actor, base: str):
-    """Tell an existing account it was given a role (or a supervisor's area)."""
-    context = {"user": user, "name": signing_name(user) or user.email, "place": place, "role": role,
-               "by": (signing_name(actor) or actor.email or "") if actor else "",
-               "url": base + reverse("app-home"), "login_url": base + reverse("login"),
-               "username": user.get_username()}
-    send_template_mail("role_added", user.email, context)
 
 
 def email_confirm_url(token: str, base: str) -> str:
