@@ -9,7 +9,6 @@ class PeopleConfig(AppConfig):
     def ready(self):
         from common import audit_actions
 
-        from .audit_actions import OtpAction, PeopleAction
+        from .audit_actions import PeopleAction
 
         audit_actions.register(PeopleAction)
-        audit_actions.register(OtpAction)

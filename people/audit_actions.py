@@ -21,13 +21,3 @@ class PeopleAction(models.TextChoices):
     PROFILE_SAVE = "people.profile", _("แก้ไขชื่อและตำแหน่งของตนเอง")
     PROFILE_EMAIL_REQUEST = "people.profile_email_request", _("ขอเปลี่ยนอีเมลของตนเอง")
     PROFILE_EMAIL_CONFIRM = "people.profile_email_confirm", _("ยืนยันอีเมลใหม่ของตนเองจากลิงก์ในอีเมล")
-
-
-class OtpAction(models.TextChoices):
-    """Sign-in with a one-time password (people/otp.py)."""
-
-    OTP_ENABLE = "otp.enable", _("เปิดใช้การยืนยันตัวตนสองขั้นตอน")
-    OTP_RECOVERY_CODES = "otp.recovery_codes", _("สร้างรหัสสำรองชุดใหม่")
-    OTP_RECOVERY_USED = "otp.recovery_used", _("เข้าสู่ระบบด้วยรหัสสำรอง")
-    OTP_DISABLE = "otp.disable", _("ปิดการยืนยันตัวตนสองขั้นตอน")
-    OTP_RESET = "otp.reset", _("ผู้ดูแลระบบยกเลิกการยืนยันตัวตนสองขั้นตอนของผู้ใช้")

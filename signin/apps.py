@@ -10,4 +10,9 @@ class SigninConfig(AppConfig):
     verbose_name = _("การเข้าสู่ระบบ")
 
     def ready(self):
+        from common import audit_actions
+
         from . import otp  # noqa: F401  (connects the sign-in signal: does this session need a code?)
+        from .audit_actions import OtpAction
+
+        audit_actions.register(OtpAction)

@@ -39,9 +39,11 @@ from django_otp.models import VerifyNotAllowed
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from assessments.models import AuditAction, SupervisorScope
+from assessments.models import SupervisorScope
 from assessments.services import audit
 from common.thai import to_arabic_digits
+
+from .audit_actions import OtpAction
 
 logger = logging.getLogger(__name__)
 
@@ -166,7 +168,7 @@ def code_check(*, user, code: str) -> CodeChecked:
         left = None
         if model is StaticDevice:
             left = device.token_set.count()
-            audit(actor=user, action=AuditAction.OTP_RECOVERY_USED,
+            audit(actor=user, action=OtpAction.OTP_RECOVERY_USED,
                   summary=_("%(user)s เข้าสู่ระบบด้วยรหัสสำรอง (เหลือ %(left)s รหัส)") % {"user": user.get_username(),
                                                                                      "left": left})
         return CodeChecked(device, recovery_left=left)
@@ -209,7 +211,7 @@ def otp_enrol_confirm(*, user, device: TOTPDevice, code: str) -> list[str] | Non
         device.save(update_fields=["confirmed"])
         TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
         codes = _new_recovery_codes(user)
-        audit(actor=user, action=AuditAction.OTP_ENABLE,
+        audit(actor=user, action=OtpAction.OTP_ENABLE,
               summary=_("%(user)s เปิดใช้การยืนยันตัวตนสองขั้นตอน") % {"user": user.get_username()})
     return codes
 
@@ -220,7 +222,7 @@ def otp_recovery_codes_renew(*, user) -> list[str]:
         if not enrolled(user):
             raise PermissionDenied(_("ยังไม่ได้เปิดใช้การยืนยันตัวตนสองขั้นตอน"))
         codes = _new_recovery_codes(user)
-        audit(actor=user, action=AuditAction.OTP_RECOVERY_CODES,
+        audit(actor=user, action=OtpAction.OTP_RECOVERY_CODES,
               summary=_("%(user)s สร้างรหัสสำรองชุดใหม่") % {"user": user.get_username()})
     return codes
 
@@ -232,7 +234,7 @@ def otp_disable(*, user):
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
-        audit(actor=user, action=AuditAction.OTP_DISABLE,
+        audit(actor=user, action=OtpAction.OTP_DISABLE,
               summary=_("%(user)s ปิดการยืนยันตัวตนสองขั้นตอน") % {"user": user.get_username()})
 
 
@@ -242,5 +244,5 @@ def otp_reset(*, user, actor):
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
-        audit(actor=actor, action=AuditAction.OTP_RESET,
+        audit(actor=actor, action=OtpAction.OTP_RESET,
               summary=_("ยกเลิกการยืนยันตัวตนสองขั้นตอนของ %(user)s ให้ลงทะเบียนใหม่") % {"user": user.get_username()})

@@ -23,7 +23,6 @@ from .forms import AppCodeForm, CodeForm
 from .otp import (
     FRESH_CODES,
     NEEDS_CODE,
-    throttle_message,
     app_device,
     code_check,
     enrolled,
@@ -33,6 +32,7 @@ from .otp import (
     otp_recovery_codes_renew,
     recovery_codes_left,
     required_for,
+    throttle_message,
     verified,
 )
 

@@ -18,7 +18,7 @@ from assessments.models import AuditEvent
 from assessments.services import audit
 from common import audit_actions
 
-APPS = ["assessments", "people", "measures", "notifications", "reports", "ops"]
+APPS = ["assessments", "people", "signin", "measures", "notifications", "reports", "ops"]
 
 
 class ProbeAction(models.TextChoices):
@@ -74,7 +74,7 @@ def test_each_app_registers_the_actions_it_records_from_its_own_module():
 
 def test_old_callers_find_an_action_by_its_constant_name():
     from assessments.models import AuditAction
-    from people.audit_actions import OtpAction
+    from signin.audit_actions import OtpAction
 
     assert AuditAction.OTP_ENABLE is OtpAction.OTP_ENABLE
     assert AuditAction("otp.enable") is OtpAction.OTP_ENABLE
