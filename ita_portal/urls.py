@@ -11,6 +11,7 @@ urlpatterns = [
     path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("", include("signin.urls")),  # before Django's own accounts/ pages: the portal's come first
+    path("accounts/", include("django.contrib.auth.urls")),  # the rest: password change, logout
     path("", include("assessments.urls")),
     path("", include("people.urls")),
     path("", include("measures.urls")),

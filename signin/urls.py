@@ -1,7 +1,7 @@
 """Signing in: the password step, the one-time password step and one's own settings, password reset."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import path
 
 from . import views
 from .login import PortalLoginView
@@ -15,7 +15,6 @@ urlpatterns = [
     path("accounts/reset/<uidb64>/<token>/", PortalPasswordResetConfirmView.as_view(),
          name="password_reset_confirm"),
     path("accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
-    path("accounts/", include("django.contrib.auth.urls")),
     # Sign-in with a one-time password: the code step after the password, one's own settings (signin/views.py).
     path("accounts/otp/", views.otp_verify, name="otp-verify"),
     path("app/security/", views.otp_settings, name="otp-settings"),

@@ -136,6 +136,10 @@ MATRIX = {
 }
 # Framework URLs whose rules belong to Django itself (admin, auth views).
 FRAMEWORK_PREFIXES = ("admin/", "accounts/")
+# Django's own sign-in and password-reset views, wired by signin/urls.py: open to everyone by design
+# (tests/signin/test_sign_in.py, test_password_reset.py).
+FRAMEWORK_NAMES = {"login", "password_reset", "password_reset_done", "password_reset_confirm",
+                   "password_reset_complete"}
 
 
 def portal_url_names():
@@ -146,7 +150,8 @@ def portal_url_names():
         patterns = entry.url_patterns if isinstance(entry, URLResolver) else [entry]
         for pattern in patterns:
             assert isinstance(pattern, URLPattern), pattern
-            names.add(pattern.name)
+            if pattern.name not in FRAMEWORK_NAMES:
+                names.add(pattern.name)
     return names
 
 
