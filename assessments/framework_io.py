@@ -53,12 +53,10 @@ from common.spreadsheet import BadWorkbook, open_workbook, spreadsheet_unquote
 from common.text import clean_text
 from common.thai import parse_decimal, to_arabic_digits
 
+from .documents import Doc
 from .models import Tool
 from .score_io import ImportRejected
 
-# The portal's documents (reports.documents.Doc; assessments may not import reports, and
-# tests/assessments/test_framework_items.py keeps the two equal).
-DOCUMENT_KEYS = ("analysis", "measures", "results-6m", "results-12m")
 YEARS = (2500, 2700)  # Framework.fiscal_year's range
 LIMITS = {"framework": 300, "name": 200, "code": 10, "text": 2000, "label": 50, "part_label": 50}
 MAX_PARTS = 2  # ScoreRow.part is 0, 1 or 2
@@ -535,9 +533,9 @@ def _check(raw: _RawFramework, errors: list[str]) -> FrameworkSpec:
     documents: dict[str, DocumentSpec] = {}
     for where, doc, item, year, confirmed in raw.documents:
         doc = check.text(doc, where, "doc", 20)
-        if doc and doc not in DOCUMENT_KEYS:
+        if doc and doc not in Doc.values:
             errors.append(_("%(where)s: ไม่รู้จักเอกสาร “%(doc)s” (ใช้ได้: %(docs)s)") % {
-                "where": where, "doc": doc, "docs": ", ".join(DOCUMENT_KEYS)})
+                "where": where, "doc": doc, "docs": ", ".join(Doc.values)})
             doc = None
         if doc in documents:
             errors.append(_("%(where)s: เอกสาร %(doc)s ซ้ำกับ%(first)s") % {

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from assessments.access import Area, supervisors_of
 from assessments.audit_actions import AssessmentAction
+from assessments.documents import Doc, round_doc
 from assessments.models import Membership, Organization, SupervisorScope
 from assessments.services import audit
 from common.mail import MailNotSent, send_template_mail
@@ -63,13 +64,12 @@ def max_attempts() -> int:
 
 
 def document_name(plan_fiscal_year: int, months: int | None) -> str:
-    """The document's title as the documents print it (the same words as reports' ``Doc``)."""
+    """The document's title as the documents print it (assessments/documents.py's ``Doc``): the
+    plan's measures, or the report of a round of ``months``."""
     if months is None:
-        return _("มาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน")
-    if months == 6:
-        return _("รายงานผลการดำเนินการตามมาตรการส่งเสริมคุณธรรมและความโปร่งใส รอบ 6 เดือน")
-    if months == 12:
-        return _("รายงานผลการดำเนินการตามมาตรการส่งเสริมคุณธรรมและความโปร่งใส รอบ 12 เดือน")
+        return str(Doc.MEASURES.label)
+    if doc := round_doc(months):
+        return str(Doc(doc).label)
     return _("รายงานผลการดำเนินการตามมาตรการส่งเสริมคุณธรรมและความโปร่งใส รอบ %(months)s เดือน") % {"months": months}
 
 

@@ -13,20 +13,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Avg, Count, Exists, F, OuterRef, Q, Subquery
-from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Assessment, Framework, Indicator, IndicatorScore, Organization, Province
 from assessments.scoring import published_levels, q2
 from assessments.selectors import thai_order
 from common import thai
-from reports.documents import Doc
+from reports.documents import REGISTRY, Doc
 from reports.models import PublishedDocument
 
 DOCS = list(Doc.values)  # the four documents, in the registry's order
-SHORT_DOC = {
-    Doc.ANALYSIS: _("รายงานการวิเคราะห์"), Doc.MEASURES: _("มาตรการ"), Doc.RESULTS_6M: _("ผล 6 เดือน"),
-    Doc.RESULTS_12M: _("ผล 12 เดือน"),
-}
 HUNDRED = Decimal("100")
 
 
@@ -236,8 +231,8 @@ def _indicators(framework, previous, province) -> list[IndicatorRow]:
 
 
 def _doc_counts(counts: dict[str, int], bodies: int) -> list[DocCount]:
-    return [DocCount(doc, Doc(doc).label, str(SHORT_DOC[doc]), counts.get(doc, 0), _percent(counts.get(doc, 0), bodies))
-            for doc in DOCS]
+    return [DocCount(doc, Doc(doc).label, str(REGISTRY[doc].short), counts.get(doc, 0),
+                     _percent(counts.get(doc, 0), bodies)) for doc in DOCS]
 
 
 def overview(fiscal_year: int, province: Province | None = None) -> Overview | None:

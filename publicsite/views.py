@@ -22,7 +22,7 @@ from common import params, thai
 from common.public_cache import cached_public
 from common.spreadsheet import spreadsheet_row
 from reports import documents, downloads, selectors
-from reports.documents import OPEN_DATA_FIELDS, Doc
+from reports.documents import OPEN_DATA_FIELDS, ROUND_DOCS, Doc
 from reports.forms import VERIFY_MAX_BYTES, HashingUploadHandler, VerifyForm
 from reports.models import PublishedDocument
 
@@ -90,7 +90,7 @@ def org_year(request, slug, fy):
         "facts": assessment_selectors.year_facts(card) if card else None,
         "documents": selectors.ordered_docs(published),
         "measures_snapshot": snapshots.get(Doc.MEASURES), "results_snapshots": [
-            snapshots[doc] for doc in (Doc.RESULTS_6M, Doc.RESULTS_12M) if doc in snapshots],
+            snapshots[doc] for doc in ROUND_DOCS.values() if doc in snapshots],
         "overview_year": fy in fiscal_years.framework_years(),  # the province's overview of the year exists
     })
 

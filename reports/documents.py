@@ -1,28 +1,21 @@
 """The registry of documents and the catalogue of their table columns: the one place that says
-which documents exist, which progress round each reports, how each is printed, and which
-columns its table has. Builders, templates, rendering, publishing, the views, the commands
-and open data read it; adding a kind of document (or a column) touches this file, a builder
-and a template.
-
-Documents are keyed by ``Doc``, the value stored with every published version and used in the
-public addresses (/orgs/<slug>/<fy>/<doc>.pdf)."""
+how each document is built and printed (its template, its page, the progress round it reports,
+its table's columns). Builders, templates, rendering, publishing, the views, the commands and
+open data read it. The documents' names (``Doc``: the key stored with every published version and
+used in the public addresses /orgs/<slug>/<fy>/<doc>.pdf, and the printed title) and the round each
+reports are assessments/documents.py, the one list of them, low enough for every app; ``REGISTRY``
+has one entry for each (checked below). docs/ARCHITECTURE.md says, file by file, how a kind of
+document is added."""
 
 from dataclasses import dataclass
 
-from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+# Doc, ROUND_DOCS and round_doc are read from here by the modules of reports, beside the registry.
+from assessments.documents import ROUND_DOCS, ROUND_MONTHS, Doc, round_doc  # noqa: F401
 from common.memo import Memo
 from common.thai import to_thai_digits
-
-
-class Doc(models.TextChoices):
-    ANALYSIS = "analysis", _("รายงานการวิเคราะห์ผลการประเมินคุณธรรมและความโปร่งใส")
-    MEASURES = "measures", _("มาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน")
-    RESULTS_6M = "results-6m", _("รายงานผลการดำเนินการตามมาตรการส่งเสริมคุณธรรมและความโปร่งใส รอบ 6 เดือน")
-    RESULTS_12M = "results-12m", _("รายงานผลการดำเนินการตามมาตรการส่งเสริมคุณธรรมและความโปร่งใส รอบ 12 เดือน")
-
 
 APPROVED_STATES = ("approved", "published")
 
@@ -166,7 +159,7 @@ class DocumentKind:
     doc: str
     template: str
     landscape: bool
-    months: int | None = None  # the progress round it reports; None: one of the plan's documents
+    short: str = ""  # its name in a narrow column (the overviews' counts of published documents)
     table: tuple = ()  # its columns, when it prints a table of measures
     # Issued only when the body wrote it: the analysis of a plan based on a year-N result, once the
     # body wrote its analysis (a summary, recommendations or a note: ``analysis_written``).
@@ -176,23 +169,28 @@ class DocumentKind:
     def label(self) -> str:
         return Doc(self.doc).label
 
+    @property
+    def months(self) -> int | None:
+        """The progress round it reports (assessments/documents.py); None: one of the plan's documents."""
+        return ROUND_MONTHS.get(self.doc)
+
 
 REGISTRY = {kind.doc: kind for kind in [
-    DocumentKind(Doc.ANALYSIS, "reports/analysis.html", landscape=False, written_analysis=True),
-    DocumentKind(Doc.MEASURES, "reports/measures.html", landscape=True, table=tuple(MEASURE_TABLE)),
-    DocumentKind(Doc.RESULTS_6M, "reports/results.html", landscape=True, months=6, table=tuple(RESULT_TABLE)),
-    DocumentKind(Doc.RESULTS_12M, "reports/results.html", landscape=True, months=12, table=tuple(RESULT_TABLE)),
+    DocumentKind(Doc.ANALYSIS, "reports/analysis.html", landscape=False, short=_("รายงานการวิเคราะห์"),
+                 written_analysis=True),
+    DocumentKind(Doc.MEASURES, "reports/measures.html", landscape=True, short=_("มาตรการ"),
+                 table=tuple(MEASURE_TABLE)),
+    DocumentKind(Doc.RESULTS_6M, "reports/results.html", landscape=True, short=_("ผล 6 เดือน"),
+                 table=tuple(RESULT_TABLE)),
+    DocumentKind(Doc.RESULTS_12M, "reports/results.html", landscape=True, short=_("ผล 12 เดือน"),
+                 table=tuple(RESULT_TABLE)),
 ]}
-ROUND_DOCS = {kind.months: kind.doc for kind in REGISTRY.values() if kind.months}
+if list(REGISTRY) != list(Doc.values):  # one entry for each document, in the list's order
+    raise ImportError(f"reports.documents.REGISTRY {list(REGISTRY)} is not assessments.documents.Doc {Doc.values}")
 
 
 def kind_of(doc: str) -> DocumentKind | None:
     return REGISTRY.get(doc)
-
-
-def round_doc(months: int) -> str | None:
-    """The document a progress round of ``months`` publishes (None: a round with no document)."""
-    return ROUND_DOCS.get(months)
 
 
 def analysis_written(plan) -> bool:

@@ -79,7 +79,9 @@ class PublishedDocument(models.Model):
     org = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="published_documents",
                             verbose_name=_("หน่วยงาน"))
     fiscal_year = models.PositiveSmallIntegerField(_("ปีงบประมาณ (พ.ศ.)"))
-    doc = models.CharField(_("เอกสาร"), max_length=16, choices=Doc.choices)
+    # A key of assessments/documents.py's Doc, without database choices: a new kind of document
+    # needs no migration (the admin filters by the titles: DocFilter).
+    doc = models.CharField(_("เอกสาร"), max_length=16)
     version = models.PositiveIntegerField(_("ฉบับที่"))
     file = models.FileField(_("ไฟล์ PDF"), upload_to=published_path)
     sha256 = models.CharField(_("ค่า SHA-256 ของไฟล์"), max_length=64, db_index=True)  # /verify/ looks a file up by it
