@@ -29,8 +29,3 @@ ROUND_DOCS = {months: doc for doc, months in ROUND_MONTHS.items()}
 def round_doc(months: int) -> str | None:
     """The document a progress round of ``months`` publishes (None: a round with no document)."""
     return ROUND_DOCS.get(months)
-
-
-def title(doc: str) -> str:
-    """The document's printed title ("" for a key that is no document)."""
-    return Doc(doc).label if doc in Doc.values else ""

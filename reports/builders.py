@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from assessments.models import Membership
 from assessments.selectors import org_scorecards
 from common import thai
+from common.text import readable_url
 from measures import selectors as measure_selectors
 from measures.models import ProgressEntry, Transition
 from people.names import signing_name
@@ -406,3 +407,125 @@ def build(plan, doc, progress_round=None) -> dict:
     if doc == Doc.ANALYSIS:
         return build_analysis(plan)
     return build_results(progress_round)
+
+
+# ---------------------------------------------------------------- the words both writers print
+
+DOTS = "........................................"  # a line to write on: a signature, a name, a position
+
+
+def words(context: dict) -> dict:
+    """Every sentence and label a document prints besides the data its builder stored, composed
+    here once from its context (a fresh one or one stored years ago, which prints them as a new one
+    would): the PDF template (render.render_html) and the Word writer (docx.render_docx) both lay
+    out exactly these, neither composes a sentence of its own. tests/reports/test_documents_words.py
+    compares the two files' words."""
+    org = context.get("org") or {}
+    place = org.get("name", "")
+    if org.get("district"):
+        place += " " + _("อำเภอ") + org["district"]
+    if org.get("province"):
+        place += " " + _("จังหวัด") + org["province"]
+    found = {
+        "subtitle": _subtitle(context),
+        "place": place,
+        "year_line": f"{_('ประจำปีงบประมาณ พ.ศ.')} {context.get('fiscal_year_text', '')}",
+        "no_measures": _("ยังไม่มีมาตรการ"),
+        "signers": _signers(context),
+        "record_note": _record_note(context.get("record")),
+        "approved_on_line": (_("วันที่ให้ความเห็นชอบ %(date)s") % {"date": context["approved_on"]}
+                             if context.get("approved_on") else ""),
+    }
+    if context.get("doc") == Doc.ANALYSIS:
+        found.update(_analysis_words(context))
+    return found
+
+
+def _subtitle(context) -> str:
+    """The line under the title: the year analysed, the year the measures answer, or the round."""
+    doc = context.get("doc")
+    if doc == Doc.MEASURES:
+        fy = context.get("based_on_text")
+        return _("จากผลการประเมิน ITA ประจำปีงบประมาณ พ.ศ. %(fy)s") % {"fy": fy} if fy else ""
+    if doc == Doc.ANALYSIS:
+        fy = context.get("assessed_year_text")
+        return _("ผลการประเมินประจำปีงบประมาณ พ.ศ. %(fy)s") % {"fy": fy} if fy else ""
+    return f"{_('รอบ %(m)s เดือน') % {'m': context.get('months_text', '')}} ({context.get('period_text', '')})"
+
+
+def _record_note(record) -> str:
+    """What a record after the fact says under its text: where its published source is."""
+    if not record:
+        return ""
+    url = readable_url(record.get("source_url") or "")
+    if url:
+        return _("บันทึกย้อนหลังในระบบจากเอกสารที่หน่วยงานเผยแพร่แล้ว ต้นฉบับ: %(url)s") % {"url": url}
+    return _("บันทึกย้อนหลังในระบบจากเอกสารที่หน่วยงานเผยแพร่แล้ว")
+
+
+def _signers(context) -> list[dict]:
+    """The signature blocks, preparer then approver: only those the context names (a record after
+    the fact names only the signers its source gives); the approver's carries the approval date."""
+    signature = context.get("signature") or {}
+    approved_on = context.get("approved_on", "")
+    people = [("preparer", _("ผู้จัดทำ"), _("ลายมือชื่อผู้จัดทำ"), ""),
+              ("approver", _("ผู้รับรอง"), _("ลายมือชื่อผู้รับรอง"), approved_on)]
+    signers = []
+    for key, role, image_label, date in people:
+        person = signature.get(key)
+        if not person:
+            continue
+        signers.append({
+            "key": key, "role": role, "sign": _("ลงชื่อ"), "blank": DOTS, "image_label": image_label,
+            "name_line": f"({person.get('name') or DOTS})",
+            "position_line": f"{_('ตำแหน่ง')} {person.get('position') or DOTS}",
+            "approved_on_line": _("วันที่ให้ความเห็นชอบ %(date)s") % {"date": date} if date else "",
+        })
+    return signers
+
+
+def _analysis_words(context) -> dict:
+    """The analysis's headings, table headers and the sentences made of its figures."""
+    found = {
+        "no_result": _("ยังไม่มีผลการประเมินของปีที่ใช้วิเคราะห์"),
+        "headings": {"overall": _("ผลการประเมินภาพรวม"), "indicators": _("ผลการประเมินรายตัวชี้วัด"),
+                     "items": _("ผลการประเมินรายข้อ"), "analysis": _("ผลการวิเคราะห์"),
+                     "recommendations": _("ข้อเสนอแนะ")},
+        "headers": {"tool": _("เครื่องมือการประเมิน"), "weight": _("น้ำหนัก (ร้อยละ)"), "score": _("คะแนน"),
+                    "indicator": _("ตัวชี้วัด"), "indicator_detail": _("รายละเอียดตัวชี้วัด"), "item": _("ข้อ")},
+        "no_item_scores": _("ผลการประเมินไม่มีคะแนนรายข้อของตัวชี้วัดนี้"),
+        "empty": "–",
+    }
+    if context.get("missing"):
+        return found
+    found["overall_sentence"] = _overall_sentence(context)
+    if "indicator_summary" in context:
+        found["indicator_summary"] = context["indicator_summary"]
+    else:  # a context stored before indicator_summary existed
+
+        def named(group):
+            return ", ".join(f"{_('ตัวชี้วัดที่')} {i['number']} {i['name']} ({i['value']})" for i in group)
+
+        found["indicator_summary"] = [f"{_('คะแนนสูงสุด')}: {named(context.get('highest', []))}",
+                                      f"{_('คะแนนต่ำสุด')}: {named(context.get('lowest', []))}"]
+    found["chart_title"] = context.get("chart_title") or _("คะแนนรายตัวชี้วัดในปีที่มีข้อมูล")
+    return found
+
+
+def _overall_sentence(context) -> str:
+    if context.get("no_overall"):
+        return _("ผลการประเมินประจำปีงบประมาณ พ.ศ. %(fy)s ไม่มีคะแนนรวม (เกณฑ์ผ่าน %(m)s คะแนน)") % {
+            "fy": context.get("assessed_year_text", ""), "m": context.get("pass_mark", "")}
+    values = {"s": context.get("overall", ""), "level": context.get("level", "")}
+    if context.get("level_computed") and context.get("overall_computed"):
+        sentence = _("ได้คะแนนรวม %(s)s คะแนน อยู่ในระดับ “%(level)s” (คะแนนรวมและระดับคำนวณโดยระบบ)") % values
+    elif context.get("level_computed"):
+        sentence = _("ได้คะแนนรวม %(s)s คะแนน อยู่ในระดับ “%(level)s” (ระดับคำนวณโดยระบบ)") % values
+    elif context.get("overall_computed"):
+        sentence = _("ได้คะแนนรวม %(s)s คะแนน (คำนวณโดยระบบ) อยู่ในระดับ “%(level)s”") % values
+    else:
+        sentence = _("ได้คะแนนรวม %(s)s คะแนน อยู่ในระดับ “%(level)s”") % values
+    sentence += " (" + _("เกณฑ์ผ่าน %(m)s คะแนน") % {"m": context.get("pass_mark", "")} + ")"
+    for label in context.get("published_levels", []):
+        sentence += " " + _("ผลที่ประกาศระบุว่า “%(label)s”") % {"label": label}
+    return sentence

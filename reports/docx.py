@@ -7,19 +7,22 @@ Word file has the PDF's columns and words. The numbers in the context are alread
 (Thai numerals when the body prints them); the numbers this module adds (steps, sections, page
 numbers) follow ``context["thai_numerals"]``. Pages are A4, landscape for the wide tables
 (``DocumentKind.landscape``); a table's header row repeats on every page; every style names
-Sarabun, for Thai (the complex-script font) as for Latin text. The analysis's chart is an SVG
-picture, which a Word file cannot hold without a bitmap copy: the file says so in one sentence
-and the tables above it give the figures of the year analysed."""
+Sarabun, for Thai (the complex-script font) as for Latin text. It composes no sentence of the
+document: every sentence and label is ``builders.words``'s, which the PDF template lays out too
+(tests/reports/test_documents_words.py compares the two files' words). Two sentences are the
+Word file's own: the ร่าง note of a draft (the PDF has its watermark) and the note that the
+analysis's chart, an SVG picture a Word file cannot hold without a bitmap copy, is in the PDF
+(the tables above it give the figures of the year analysed)."""
 
 import io
 import re
 
 from django.utils.translation import gettext as _
 
-from common.text import readable_url
 from common.thai import to_thai_digits
 
 from . import documents
+from .builders import words
 from .templatetags.report_text import EMPTY_CELL, is_empty
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -37,7 +40,6 @@ LOGO_MM = 28
 STEP_INDENT_PT = 14  # the hanging indent of a numbered step, as the PDF's list
 # Characters XML 1.0 cannot hold (text typed long ago or imported may still have them).
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-DOTS = "........................................"
 SIGNING_ROOM_PT = 20  # above the ลงชื่อ line: room for the pen
 # Paragraph styles of their own: text (a paragraph of the document), a table's cells and header.
 TEXT, TABLE_TEXT, TABLE_HEADER = "Document Text", "Table Text", "Table Header"
@@ -59,6 +61,7 @@ def render_docx(context: dict, *, draft: bool, logo: bytes | None = None,
         signatures = signature_bytes(context)
 
     kind = documents.REGISTRY[context["doc"]]
+    context = {**context, **words(context)}  # the words the PDF prints, composed once
     word = Document()
     _setup(word, context, landscape=kind.landscape)
     if draft:
@@ -342,30 +345,11 @@ def _title_block(word, context, logo):
         except Exception:  # an image python-docx cannot read: the title block without it, as the PDF does
             paragraph._p.getparent().remove(paragraph._p)
     _paragraph(word, context["doc_title"], style="Heading 1", align="center")
-    for line in _subtitle(context):
-        _paragraph(word, line, align="center")
-    org = context["org"]
-    place = org["name"]
-    if org.get("district"):
-        place += " " + _("อำเภอ") + org["district"]
-    if org.get("province"):
-        place += " " + _("จังหวัด") + org["province"]
-    _paragraph(word, place, align="center")
-    last = _paragraph(word, f"{_('ประจำปีงบประมาณ พ.ศ.')} {context['fiscal_year_text']}", align="center")
+    if context["subtitle"]:
+        _paragraph(word, context["subtitle"], align="center")
+    _paragraph(word, context["place"], align="center")
+    last = _paragraph(word, context["year_line"], align="center")
     last.paragraph_format.space_after = _pt(10)
-
-
-def _subtitle(context) -> list[str]:
-    doc = context["doc"]
-    if doc == documents.Doc.MEASURES:
-        if context.get("based_on_text"):
-            return [_("จากผลการประเมิน ITA ประจำปีงบประมาณ พ.ศ. %(fy)s") % {"fy": context["based_on_text"]}]
-        return []
-    if doc == documents.Doc.ANALYSIS:
-        if context.get("assessed_year_text"):
-            return [_("ผลการประเมินประจำปีงบประมาณ พ.ศ. %(fy)s") % {"fy": context["assessed_year_text"]}]
-        return []
-    return [f"{_('รอบ %(m)s เดือน') % {'m': context.get('months_text', '')}} ({context.get('period_text', '')})"]
 
 
 # ---------------------------------------------------------------- tables
@@ -481,7 +465,7 @@ def _measure_table(word, context):
     if not rows:
         row = _row(table, widths)
         merged = row.cells[0].merge(row.cells[-1])
-        _cell_text(merged, _("ยังไม่มีมาตรการ"))
+        _cell_text(merged, context["no_measures"])
 
 
 def _measure_cell(cell, value, kind, context):
@@ -513,16 +497,17 @@ class _Sections:
 
 def _analysis(word, context):
     if context.get("missing"):
-        _lines(word, _("ยังไม่มีผลการประเมินของปีที่ใช้วิเคราะห์"))
+        _lines(word, context["no_result"])
         return
     sections = _Sections(word, context)
     page = _text_width_mm(word)
+    headings, headers = context["headings"], context["headers"]
 
-    sections.add(_("ผลการประเมินภาพรวม"))
-    _lines(word, _overall_sentence(context))
+    sections.add(headings["overall"])
+    _lines(word, context["overall_sentence"])
     widths = [page * 0.70, page * 0.14, page * 0.16]
     table = _table(word, widths)
-    _header_cells(table.rows[0], [_("เครื่องมือการประเมิน"), _("น้ำหนัก (ร้อยละ)"), _("คะแนน")])
+    _header_cells(table.rows[0], [headers["tool"], headers["weight"], headers["score"]])
     for tool in context.get("tools", []):
         cells = _row(table, widths).cells
         _cell_text(cells[0], f"{tool['code']} {tool['name']}")
@@ -534,74 +519,47 @@ def _analysis(word, context):
             cells[0].paragraphs[0].paragraph_format.left_indent = _pt(16)
             _cell_text(cells[2], part["value"], align="right")
 
-    sections.add(_("ผลการประเมินรายตัวชี้วัด"))
+    sections.add(headings["indicators"])
     if not context.get("no_indicator_scores"):
         widths = [page * 0.12, page * 0.72, page * 0.16]
         table = _table(word, widths)
-        _header_cells(table.rows[0], [_("ตัวชี้วัด"), _("รายละเอียดตัวชี้วัด"), _("คะแนน")])
+        _header_cells(table.rows[0], [headers["indicator"], headers["indicator_detail"], headers["score"]])
         for indicator in context.get("indicators", []):
             cells = _row(table, widths).cells
             _cell_text(cells[0], indicator["number"], align="right")
             _cell_text(cells[1], indicator["name"])
             _cell_text(cells[2], indicator["value"], align="right", bold=bool(indicator.get("low")))
-    if "indicator_summary" in context:
-        lines = context["indicator_summary"]
-    else:  # a context stored before indicator_summary existed
-        def named(group):
-            return ", ".join(f"{_('ตัวชี้วัดที่')} {i['number']} {i['name']} ({i['value']})" for i in group)
-        lines = [f"{_('คะแนนสูงสุด')}: {named(context.get('highest', []))}",
-                 f"{_('คะแนนต่ำสุด')}: {named(context.get('lowest', []))}"]
-    if lines:
-        _lines(word, "\n".join(lines), space_before=6)
+    if context["indicator_summary"]:
+        _lines(word, "\n".join(context["indicator_summary"]), space_before=6)
     if context.get("chart_svg"):
-        title = context.get("chart_title") or _("คะแนนรายตัวชี้วัดในปีที่มีข้อมูล")
-        _paragraph(word, title, bold=True).paragraph_format.keep_with_next = True
-        _lines(word, _("แผนภูมินี้แสดงในฉบับ PDF ของเอกสาร (ไฟล์ Word ไม่มีแผนภูมิ) "
-                           "คะแนนของปีที่วิเคราะห์อยู่ในตารางผลการประเมินรายตัวชี้วัดข้างต้น"), italic=True)
+        _paragraph(word, context["chart_title"], bold=True).paragraph_format.keep_with_next = True
+        _lines(word, chart_note(), italic=True)
 
     if context.get("item_tables") or context.get("item_note"):
-        sections.add(_("ผลการประเมินรายข้อ"))
+        sections.add(headings["items"])
     for item_table in context.get("item_tables", []):
-        _item_table(word, item_table, page)
+        _item_table(word, item_table, page, context)
     if context.get("item_note"):
         _lines(word, context["item_note"])
 
-    sections.add(_("ผลการวิเคราะห์"))
+    sections.add(headings["analysis"])
     if context.get("summary"):
         _lines(word, context["summary"])
     for note in context.get("notes", []):
         _paragraph(word, note["label"], bold=True).paragraph_format.keep_with_next = True
         _lines(word, note["text"])
     if not context.get("summary") and not context.get("notes"):
-        _lines(word, EMPTY_CELL)
-    sections.add(_("ข้อเสนอแนะ"))
-    _lines(word, context.get("recommendations") or EMPTY_CELL)
+        _lines(word, context["empty"])
+    sections.add(headings["recommendations"])
+    _lines(word, context.get("recommendations") or context["empty"])
 
 
-def _overall_sentence(context) -> str:
-    if context.get("no_overall"):
-        return _("ผลการประเมินประจำปีงบประมาณ พ.ศ. %(fy)s ไม่มีคะแนนรวม (เกณฑ์ผ่าน %(m)s คะแนน)") % {
-            "fy": context.get("assessed_year_text", ""), "m": context.get("pass_mark", "")}
-    values = {"s": context.get("overall", ""), "level": context.get("level", "")}
-    if context.get("level_computed") and context.get("overall_computed"):
-        sentence = _("ได้คะแนนรวม %(s)s คะแนน อยู่ในระดับ “%(level)s” (คะแนนรวมและระดับคำนวณโดยระบบ)") % values
-    elif context.get("level_computed"):
-        sentence = _("ได้คะแนนรวม %(s)s คะแนน อยู่ในระดับ “%(level)s” (ระดับคำนวณโดยระบบ)") % values
-    elif context.get("overall_computed"):
-        sentence = _("ได้คะแนนรวม %(s)s คะแนน (คำนวณโดยระบบ) อยู่ในระดับ “%(level)s”") % values
-    else:
-        sentence = _("ได้คะแนนรวม %(s)s คะแนน อยู่ในระดับ “%(level)s”") % values
-    sentence += " (" + _("เกณฑ์ผ่าน %(m)s คะแนน") % {"m": context.get("pass_mark", "")} + ")"
-    for label in context.get("published_levels", []):
-        sentence += " " + _("ผลที่ประกาศระบุว่า “%(label)s”") % {"label": label}
-    return sentence
-
-
-def _item_table(word, item_table, page):
-    labels = list(item_table.get("part_labels") or [_("คะแนน")])
+def _item_table(word, item_table, page, context):
+    headers = context["headers"]
+    labels = list(item_table.get("part_labels") or [headers["score"]])
     widths = [page * 0.09, page * (0.91 - 0.14 * len(labels)), *[page * 0.14] * len(labels)]
     table = _table(word, widths)
-    _header_cells(table.rows[0], [_("ข้อ"), f"{item_table['code']} – {item_table['name']}", *labels])
+    _header_cells(table.rows[0], [headers["item"], f"{item_table['code']} – {item_table['name']}", *labels])
     for block in item_table.get("blocks", []):
         cells = _row(table, widths).cells
         _cell_text(cells[0].merge(cells[1]), block["title"], bold=True)
@@ -609,7 +567,7 @@ def _item_table(word, item_table, page):
             _cell_text(cell, value, bold=True, align="right")
         if block.get("no_items"):
             cells = _row(table, widths).cells
-            _cell_text(cells[0].merge(cells[-1]), _("ผลการประเมินไม่มีคะแนนรายข้อของตัวชี้วัดนี้"))
+            _cell_text(cells[0].merge(cells[-1]), context["no_item_scores"])
         for item in block.get("rows", []):
             cells = _row(table, widths).cells
             if item.get("group"):
@@ -624,6 +582,12 @@ def _item_table(word, item_table, page):
     _paragraph(word).paragraph_format.space_after = _pt(8)
 
 
+def chart_note() -> str:
+    """The Word file's own sentence where the PDF has the analysis's chart."""
+    return _("แผนภูมินี้แสดงในฉบับ PDF ของเอกสาร (ไฟล์ Word ไม่มีแผนภูมิ) "
+             "คะแนนของปีที่วิเคราะห์อยู่ในตารางผลการประเมินรายตัวชี้วัดข้างต้น")
+
+
 # ---------------------------------------------------------------- signatures
 
 
@@ -635,16 +599,13 @@ def _signatures(word, context, signatures: dict[str, bytes]):
     from docx.shared import Mm
 
     signature = context.get("signature") or {}
-    record = context.get("record")
-    if record:
-        url = readable_url(record.get("source_url") or "")
-        note = (_("บันทึกย้อนหลังในระบบจากเอกสารที่หน่วยงานเผยแพร่แล้ว ต้นฉบับ: %(url)s") % {"url": url} if url
-                else _("บันทึกย้อนหลังในระบบจากเอกสารที่หน่วยงานเผยแพร่แล้ว"))
-        _paragraph(word, note).paragraph_format.space_before = _pt(8)
-    if not (signature.get("preparer") or signature.get("approver")):
+    if context["record_note"]:
+        _paragraph(word, context["record_note"]).paragraph_format.space_before = _pt(8)
+    signers = {signer["key"]: signer for signer in context["signers"]}
+    if not signers:
         # A record after the fact whose source names no signer: no signature lines.
-        if context.get("approved_on"):
-            _paragraph(word, _("วันที่ให้ความเห็นชอบ %(date)s") % {"date": context["approved_on"]})
+        if context["approved_on_line"]:
+            _paragraph(word, context["approved_on_line"])
         return
     _paragraph(word).paragraph_format.space_before = _pt(18)
     half = _text_width_mm(word) / 2
@@ -654,27 +615,24 @@ def _signatures(word, context, signatures: dict[str, bytes]):
     element = OxmlElement("w:cantSplit")
     element.set(qn("w:val"), "true")
     tr_pr.append(element)
-    people = [("preparer", _("ผู้จัดทำ"), _("ลายมือชื่อผู้จัดทำ"), ""),
-              ("approver", _("ผู้รับรอง"), _("ลายมือชื่อผู้รับรอง"), context.get("approved_on", ""))]
-    for cell, (key, role, image_label, approved_on) in zip(table.rows[0].cells, people, strict=True):
-        person = signature.get(key) or {}
-        if record and key not in signature:
-            if approved_on:
-                _cell_text(cell, _("วันที่ให้ความเห็นชอบ %(date)s") % {"date": approved_on}, align="center",
-                           style="Normal")
-            continue  # the source names no such signer: no line to sign
-        image = _signature_image(person, signatures)
+    for cell, key in zip(table.rows[0].cells, ("preparer", "approver"), strict=True):
+        signer = signers.get(key)
+        if signer is None:  # the source names no such signer: no line to sign
+            if key == "approver" and context["approved_on_line"]:
+                _cell_text(cell, context["approved_on_line"], align="center", style="Normal")
+            continue
+        image = _signature_image(signature.get(key) or {}, signatures)
         cell.width = Mm(half)
-        lines = [role, f"{_('ลงชื่อ')} {'' if image else DOTS}".rstrip(), f"({person.get('name') or DOTS})",
-                 f"{_('ตำแหน่ง')} {person.get('position') or DOTS}"]
-        if approved_on:
-            lines.append(_("วันที่ให้ความเห็นชอบ %(date)s") % {"date": approved_on})
+        lines = [signer["role"], f"{signer['sign']} {'' if image else signer['blank']}".rstrip(),
+                 signer["name_line"], signer["position_line"]]
+        if signer["approved_on_line"]:
+            lines.append(signer["approved_on_line"])
         _cell_text(cell, "\n".join(lines), align="center", style="Normal")
         for paragraph in cell.paragraphs:
             paragraph.paragraph_format.keep_with_next = True
             paragraph.paragraph_format.space_after = _pt(4)
         if image:
-            _signature_picture(cell.paragraphs[1], image, image_label)
+            _signature_picture(cell.paragraphs[1], image, signer["image_label"])
         else:
             cell.paragraphs[1].paragraph_format.space_before = _pt(SIGNING_ROOM_PT)
 

@@ -30,6 +30,7 @@ from django.template.loader import render_to_string
 from common.memo import memoize
 
 from . import documents
+from .builders import words
 
 LOGO_URL = "file:///ita-portal/logo/"  # + the logo's hash; answered from the bytes given to render_pdf
 SIGNATURE_URL = "file:///ita-portal/signature/"  # + the image's SHA-256; likewise
@@ -98,13 +99,18 @@ def asset_base(for_pdf: bool) -> str:
 
 def render_html(context: dict, *, draft: bool, for_pdf: bool, logo: bytes | None = None,
                 signatures: dict[str, bytes] | None = None) -> str:
+    """The document's HTML: the template lays out the context and the words ``builders.words``
+    composes of it (the Word writer lays out the same words)."""
     doc = context["doc"]
     kind = documents.REGISTRY[doc]
+    images = signature_images(context, signatures) if for_pdf else {}
+    found = words(context)
+    found["signers"] = [{**signer, "image": images.get(signer["key"], "")} for signer in found["signers"]]
     return render_to_string(kind.template, {
-        **context, "table": documents.shown_columns(context) if kind.table else [],
+        **context, **found, "table": documents.shown_columns(context) if kind.table else [],
         "draft": draft, "landscape": kind.landscape, "asset": asset_base(for_pdf),
         "for_pdf": for_pdf, "logo": logo_url(logo) if for_pdf and logo else None,
-        "signature_images": signature_images(context, signatures) if for_pdf else {},
+        "signature_images": images,
     })
 
 

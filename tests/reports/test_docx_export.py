@@ -17,7 +17,7 @@ from assessments.models import Organization
 from measures import selectors as measure_selectors
 from measures import services as measure_services
 from measures.models import Measure, MeasurePlan
-from reports import documents, services
+from reports import builders, documents, services
 from reports import docx as report_docx
 
 from tests.factories import ANGTHONG, APPROVER, EDITOR, OTHER_EDITOR, SUPERVISOR, build_plan, login, user
@@ -337,7 +337,7 @@ def test_the_approvers_signature_image_signs_the_word_file_of_what_was_approved(
     assert (width, height) == pytest.approx(report_docx.signature_size_mm(approved), abs=0.01)
     assert width == pytest.approx(45, abs=0.01) and height < 15
     approver_cell, preparer_cell = document.tables[-1].rows[0].cells[1], document.tables[-1].rows[0].cells[0]
-    assert approver_cell.paragraphs[1].text.strip() == "ลงชื่อ" and report_docx.DOTS in preparer_cell.paragraphs[1].text
+    assert approver_cell.paragraphs[1].text.strip() == "ลงชื่อ" and builders.DOTS in preparer_cell.paragraphs[1].text
     step(plan, "publish", APPROVER)
     services.signature_save(user=user(APPROVER), image=_signature_png((200, 50)))  # a new one, after publishing
     out = tmp_path / "v1.docx"
