@@ -13,6 +13,7 @@ uncompressed sizes and their ratio), then the reading itself."""
 
 import csv
 import io
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 
@@ -416,6 +417,8 @@ def _pdf_table(table, chars, where: str, first_id: int) -> tuple[Table | None, i
 # the letter they sit on.
 THAI_MARKS = {chr(c) for c in [0x0E31, *range(0x0E33, 0x0E3B), *range(0x0E47, 0x0E4F)]}
 SPACING_MARKS = {"\u0e33"}
+# A PDF's Latin ligature glyphs (ﬁ in "official") as the letters typed.
+LIGATURES = {c: unicodedata.normalize("NFKC", chr(c)) for c in range(0xFB00, 0xFB07)}
 
 
 def _box_text(chars, box, usual: float) -> str:
@@ -459,7 +462,7 @@ def _box_text(chars, box, usual: float) -> str:
                 if not mark or ch["text"][0] in SPACING_MARKS:
                     last_x1 = ch["x1"]
         out.append("".join(text))
-    return "\n".join(out)
+    return "\n".join(out).translate(LIGATURES)
 
 
 # ---------------------------------------------------------------- pasted
