@@ -1,6 +1,6 @@
 """/app/people/import/: the people file (the one ``import_people`` reads) uploaded on the web, by the
 system administrator (every body, both roles) or a supervisor (the bodies of their area, their
-approvers: the same rule as the people pages, services.may_manage).
+approvers: assessments.access.Policy, which the people pages and services ask too).
 
 Upload → a preview of what each row will do (nothing written) → confirm → the import, all or
 nothing, then the mail. The rows travel from the preview to the confirmation signed in a hidden
@@ -15,12 +15,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from assessments.access import request_roles
 from assessments.models import Membership
 from common import params
 from common.spreadsheet import file_too_big
 
 from . import access as people_access_module
-from . import importing, people_io, selectors, services
+from . import importing, people_io, services
 from .invitations import base_url
 
 
@@ -38,17 +39,17 @@ class PeopleFileForm(forms.Form):
 def _scope(request):
     """(the bodies the user may import into or None for every body, the roles they may give or None
     for both); 403 for anyone but the administrator and supervisors."""
-    roles = people_access_module.require_area_supervisor(request)
-    if request.user.is_superuser:
+    policy = people_access_module.require_area_supervisor(request)
+    if policy.is_admin:
         return None, None
-    return selectors.area_orgs(request.user, roles), [Membership.Role.APPROVER]
+    return policy.area_bodies(), [Membership.Role.APPROVER]
 
 
 def _page(request, *, form=None, errors=(), plans=None, payload="", filename="", status=200):
     changes = [p for p in plans or [] if p.changes]
     return render(request, "people/people_import.html", {
         "form": form or PeopleFileForm(), "errors": errors, "plans": plans, "payload": payload,
-        "filename": filename, "changes": len(changes), "is_admin": request.user.is_superuser,
+        "filename": filename, "changes": len(changes), "is_admin": request_roles(request).is_admin,
         "web_max_rows": people_io.WEB_MAX_ROWS,
     }, status=status)
 

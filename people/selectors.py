@@ -2,7 +2,7 @@
 
 from django.db.models import Prefetch
 
-from assessments.models import AuditEvent, Membership, Organization, SupervisorScope
+from assessments.models import AuditEvent, Membership, SupervisorScope
 
 from .models import EmailChange, Invitation, InvitedRole
 
@@ -26,13 +26,6 @@ def body_log(org, limit: int = LOG_LENGTH) -> list[AuditEvent]:
     """The latest people changes of the body: one query."""
     return list(AuditEvent.objects.filter(org=org, action__startswith=PEOPLE_ACTIONS_PREFIX)
                 .select_related("actor").order_by("-created_at")[:limit])
-
-
-def area_orgs(user, roles):
-    """The bodies of a supervisor's area (every body for the administrator)."""
-    if user.is_superuser:
-        return Organization.objects.all()
-    return roles.area.bodies()
 
 
 def with_approvers(orgs):

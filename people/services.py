@@ -1,8 +1,9 @@
 """Every change to a body's people, its supervisors and a person's own name: one function per
 action, atomic, checked, audited in the same transaction (people/audit_actions.py).
 
-Who may do what (``may_manage``): the system administrator everything; a body's approver
-everything for that body; a supervisor the approvers of the bodies in their area. Mail is sent
+Who may do what is assessments.access.Policy's to say (``may_manage_people``, asked here and by
+the people pages): the system administrator everything; a body's approver everything for that
+body; a supervisor the approvers of the bodies in their area. Mail is sent
 by people/invitations.py after the change is saved (an invitation whose mail did not go is kept,
 marked "ยังส่งไม่สำเร็จ", and can be sent again).
 
@@ -22,7 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.access import Area
+from assessments.access import user_roles
 from assessments.models import Membership, Organization, Province, SupervisorScope
 from assessments.services import audit
 from common.errors import Refusal
@@ -55,26 +56,17 @@ class Invited:
 # ---------------------------------------------------------------- who may manage
 
 
-def may_manage(actor, org, role) -> bool:
-    """May ``actor`` give, change, remove or hand over ``role`` in ``org``?"""
-    if actor is None or not actor.is_authenticated or not actor.is_active:
-        return False
-    if actor.is_superuser:
-        return True
-    if Membership.objects.filter(user=actor, org=org, role=Membership.Role.APPROVER).exists():
-        return True
-    return role == Membership.Role.APPROVER and Area.of(actor).contains(org)
-
-
 def _require_manage(actor, org, role):
-    if not may_manage(actor, org, role):
+    """``actor`` may give, change, remove or hand over ``role`` in ``org``: the one rule the people
+    pages ask too (assessments.access.Policy.may_manage_people)."""
+    if not user_roles(actor).may_manage_people(org, role):
         if role == Membership.Role.APPROVER:
             raise PeopleError(_("เฉพาะผู้บริหารของหน่วยงาน ผู้กำกับดูแลพื้นที่ หรือผู้ดูแลระบบเท่านั้นที่จัดการผู้บริหารได้"))
         raise PeopleError(_("เฉพาะผู้บริหารของหน่วยงานหรือผู้ดูแลระบบเท่านั้นที่จัดการเจ้าหน้าที่ผู้จัดทำได้"))
 
 
 def _require_admin(actor):
-    if not (actor is not None and actor.is_authenticated and actor.is_superuser):
+    if not user_roles(actor).may_appoint_supervisors:
         raise PeopleError(_("เฉพาะผู้ดูแลระบบเท่านั้นที่แต่งตั้งผู้กำกับดูแลพื้นที่ได้"))
 
 
@@ -627,7 +619,7 @@ def email_change_confirm(*, token: str, user):
 @transaction.atomic
 def people_import(*, rows, actor=None, system=True) -> list[Invited]:
     """``import_people`` (``system``: the operator's command line, no role needed) and the web
-    upload (``system=False``: ``actor`` must manage every row's role in its body, ``may_manage``):
+    upload (``system=False``: ``actor`` must manage every row's role in its body, ``Policy.may_manage_people``):
     every row of a checked file (people_io.check_rows), all in one transaction. Re-running a file
     changes nothing it already did: a role held stays ("unchanged"), an invitation waiting stays
     ("pending")."""

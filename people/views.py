@@ -230,7 +230,7 @@ def invitation_cancel(request, slug, invitation_id):
 @login_required
 def area_people(request):
     roles = people_access_module.require_area_supervisor(request)
-    orgs = selectors.area_orgs(request.user, roles)
+    orgs = roles.area_bodies()
     q = params.text(request.GET, "q").strip()
     if q:
         orgs = orgs.filter(Q(name__icontains=q) | Q(district__icontains=q) | Q(dla_code=q))

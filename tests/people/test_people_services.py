@@ -6,10 +6,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from assessments.access import user_roles
 from assessments.models import AuditEvent, Membership, Organization, Province, SupervisorScope
 from people import services
 from people.models import EmailChange, Invitation, new_token, token_digest
-
 from tests.factories import ADMIN, ANGTHONG, APPROVER, EDITOR, OTHER_EDITOR, SQUATTED, SUPERVISOR, user
 
 PASSWORD = "ita-ยาวพอ-2569!"
@@ -189,10 +189,11 @@ def test_it_hands_over_to_an_address_with_an_account_only_when_that_account_acce
 
 def test_it_lets_a_district_supervisor_manage_approvers_of_their_district_only(org, district_supervisor,
                                                                               other_district_body):
-    assert services.may_manage(district_supervisor, org, "approver")
-    assert not services.may_manage(district_supervisor, org, "editor")
-    assert not services.may_manage(district_supervisor, other_district_body, "approver")
-    assert services.may_manage(user(SUPERVISOR), other_district_body, "approver")
+    policy = user_roles(district_supervisor)
+    assert policy.may_manage_people(org, "approver")
+    assert not policy.may_manage_people(org, "editor")
+    assert not policy.may_manage_people(other_district_body, "approver")
+    assert user_roles(user(SUPERVISOR)).may_manage_people(other_district_body, "approver")
     with pytest.raises(services.PeopleError):
         services.invitation_create(org=other_district_body, email="x@example.go.th", role="approver",
                                    actor=district_supervisor)
