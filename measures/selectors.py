@@ -8,7 +8,7 @@ from django.utils.translation import gettext
 
 from assessments import fiscal_years
 from assessments import selectors as assessment_selectors
-from assessments.models import Framework, Organization
+from assessments.models import Framework
 from common import thai
 
 from .models import EDITABLE_STATUSES, Measure, MeasurePlan, ProgressEntry, ProgressRound, Status, Transition
@@ -130,18 +130,10 @@ class DashboardRow:
         return self.round_status(12)
 
 
-def dashboard_orgs(user, roles):
-    """The bodies a user oversees: a supervisor's area, or the bodies they approve for."""
-    if user.is_superuser:
-        return Organization.objects.all()
-    if not (roles.scopes or roles.approver_of):
-        return Organization.objects.none()
-    return Organization.objects.filter(Q(pk__in=roles.approver_of) | roles.area.q())
-
-
-def area_districts(user, roles) -> list[str]:
-    """The districts of a user's area, in Thai dictionary order, for the dashboard's filter."""
-    districts = thai.collation_keys(d for d in dashboard_orgs(user, roles).values_list("district", flat=True) if d)
+def area_districts(roles) -> list[str]:
+    """The districts of the bodies on a user's dashboard (``Policy.overview_bodies``), in Thai
+    dictionary order, for the dashboard's filter."""
+    districts = thai.collation_keys(d for d in roles.overview_bodies().values_list("district", flat=True) if d)
     return sorted(districts, key=districts.get)
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments import fiscal_years
+from assessments.access import user_roles
 from assessments.models import Assessment, Membership, OrgUnit
 from assessments.services import audit
 from common.errors import ConcurrentEdit, Refusal
@@ -422,7 +423,7 @@ def measure_copy_from_library(*, plan, indicator, source: dict, actor, create_to
     body's own to fill in. A second POST of the same form (``create_token``) returns the copy
     the first made."""
     plan = _locked(MeasurePlan, plan.pk)
-    if not Membership.objects.filter(user=actor, org_id=plan.org_id, role=Membership.Role.EDITOR).exists():
+    if Membership.Role.EDITOR not in user_roles(actor).roles_in(plan.org_id):  # Policy.may_edit
         raise Refusal(_("คุณไม่มีสิทธิ์เพิ่มมาตรการในแผนของหน่วยงานนี้"))
     require_measures_open(plan)
     if created := _created_with(Measure, create_token, plan_id=plan.pk):
@@ -785,11 +786,7 @@ decision_hooks: list = []  # (plan, progress_round, actor, summary, reason): the
 
 def allowed_actions(status: str, roles, org_id: int) -> list[str]:
     """Actions a user's roles allow on a document in ``status`` (the submitter rule is checked on use)."""
-    member_roles = set()
-    if org_id in roles.editor_of:
-        member_roles.add(Membership.Role.EDITOR)
-    if org_id in roles.approver_of:
-        member_roles.add(Membership.Role.APPROVER)
+    member_roles = roles.roles_in(org_id)
     return [action for action, (sources, _to, role) in TRANSITIONS.items()
             if status in sources and role in member_roles]
 
@@ -843,7 +840,7 @@ def _refuse(plan, document, actor, action) -> None:
     if document.status not in sources:
         raise Refusal(_("เอกสารอยู่ในสถานะ “%(s)s” จึง%(a)sไม่ได้")
                            % {"s": Status(document.status).label, "a": ACTION_LABELS[action]})
-    if not Membership.objects.filter(user=actor, org_id=plan.org_id, role=role).exists():
+    if role not in user_roles(actor).roles_in(plan.org_id):
         raise Refusal(_("คุณไม่มีสิทธิ์%(a)sเอกสารของหน่วยงานนี้") % {"a": ACTION_LABELS[action]})
 
 

@@ -126,7 +126,7 @@ def _dashboard_filters(request):
 
 def _dashboard(request, roles, *, fiscal_year, district, status, sort, page):
     today = timezone.localdate()
-    orgs = selectors.dashboard_orgs(request.user, roles)
+    orgs = roles.overview_bodies()
     # Plan years follow the frameworks on record (a plan for N+1 answers year N's result).
     years = sorted({fy + 1 for fy in fiscal_years.framework_years()} | {fiscal_year_of(today)}, reverse=True)
     if fiscal_year not in years:
@@ -143,7 +143,7 @@ def _dashboard(request, roles, *, fiscal_year, district, status, sort, page):
         rows = [r for r in rows if r.days_late]
     selectors.sort_rows(rows, sort)
     page = Paginator(rows, DASHBOARD_PAGE).get_page(page)
-    districts = selectors.area_districts(request.user, roles)
+    districts = selectors.area_districts(roles)
     context = {"rows": page.object_list, "page": page, "total": len(rows), "years": years,
                "fiscal_year": fiscal_year, "district": district, "status": status,
                "sort": sort, "districts": districts, "statuses": Status.choices, "roles": roles,

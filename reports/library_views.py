@@ -73,7 +73,7 @@ def measure_library(request):
         "form": form, "page": page, "results": _results(page, words) if page is not None else [],
         "words": words, "query_without_words": bool(form.is_bound and form.is_valid() and form.cleaned_data["q"]
                                                       and not words),
-        "can_copy": bool(roles.editor_of), "more": page is not None and page.paginator.object_list.more,
+        "can_copy": roles.may_copy_from_library, "more": page is not None and page.paginator.object_list.more,
         "cap": f"{library.CAP:,}",
     }, status=status)
     if key is not None and status == 200:
@@ -94,7 +94,7 @@ def library_copy(request, pk):
     body, choosing the plan (so the fiscal year) and the indicator."""
     entry = get_object_or_404(LibraryEntry.objects.select_related("org"), pk=pk)
     roles = request_roles(request)
-    if not roles.editor_of:
+    if not roles.may_copy_from_library:
         raise PermissionDenied(_("เฉพาะเจ้าหน้าที่ผู้จัดทำของหน่วยงานเท่านั้นที่คัดลอกมาตรการไปยังแผนได้"))
     plans = _copy_plans(roles)
     indicators = indicator_choices()

@@ -131,7 +131,7 @@ def report_settings(request, slug):
 def signature(request):
     """A person's own signature image, for the documents they submit or approve. Only its owner
     ever sees it (a preview inside this page, never an address of its own)."""
-    if not request_roles(request).is_member:
+    if not request_roles(request).may_keep_signature:
         raise PermissionDenied(_("เฉพาะผู้จัดทำและผู้บริหารของหน่วยงานเท่านั้นที่บันทึกลายมือชื่อได้"))
     current = UserSignature.objects.filter(user=request.user).first()
     status = 200
