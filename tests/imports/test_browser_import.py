@@ -1,10 +1,11 @@
 """In Chromium: an editor opens the import from the plan page, uploads a .docx, changes one column's
-field in the preview, and imports; the measures are the file's, with the column where they chose."""
+field in the preview (a page with no WCAG 2 AA violation), and imports; the measures are the file's,
+with the column where they chose."""
 
 import pytest
 
 from measures.models import MeasurePlan
-from tests.browser import browser, demo_live_server  # noqa: F401 (fixtures)
+from tests.browser import axe_report, axe_violations, browser, demo_live_server  # noqa: F401 (fixtures)
 from tests.factories import ANGTHONG, DEMO_PASSWORD, EDITOR
 
 from .docx_tables import docx_bytes
@@ -35,6 +36,8 @@ def test_it_uploads_a_docx_changes_a_column_and_imports(browser, demo_live_serve
     page.get_by_test_id("import-read").click()
     page.get_by_test_id("import-preview").wait_for()
     assert page.locator("#col-2").input_value() == "skip"  # หมายเหตุ is a result: not a plan's field
+    violations = axe_violations(page)
+    assert violations == [], axe_report(violations, "the import preview")
     page.locator("#col-2").select_option("target")
     page.get_by_test_id("import-refresh").click()
     page.get_by_test_id("import-preview").wait_for()

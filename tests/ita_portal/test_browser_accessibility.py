@@ -67,6 +67,8 @@ PAGES = [
     Page("plan", EDITOR, f"{PLAN}/plan/"),
     Page("plan-cards-and-tools-open", EDITOR, f"{PLAN}/plan/", then="open_all_details"),
     Page("plan-analysis", EDITOR, f"{PLAN}/plan/analysis/"),
+    Page("plan-import", EDITOR, f"{PLAN}/plan/import/"),
+    Page("round-import", EDITOR, f"{PLAN}/rounds/6/import/"),
     Page("measure-new", EDITOR, f"{PLAN}/measures/new/"),
     Page("measure-new-with-errors", EDITOR, f"{PLAN}/measures/new/", then="submit_main_form"),
     Page("measure-edit", EDITOR, f"{PLAN}/measures/{{measure}}/"),
