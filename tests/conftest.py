@@ -1,17 +1,37 @@
 import pytest
-from django.core.management import call_command
 
 from assessments.models import Organization
 
-from . import factories
+from . import demo, factories
+from .browser import chromium  # noqa: F401 (the worker's one Chromium, for every browser test)
 from .factories import ADMIN, ANGTHONG, APPROVER, EDITOR, OTHER_EDITOR, OUTSIDE_SUPERVISOR, SUPERVISOR, user
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Every test starts from the real demo data (frameworks, seed bodies, users)."""
+    """Every test starts from the real demo data (frameworks, seed bodies, users), loaded once
+    per worker and kept (tests/demo.py) for the transactional tests that need it again."""
     with django_db_blocker.unblock():
-        call_command("setup_demo", "--no-migrate", verbosity=0)
+        created = demo.ensure_test_database()
+        demo.load()
+    yield
+    if created:
+        with django_db_blocker.unblock():
+            demo.drop_test_database(created)
+
+
+@pytest.fixture
+def demo_db(transactional_db):
+    """A transactional test's database with the demo in it, committed (a transactional test
+    otherwise starts from what the last one left: an empty database)."""
+    demo.restore()
+
+
+def pytest_collection_modifyitems(items):
+    """After pytest-django's order (tests in a transaction, then transactional ones, then the
+    rest), the browser tests last: they share one Chromium per worker (tests/browser.py), whose
+    Playwright event loop stays open in the worker's thread until the end of the run."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
 
 
 @pytest.fixture(autouse=True)

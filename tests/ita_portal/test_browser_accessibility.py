@@ -8,11 +8,14 @@ from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth.tokens import default_token_generator
+from django.core.management import call_command
+from django.db import connections
 from django.template.loader import render_to_string
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from tests.browser import axe_report, axe_violations, browser, demo_live_server  # noqa: F401 (fixtures)
+from tests import demo
+from tests.browser import axe_report, axe_violations, browser  # noqa: F401 (fixtures)
 from tests.factories import ADMIN, ANGTHONG, APPROVER, DEMO_PASSWORD, EDITOR, SUPERVISOR, build_plan, user
 
 pytestmark = pytest.mark.browser
@@ -67,8 +70,6 @@ PAGES = [
     Page("plan", EDITOR, f"{PLAN}/plan/"),
     Page("plan-cards-and-tools-open", EDITOR, f"{PLAN}/plan/", then="open_all_details"),
     Page("plan-analysis", EDITOR, f"{PLAN}/plan/analysis/"),
-    Page("plan-import", EDITOR, f"{PLAN}/plan/import/"),
-    Page("round-import", EDITOR, f"{PLAN}/rounds/6/import/"),
     Page("measure-new", EDITOR, f"{PLAN}/measures/new/"),
     Page("measure-new-with-errors", EDITOR, f"{PLAN}/measures/new/", then="submit_main_form"),
     Page("measure-edit", EDITOR, f"{PLAN}/measures/{{measure}}/"),
@@ -117,8 +118,8 @@ PAGES = [
 
 
 def _submit_main_form(page):
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").first.click()
 
 
 def _wrong_password(page):
@@ -228,13 +229,27 @@ def _open_phone_menu(page):
         page.locator("#nav.collapse.show").wait_for()
 
 
-def _check(browser, server, entry, width, names, state):  # noqa: F811
-    """What is wrong with one page at one width, as text ("" when nothing is)."""
-    context = browser.new_context(viewport={"width": width, "height": 900}, storage_state=state,
-                                  reduced_motion="reduce")
-    try:
-        page = context.new_page()
-        response = page.goto(server.url + entry.path.format(**names))
+class Site:
+    """The demo with the objects PAGES name, committed, served by a live server of this module's
+    own, and one browser context (and page) per user, signed in through the form."""
+
+    def __init__(self, browser, server, names):  # noqa: F811
+        self.browser, self.server, self.names = browser, server, names
+        self.pages = {}
+
+    def page(self, who):
+        if who not in self.pages:
+            state = _sign_in(self.browser, self.server, who) if who else None
+            context = self.browser.new_context(viewport={"width": WIDTHS[0], "height": 900}, storage_state=state,
+                                               reduced_motion="reduce")
+            self.pages[who] = context.new_page()
+        return self.pages[who]
+
+    def check(self, entry, width):
+        """What is wrong with one page at one width, as text ("" when nothing is)."""
+        page = self.page(entry.who)
+        page.set_viewport_size({"width": width, "height": 900})
+        response = page.goto(self.server.url + entry.path.format(**self.names))
         if response.status != entry.status:
             return f"{entry.name} ({page.url}, {width} px): HTTP {response.status}, not {entry.status}"
         if entry.then:
@@ -242,23 +257,37 @@ def _check(browser, server, entry, width, names, state):  # noqa: F811
         _open_phone_menu(page)
         violations = axe_violations(page)
         return axe_report(violations, f"{entry.name} ({page.url}, {width} px)") if violations else ""
+
+
+@pytest.fixture(scope="module")
+def site(chromium, django_db_setup, django_db_blocker):  # noqa: F811
+    """Set up once per worker for the page tests (each of them reads, none writes what another
+    reads): the tests themselves run outside any transaction, like the live server they read."""
+    from pytest_django.live_server_helper import LiveServer
+
+    with django_db_blocker.unblock():
+        demo.restore()  # transactional tests before this one emptied the database
+        names = _names()
+    server = LiveServer("localhost")
+    server._live_server_modified_settings.enable()  # its host in ALLOWED_HOSTS
+    site = Site(chromium, server, names)
+    try:
+        with django_db_blocker.unblock():  # the live server's threads read the database
+            yield site
     finally:
-        context.close()
+        for page in site.pages.values():
+            page.context.close()
+        server._live_server_modified_settings.disable()
+        server.stop()
+        with django_db_blocker.unblock():
+            call_command("flush", interactive=False, verbosity=0)  # as a transactional test leaves it
+            connections.close_all()
 
 
-# The pages are checked in one test per user (the demo data is loaded once per test, so a test
-# per page would load it a hundred times); a failure lists every page and width at fault.
-WHO = sorted({p.who or "" for p in PAGES})
-
-
-@pytest.mark.parametrize("who", WHO, ids=[w or "not-signed-in" for w in WHO])
-def test_every_page_has_no_wcag_2_aa_violations_on_a_pc_and_a_phone(browser, demo_live_server, who):  # noqa: F811
-    names = _names()
-    state = _sign_in(browser, demo_live_server, who) if who else None
-    problems = [_check(browser, demo_live_server, entry, width, names, state)
-                for entry in PAGES if (entry.who or "") == who for width in WIDTHS]
-    problems = [p for p in problems if p]
-    assert not problems, f"{len(problems)} page(s) at fault:\n\n" + "\n\n".join(problems)
+@pytest.mark.parametrize("entry", PAGES, ids=[p.name for p in PAGES])
+def test_the_page_has_no_wcag_2_aa_violations_on_a_pc_and_a_phone(site, entry):
+    problems = [problem for problem in (site.check(entry, width) for width in WIDTHS) if problem]
+    assert not problems, "\n\n".join(problems)
 
 
 def test_the_check_finds_and_describes_what_is_wrong(browser, live_server):  # noqa: F811

@@ -8,7 +8,6 @@ from collections import Counter
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -116,10 +115,8 @@ def test_what_a_crashed_worker_claimed_is_sent_later_once(plan, queue, smtp_serv
     assert Notification.objects.filter(pk__in=[r.pk for r in claimed], state=MailState.SENT).count() == 2
 
 
-@pytest.mark.django_db(transaction=True)
-def test_two_workers_at_once_send_each_mail_once(settings, smtp_server, monkeypatch):
+def test_two_workers_at_once_send_each_mail_once(demo_db, settings, smtp_server, monkeypatch):
     """Two real `db_worker` processes drain one queue of small tasks together."""
-    call_command("setup_demo", "--no-migrate", verbosity=0)  # transactional tests start empty
     settings.TASKS = DB_TASKS
     org = Organization.objects.get(slug=ANGTHONG)
     plan = build_plan(org, 2570, measures=1)

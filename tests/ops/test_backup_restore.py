@@ -25,9 +25,7 @@ def hashes():
     return result
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_backup_restores_into_an_empty_database_with_identical_documents(tmp_path):
-    call_command("setup_demo", "--no-migrate", verbosity=0)
+def test_a_backup_restores_into_an_empty_database_with_identical_documents(demo_db, tmp_path):
     before = hashes()
     counts = (Organization.objects.count(), Assessment.objects.count(), Measure.objects.count())
     archive = tmp_path / "backup.tar.gz"
@@ -63,9 +61,7 @@ def tampered(archive, out):
     return out
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_tampered_backup_is_refused_whole_and_a_good_one_then_restores(tmp_path):
-    call_command("setup_demo", "--no-migrate", verbosity=0)
+def test_a_tampered_backup_is_refused_whole_and_a_good_one_then_restores(demo_db, tmp_path):
     before = hashes()
     archive = tmp_path / "backup.tar.gz"
     call_command("backup", "-o", str(archive), stdout=io.StringIO())
@@ -85,9 +81,7 @@ def test_a_tampered_backup_is_refused_whole_and_a_good_one_then_restores(tmp_pat
     assert hashes() == before and len(before) >= 8
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_restore_that_fails_while_loading_leaves_no_row_and_no_file(tmp_path, monkeypatch):
-    call_command("setup_demo", "--no-migrate", verbosity=0)
+def test_a_restore_that_fails_while_loading_leaves_no_row_and_no_file(demo_db, tmp_path, monkeypatch):
     archive = tmp_path / "backup.tar.gz"
     call_command("backup", "-o", str(archive), stdout=io.StringIO())
     call_command("flush", interactive=False, verbosity=0)
