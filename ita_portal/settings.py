@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "notifications",
     "imports",
     "reports",
+    "oit",
     "publicsite",
     "ops",
 ]
@@ -199,6 +200,14 @@ NOTIFY_REVIEW_DAYS = env_int("NOTIFY_REVIEW_DAYS", 3)  # an approver is reminded
 NOTIFY_DIGEST_WEEKDAY = env_int("NOTIFY_DIGEST_WEEKDAY", 0)  # supervisors' weekly digest: 0 = Monday
 NOTIFY_PLAN_DUE = env_str("NOTIFY_PLAN_DUE", "")  # "MM-DD" in the plan's fiscal year; empty: plans have none
 NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 6)  # then the e-mail stays "failed" for the admin
+# A body's OIT year (oit/, docs/OIT.md): uploads, the link checker, the reminder before the OIT window.
+OIT_UPLOAD_MAX_BYTES = env_int("OIT_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+OIT_LINK_CHECK_TIMEOUT = env_int("OIT_LINK_CHECK_TIMEOUT", 10)  # seconds per request
+OIT_LINK_CHECK_AFTER_SAVE = env_bool("OIT_LINK_CHECK_AFTER_SAVE", True)  # a check queued when an address changes
+# Tests only: let the checker fetch 127.0.0.1 (a local http.server). Never in production (SSRF).
+OIT_LINK_CHECK_ALLOW_LOCAL = env_bool("OIT_LINK_CHECK_ALLOW_LOCAL", False)
+OIT_WINDOW_OPENS = env_str("OIT_WINDOW_OPENS", "03-01")  # MM-DD: ITAS takes OIT answers from then (Mar–Apr)
+OIT_WINDOW_REMIND_DAYS = env_int("OIT_WINDOW_REMIND_DAYS", 14)  # days before it, bodies with unanswered items
 
 # A PDF render that runs longer than this is stopped with reports.render.RenderTimeout (well
 # inside gunicorn's 60 s worker timeout); 0 turns the limit off. See reports/render.py.

@@ -19,6 +19,7 @@ OTP_REQUIRED = False
 
 # Tasks run at once, inside the request, so tests see their results.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+OIT_LINK_CHECK_AFTER_SAVE = False  # no network from a save; tests/oit/ run the checker against a local server
 
 # Public-page caching is off in tests (writes never commit inside a test's transaction, so
 # the cache would never be invalidated); tests/common/test_public_cache.py turns it on.

@@ -21,6 +21,7 @@ from assessments.models import Organization, OrganizationName
 from common import params, thai
 from common.public_cache import cached_public
 from common.spreadsheet import spreadsheet_row
+from oit import selectors as oit_selectors
 from reports import documents, downloads, selectors
 from reports.documents import OPEN_DATA_FIELDS, ROUND_DOCS, Doc
 from reports.forms import VERIFY_MAX_BYTES, HashingUploadHandler, VerifyForm
@@ -213,6 +214,8 @@ def _verify_page(request, form, *, status):
     if form.is_valid():
         digest = form.cleaned_data["digest"]
         found = _verified_documents(request, selectors.published_with_sha256(digest))
+        # The OIT evidence files a body published (oit/, docs/OIT.md): a second lookup, one query.
+        found += oit_selectors.verified_files(digest, request.build_absolute_uri)
     response = render(request, "publicsite/verify.html", {"form": form, "digest": digest, "found": found},
                       status=status)
     response["Cache-Control"] = "private, no-store"

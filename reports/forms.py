@@ -163,7 +163,8 @@ class VerifyForm(forms.Form):
     """A PDF (hashed, never kept) or its SHA-256 typed or pasted."""
 
     file = forms.FileField(label=_("ไฟล์ PDF ที่ต้องการตรวจสอบ (ไม่เกิน 20 MB)"), required=False,
-                           widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}))
+                           widget=forms.ClearableFileInput(attrs={
+                               "accept": "application/pdf,.pdf,.png,.jpg,.jpeg,.xlsx,.docx"}))
     sha256 = forms.CharField(label=_("หรือวางค่า SHA-256 ของไฟล์"), required=False,
                              widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false",
                                                            "placeholder": _("เลขฐานสิบหก 64 ตัว (0–9, a–f)")}))

@@ -125,6 +125,18 @@ MATRIX = {
     "otp-setup": ("get", "/app/security/setup/", None, [LOGIN, 200, 200, 200, 200, 200, 200]),
     "otp-recovery-codes": ("get", "/app/security/recovery-codes/", None, [LOGIN, 302, 302, 302, 302, 302, 302]),
     "otp-disable": ("get", "/app/security/disable/", None, [LOGIN, 302, 302, 302, 302, 302, 302]),
+    # A body's OIT year (oit/urls.py): read like a plan; saving and submitting for its editor, the
+    # approver decides and publishes; the public page, its data and published files are public.
+    "oit-year": ("get", f"{PLAN}/ita/", None, READ),
+    "oit-item": ("get", f"{PLAN}/ita/o1/", None, READ),
+    "oit-item-transition": ("post", f"{PLAN}/ita/o1/transition/", {"action": "submit"}, EDIT_POST),
+    "oit-transition": ("post", f"{PLAN}/ita/transition/", {"action": "approve"}, [LOGIN, 403, 404, 302, 403, 404, 403]),
+    "oit-carry": ("post", f"{PLAN}/ita/carry/", {"codes": "o1"}, EDIT_POST),
+    "oit-public": ("get", f"/orgs/{ANGTHONG}/2569/ita/", None, [200] * 7),
+    "oit-file": ("get", f"/orgs/{ANGTHONG}/2569/ita/o8.pdf", None, [404] * 7),  # nothing published yet
+    "oit-file-version": ("get", f"/orgs/{ANGTHONG}/2569/ita/o8/v1.pdf", None, [404] * 7),
+    "oit-data-json": ("get", f"/data/orgs/{ANGTHONG}/2569/ita.json", None, [200] * 7),
+    "oit-data-csv": ("get", f"/data/orgs/{ANGTHONG}/2569/ita.csv", None, [200] * 7),
     # Notifications (notifications/urls.py): everyone's own; opening someone else's does not exist for them.
     "notifications": ("get", "/app/notifications/", None, [LOGIN, 200, 200, 200, 200, 200, 200]),
     "notification-open": ("get", "/app/notifications/{notification}/", None, [LOGIN, 302, 404, 404, 404, 404, 404]),
