@@ -1,12 +1,16 @@
 """A body's document settings: columns, signatures, Thai numerals, logo."""
 
+import io
+
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from assessments.models import Organization
 from reports import builders, services
 from reports.models import ReportSettings
 
 from tests.factories import DONGKHWANG_EDITOR, build_plan, login
+from tests.pdfs import pdf_images
 
 URL = "/app/orgs/abt-dong-khwang/reports/settings/"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89" \
@@ -42,15 +46,27 @@ def test_a_logo_must_really_be_an_image(client, db):
     assert ReportSettings.objects.get(org__slug="abt-dong-khwang").logo.name.startswith("logos/")
 
 
+def gradient_png(width=23, height=17):
+    """A logo no other image of a document could be: every pixel a colour of its own."""
+    image = Image.new("RGB", (width, height))
+    image.putdata([(x * 11 % 256, y * 15 % 256, (x * y) % 256) for y in range(height) for x in range(width)])
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue(), image
+
+
 def test_a_logo_is_drawn_in_the_pdf(client, db):
     login(client, DONGKHWANG_EDITOR)
-    client.post(URL, {"logo": SimpleUploadedFile("logo.png", PNG), "thai_numerals": "on"})
+    logo, pixels = gradient_png()
+    client.post(URL, {"logo": SimpleUploadedFile("logo.png", logo), "thai_numerals": "on"})
     # The next document built (a draft) takes today's logo; one already approved keeps the logo
     # it was approved with (tests/reports/test_published_as_approved.py).
     plan = build_plan(Organization.objects.get(slug="abt-dong-khwang"), 2570, measures=1, editor=DONGKHWANG_EDITOR)
-    assert services.logo_bytes(plan.org) == PNG
+    assert services.logo_bytes(plan.org) == logo
     _context, pdf = services.render_document(plan, "measures", draft=True)
-    assert b"/Subtype /Image" in pdf.data or b"/Image" in pdf.data
+    # The logo itself, pixel for pixel (not merely some image: any image has an /Image).
+    drawn = [image for image in pdf_images(pdf.data) if image.size == pixels.size]
+    assert any(image.tobytes() == pixels.tobytes() for image in drawn), [image.size for image in pdf_images(pdf.data)]
 
 
 def test_two_people_saving_the_settings_the_second_is_refused(client, db):
