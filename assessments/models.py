@@ -394,7 +394,7 @@ class IndicatorScore(ScoreRow):
         constraints = ScoreRow.row_constraints("indicator", "indicatorscore") + [
             score_range_check("alt_score", "indicatorscore_alt_range"),
         ]
-        # The overviews' indicator averages (reports/overview.py: part 0, AVG(score), COUNT(id) by
+        # The overviews' indicator averages (publicsite/overview.py: part 0, AVG(score), COUNT(id) by
         # indicator) read from the index alone. Plain key columns, not include=: Django creates
         # INCLUDE only on PostgreSQL (elsewhere it drops it and warns, models.W040).
         indexes = [models.Index(fields=["indicator", "part", "score", "id"], name="indicatorscore_indicator_part")]
@@ -460,7 +460,7 @@ class SupervisorScope(models.Model):
 # Every registered audit action (common/audit_actions.py): each app declares its own in its
 # ``audit_actions.py`` and registers it in its AppConfig.ready. ``AuditAction.NAME`` finds a
 # registered action by its constant name, for callers that name no app's class (the tests,
-# people/otp.py, reports/library.py); ``AuditAction(name)`` refuses a name nobody registered.
+# signin/otp.py, library/index.py); ``AuditAction(name)`` refuses a name nobody registered.
 AuditAction = audit_actions.registry
 
 

@@ -79,7 +79,7 @@ def pages():
         ("round page", editor, f"{plan}/rounds/6/"),
         ("admin organizations", get_user_model().objects.filter(is_superuser=True).first(),
          f"/admin/assessments/organization/?q={org.name[-8:]}"),
-        # The measure library (reports/library.py): a common word, a rare one, with filters.
+        # The measure library (library/index.py): a common word, a rare one, with filters.
         ("library, common word", None, "/measures/?q=" + quote("เว็บไซต์")),
         ("library, rare word", None, "/measures/?q=" + quote("กระเบื้อง")),
         ("library, word + filters", None, f"/measures/?q={quote('ประชุม')}&province={korat.pk}&kind=sao"

@@ -42,7 +42,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from assessments.models import Province  # noqa: E402
-from reports.models import LibraryEntry  # noqa: E402
+from library.models import LibraryEntry  # noqa: E402
 
 TARGET_MS = 100
 COMMON, RARE, MIDDLE, NONE = "เว็บไซต์", "ดุลพินิจ", "ประชุม", "ไดโนเสาร์"

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "notifications",
     "imports",
     "reports",
+    "library",
     "oit",
     "publicsite",
     "ops",

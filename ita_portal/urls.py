@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("imports.urls")),
     path("", include("reports.urls")),
+    path("", include("library.urls")),
     path("", include("oit.urls")),
     path("", include("publicsite.urls")),
 ]

@@ -416,7 +416,7 @@ def measure_copy_from_library(*, plan, indicator, source: dict, actor, create_to
     """A published measure of the measure library copied into a draft plan of the editor's own
     body, naming ``indicator`` (an indicator of the plan's framework, or None).
 
-    ``source`` is plain data (reports.library.copy_source): the approved measure's title,
+    ``source`` is plain data (library.index.copy_source): the approved measure's title,
     guideline, analysis, steps, period, monitoring rounds and target, and where it came from
     (``org_name``, ``fiscal_year``, ``version``, ``url``), which the copy keeps and its history
     page credits. Dates move to the plan's year; responsible units and budget are the copying

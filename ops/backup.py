@@ -58,6 +58,10 @@ class RestoreError(Refusal):
 
 # Rows that name a file by its SHA-256: every such file in a backup is checked against its row
 # before anything is written.
+# Models that moved to another app since a backup may have been made: their rows load under the
+# new label (the table is the same: library/migrations/0001).
+MOVED_MODELS = {"reports.libraryentry": "library.libraryentry",
+                "reports.libraryindicator": "library.libraryindicator"}
 HASHED_FILES = {"reports.publisheddocument": "file", "reports.signatureimage": "image",
                 "reports.usersignature": "image", "reports.logoimage": "image"}
 
@@ -83,9 +87,10 @@ def restore(source: Path, *, force: bool = False) -> dict:
             manifest = json.loads(archive.extractfile("manifest.json").read())
             if manifest.get("format") != FORMAT:
                 raise RestoreError(_("รูปแบบไฟล์สำรองไม่รองรับ"))
-            payload = archive.extractfile("data.json").read()
+            objects = _current_labels(json.loads(archive.extractfile("data.json").read()))
             hashes = _stage_media(archive, staging, media)
-        _verify(json.loads(payload), hashes)
+        _verify(objects, hashes)
+        payload = json.dumps(objects, ensure_ascii=False).encode()
         fixture = Path(folder) / "data.json"
         fixture.write_bytes(payload)
         placed = []
@@ -106,6 +111,14 @@ def restore(source: Path, *, force: bool = False) -> dict:
             raise
     public_cache.bump_all()  # a cache that outlived the old database must not answer for the new one
     return manifest
+
+
+def _current_labels(objects: list) -> list:
+    """The backup's rows under today's model labels (MOVED_MODELS)."""
+    for row in objects if isinstance(objects, list) else ():
+        if isinstance(row, dict) and row.get("model") in MOVED_MODELS:
+            row["model"] = MOVED_MODELS[row["model"]]
+    return objects
 
 
 def _stage_media(archive, staging: Path, media: Path) -> dict[str, str]:

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 
 from assessments.models import AuditEvent, Membership, SupervisorScope
 from assessments.services import audit
+from library import index as library
 from people.models import EmailChange
-from reports import library
 from reports.models import UserSignature
 from reports.services import signature_delete
 

@@ -299,7 +299,7 @@ def _publish_some(orgs, plan_year, by_name) -> int:
     PublishedDocument.objects.bulk_create(documents)
     MeasurePlan.objects.filter(pk__in=[plans[o.pk].pk for o in orgs]).update(status=Status.PUBLISHED)
     ProgressRound.objects.filter(pk__in=with_results).update(status=Status.PUBLISHED)
-    from reports import library  # the measure library's rows of these documents (stored without the services)
+    from library import index as library  # the measure library's rows of these documents (stored without the services)
 
     library.rebuild(org_ids=[o.pk for o in orgs])
     return len(orgs) + len(with_results)

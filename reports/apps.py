@@ -9,7 +9,6 @@ class ReportsConfig(AppConfig):
         from common import audit_actions
         from measures import services as measure_services
 
-        from . import library
         from .audit_actions import ReportAction
         from .builders import approval_documents
         from .services import publish_prepare
@@ -19,4 +18,3 @@ class ReportsConfig(AppConfig):
         if approval_documents not in measure_services.approval_hooks:
             measure_services.approval_hooks.append(approval_documents)
         audit_actions.register(ReportAction)
-        library.connect_signals()  # the measure library in step with renames and score imports

@@ -10,12 +10,12 @@ from django.core.files.base import ContentFile
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from assessments.models import Organization, Province, score_field
+from assessments.models import Organization
 from measures.models import LengthChecked, length_checks
 
 from .documents import DEFAULT_MEASURE_COLUMNS, DEFAULT_RESULT_COLUMNS, Doc
 
-__all__ = ["Doc", "LibraryEntry", "LibraryIndicator", "LogoImage", "PublishedDocument", "ReportSettings",
+__all__ = ["Doc", "LogoImage", "PublishedDocument", "ReportSettings",
            "RepublishJob", "SignatureImage", "UserSignature"]
 
 log = logging.getLogger(__name__)
@@ -269,69 +269,3 @@ class LogoImage(models.Model):
 
     def __str__(self):
         return self.sha256[:12]
-
-
-class LibraryEntry(models.Model):
-    """One measure of the latest published version of a body-year's measures document, as the
-    measure library (/measures/) searches and shows it (reports/library.py). Written in the
-    transaction that publishes the version, from what was approved (the published snapshot
-    and its approval), never from the live measures; a new version replaces the rows.
-
-    ``terms`` (all the measure's search terms) and ``title_terms`` are common/thai_search.py's
-    ``index_terms``, space-joined. On PostgreSQL the generated tsvector columns ``search`` (all
-    terms) and ``title_search`` (the title's), GIN-indexed, are what a query matches, and an
-    index on the static order makes a broad search read only the rows it shows (migration 0007).
-    A row carries everything a result shows (the body's slug, the document's version), so a
-    page reads no other table."""
-
-    document = models.ForeignKey(PublishedDocument, on_delete=models.CASCADE, related_name="library_entries",
-                                 db_index=False)  # the unique (document, position) serves it
-    version = models.PositiveIntegerField()  # the document's (a published version never changes)
-    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+",
-                            db_index=False)  # the (org, fiscal_year) index serves it
-    fiscal_year = models.PositiveSmallIntegerField()
-    position = models.PositiveSmallIntegerField()  # the row of the measure in the document, from 1
-    # The body as shown (kept in step with a rename or a move: reports/library.py, org_changed)
-    org_slug = models.CharField(max_length=100)
-    org_name = models.CharField(max_length=200)
-    org_kind = models.CharField(max_length=32)
-    province = models.ForeignKey(Province, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-                                 db_index=False)  # the (province, fiscal_year) index serves it
-    province_name = models.CharField(max_length=64, blank=True)
-    title = models.CharField(max_length=500)
-    # [{"number", "name", "score", "change"}]: the indicators the measure names, the body's score
-    # on each in the year the plan is based on, and its change in the plan's own ITA year.
-    indicators = models.JSONField(default=list)
-    # The approved measure as plain data (title, guideline, analysis, steps, period, monitoring,
-    # target): what "copy into my plan" copies.
-    content = models.JSONField(default=dict)
-    # The static part of the ranking: the best change of the measure's indicators the next year.
-    best_change = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
-    title_terms = models.TextField(blank=True)
-    terms = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["-fiscal_year", "org_name", "position"]
-        constraints = [models.UniqueConstraint(fields=["document", "position"], name="library_unique_position")]
-        indexes = [models.Index(fields=["org", "fiscal_year"]), models.Index(fields=["fiscal_year"]),
-                   models.Index(fields=["province", "fiscal_year"]), models.Index(fields=["org_kind"])]
-
-    def __str__(self):
-        return f"{self.org_name} {self.fiscal_year}: {self.title[:60]}"
-
-
-class LibraryIndicator(models.Model):
-    """An indicator a library entry names, for the indicator and "score rose" filters."""
-
-    entry = models.ForeignKey(LibraryEntry, on_delete=models.CASCADE, related_name="indicator_rows",
-                              db_index=False)  # the unique (entry, number) serves it
-    number = models.PositiveSmallIntegerField()
-    score = score_field(null=True, blank=True)
-    change = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["entry", "number"], name="library_indicator_unique")]
-        indexes = [models.Index(fields=["number", "change"])]
-
-    def __str__(self):
-        return f"{self.entry_id} #{self.number}"

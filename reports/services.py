@@ -21,7 +21,7 @@ from measures.models import Transition
 from notifications import services as notification_services
 from people.names import signing_name
 
-from . import builders, documents, files, library, render
+from . import builders, documents, files, render
 from .audit_actions import ReportAction
 from .models import Doc, LogoImage, PublishedDocument, ReportSettings, RepublishJob, SignatureImage, UserSignature
 
@@ -182,6 +182,23 @@ def _render(*, org, fiscal_year, doc, context, measures=None) -> Rendered:
                     pending=pending, measures=measures)
 
 
+# Called inside the transaction that stores a new published version, with the version and the
+# approval's plain data of its measures (None when the version has none, as a re-publish): the apps
+# above reports that show the latest version (library/apps.py) append theirs. docs/ARCHITECTURE.md,
+# "Publishing, step by step".
+version_hooks: list = []
+
+
+def approved_measures(plan) -> list[dict] | None:
+    """The plan's measures as its last approval kept them (measures.services.document_snapshot)."""
+    from measures.models import Transition
+
+    snapshot = (Transition.objects.filter(plan=plan, round=None, action="approve")
+                .order_by("-created_at", "-pk").values_list("snapshot", flat=True).first())
+    measures = (snapshot or {}).get("measures")
+    return measures if isinstance(measures, list) else None
+
+
 def _adopt(rendered: Rendered, *, actor) -> PublishedDocument:
     """Inside the caller's transaction: the next version's row, naming the rendered file moved
     to its final name, the measure library's rows and the audit record."""
@@ -194,8 +211,9 @@ def _adopt(rendered: Rendered, *, actor) -> PublishedDocument:
     rendered.stored = files.adopt(rendered.pending, document.file.field.generate_filename(document, "document.pdf"))
     document.file.name = rendered.stored
     document.save()
-    # The measure library shows this version from now on, in the same transaction.
-    library.index_documents([document], {document.pk: rendered.measures} if rendered.measures is not None else None)
+    # What shows the latest version (the measure library: library/apps.py) follows in the same transaction.
+    for hook in version_hooks:
+        hook(document, rendered.measures)
     audit(actor=actor, action=ReportAction.REPORT_PUBLISH, org=org,
           summary=_("เผยแพร่ %(doc)s ปี %(fy)s ฉบับที่ %(version)s") % {
               "doc": Doc(doc).label, "fy": fiscal_year, "version": document.version},
@@ -241,8 +259,8 @@ def publish_prepare(*, plan, progress_round, actor) -> Publishing:
     try:
         for doc in documents.workflow_docs(plan, progress_round):
             context = without_login_names(plan, progress_round, document_context(plan, doc, progress_round))
-            # The measure library takes the measures' plain data from the same approval (library.py).
-            measures = library.approved_measures(plan) if doc == Doc.MEASURES and progress_round is None else None
+            # The measures' plain data of the same approval, for what follows a version (version_hooks).
+            measures = approved_measures(plan) if doc == Doc.MEASURES and progress_round is None else None
             try:
                 rendered.append(_render(org=plan.org, fiscal_year=plan.fiscal_year, doc=doc, context=context,
                                         measures=measures))

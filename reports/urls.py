@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import library_views, views
+from . import views
 
 year = "orgs/<slug:slug>/<fy:fy>/"
 
@@ -8,8 +8,6 @@ urlpatterns = [
     path("app/" + year + "reports/<slug:doc>.pdf", views.preview_pdf, name="report-preview-pdf"),
     path("app/" + year + "reports/<slug:doc>.docx", views.report_docx, name="report-docx"),
     path("app/orgs/<slug:slug>/reports/settings/", views.report_settings, name="report-settings"),
-    path("measures/", library_views.measure_library, name="measure-library"),
-    path("app/library/<int:pk>/copy/", library_views.library_copy, name="library-copy"),
     path("app/signature/", views.signature, name="signature"),
     path("app/republish/", views.republish, name="republish"),
     path("app/republish/<int:pk>/", views.republish_job, name="republish-job"),

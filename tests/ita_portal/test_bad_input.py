@@ -80,7 +80,7 @@ def test_it_answers_400_to_a_home_search_page_number_with_a_nul_byte_or_an_overl
                                     {"q": "ก" * 101}])
 def test_it_answers_a_bad_home_search_with_a_thai_message_beside_the_field(client, db, params):
     response = client.get("/", params)
-    assert response.status_code == 200  # the form is shown again (tests/public/test_public_pages.py)
+    assert response.status_code == 200  # the form is shown again (tests/publicsite/test_public_pages.py)
     html = response.content.decode()
     assert "is-invalid" in html
     assert "Null characters" not in html and "Select a valid choice" not in html and "Ensure this value" not in html

@@ -184,7 +184,8 @@ def _names():
     from measures.models import MeasurePlan
     from notifications.services import unsubscribe_token
     from people import services as people_services
-    from reports.models import LibraryEntry, PublishedDocument
+    from library.models import LibraryEntry
+    from reports.models import PublishedDocument
 
     plan = MeasurePlan.objects.get(org__slug=ANGTHONG, fiscal_year=2569)
     editor = user(EDITOR)

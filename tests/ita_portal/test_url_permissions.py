@@ -6,7 +6,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from measures import services as measure_services
 from measures.models import MeasurePlan
-from reports.models import LibraryEntry
+from library.models import LibraryEntry
 
 from tests.factories import ADMIN, ANGTHONG, APPROVER, EDITOR, KALASIN_SUPERVISOR, OTHER_EDITOR, SUPERVISOR, login, user
 

@@ -1,4 +1,4 @@
-"""The measure library's rows (reports/library.py) and the Thai tokeniser (common/thai_search.py):
+"""The measure library's rows (library/index.py) and the Thai tokeniser (common/thai_search.py):
 only the latest published, approved version is searchable, and the rows stay in step with
 publishing, new versions, renames, score imports and erasures, in the same transaction."""
 
@@ -14,8 +14,8 @@ from common.thai_search import highlight, index_terms, query_words, tokens
 from measures import services as measure_services
 from measures.models import MeasurePlan
 from ops.privacy import erase_personal_data
-from reports import library
-from reports.models import LibraryEntry, LibraryIndicator
+from library import index as library
+from library.models import LibraryEntry, LibraryIndicator
 
 from tests.factories import ANGTHONG, APPROVER, EDITOR, build_plan, import_records, user
 

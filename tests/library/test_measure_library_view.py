@@ -6,8 +6,9 @@ from django.test.utils import CaptureQueriesContext
 
 from assessments.models import Organization
 from measures import services as measure_services
-from reports import library, library_views
-from reports.models import LibraryEntry
+from library import index as library
+from library import views as library_views
+from library.models import LibraryEntry
 
 from tests.factories import ANGTHONG, APPROVER, EDITOR, OTHER_EDITOR, build_plan, login, user
 

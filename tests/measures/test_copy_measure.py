@@ -6,8 +6,8 @@ import pytest
 from assessments.models import AuditEvent
 from measures import services as measure_services
 from measures.models import Measure, MeasurePlan
-from reports import library
-from reports.models import LibraryEntry
+from library import index as library
+from library.models import LibraryEntry
 
 from tests.factories import ANGTHONG, APPROVER, EDITOR, OTHER_EDITOR, login, user
 

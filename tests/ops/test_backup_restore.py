@@ -81,6 +81,34 @@ def test_a_tampered_backup_is_refused_whole_and_a_good_one_then_restores(demo_db
     assert hashes() == before and len(before) >= 8
 
 
+def with_old_library_labels(archive, out):
+    """A copy of ``archive`` as a backup made before the measure library had its own app."""
+    with tarfile.open(archive, "r:gz") as source, tarfile.open(out, "w:gz") as copy:
+        for member in source.getmembers():
+            data = source.extractfile(member).read() if member.isfile() else None
+            if member.name == "data.json":
+                data = data.replace(b'"model": "library.library', b'"model": "reports.library')
+                member.size = len(data)
+            copy.addfile(member, io.BytesIO(data) if data is not None else None)
+    return out
+
+
+def test_it_restores_a_backup_made_when_the_library_rows_belonged_to_reports(demo_db, tmp_path):
+    from library.models import LibraryEntry, LibraryIndicator
+
+    counts = (LibraryEntry.objects.count(), LibraryIndicator.objects.count())
+    archive = tmp_path / "backup.tar.gz"
+    call_command("backup", "-o", str(archive), stdout=io.StringIO())
+    old = with_old_library_labels(archive, tmp_path / "old.tar.gz")
+    with tarfile.open(old, "r:gz") as copy:
+        assert b'"model": "reports.libraryentry"' in copy.extractfile("data.json").read()
+    call_command("flush", interactive=False, verbosity=0)
+    shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
+
+    call_command("restore", str(old), stdout=io.StringIO())
+    assert (LibraryEntry.objects.count(), LibraryIndicator.objects.count()) == counts and counts[0] > 0
+
+
 def test_a_restore_that_fails_while_loading_leaves_no_row_and_no_file(demo_db, tmp_path, monkeypatch):
     archive = tmp_path / "backup.tar.gz"
     call_command("backup", "-o", str(archive), stdout=io.StringIO())

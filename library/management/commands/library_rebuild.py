@@ -4,14 +4,14 @@ restore or a bulk load that stored documents without the services): `manage.py l
 from django.core.management.base import BaseCommand
 from django.db import connection
 
-from reports import library
+from library import index
 
 
 class Command(BaseCommand):
     help = "สร้างข้อมูลค้นหาของคลังมาตรการใหม่จากเอกสารมาตรการที่เผยแพร่ฉบับล่าสุด"
 
     def handle(self, *args, **options):
-        count = library.rebuild()
+        count = index.rebuild()
         if connection.vendor == "postgresql":
             # Fresh planner statistics (the words' frequencies): the search's plans rely on them.
             with connection.cursor() as cursor:

@@ -1,8 +1,8 @@
 """The measure library: every published measure, searchable (/measures/?q=…).
 
-What is searched is ``LibraryEntry`` (reports/models.py): one row per measure of the **latest
+What is searched is ``LibraryEntry`` (library/models.py): one row per measure of the **latest
 published version** of each body-year's measures document, written in the transaction that
-publishes the version (``index_documents``, called from reports/services.py ``_store``), from
+publishes the version (``index_documents``, through reports/services.py ``version_hooks``), from
 what was approved: the texts of the published snapshot (the approved context the PDF was
 rendered from) and the approval's own plain data of the measures (steps, period, monitoring,
 indicator numbers), never from the live Measure rows. A new version replaces the rows of the
@@ -42,9 +42,10 @@ from assessments.models import Assessment, Indicator
 from assessments.selectors import scorecards
 from common import public_cache
 from common.thai_search import index_terms, query_words
+from reports.documents import Doc
+from reports.models import PublishedDocument
 
-from .documents import Doc
-from .models import LibraryEntry, LibraryIndicator, PublishedDocument
+from .models import LibraryEntry, LibraryIndicator
 
 VERSION_KEY = "libver"  # bumped after every change of the library's rows (the cached pages go stale)
 CAP = 1000  # rows a search shows at most: counted exactly up to it, "more than" beyond
@@ -80,16 +81,6 @@ def cache_key(query_string: str) -> str:
 
 
 # ---------------------------------------------------------------- writing the rows
-
-
-def approved_measures(plan) -> list[dict] | None:
-    """The plan's measures as its last approval kept them (measures.services.document_snapshot)."""
-    from measures.models import Transition
-
-    snapshot = (Transition.objects.filter(plan=plan, round=None, action="approve")
-                .order_by("-created_at", "-pk").values_list("snapshot", flat=True).first())
-    measures = (snapshot or {}).get("measures")
-    return measures if isinstance(measures, list) else None
 
 
 def _numbers_from_labels(labels) -> list[int]:
@@ -475,6 +466,12 @@ def copy_source(entry: LibraryEntry, document_url: str) -> dict:
             "org_name": entry.org_name, "fiscal_year": entry.fiscal_year,
             "version": entry.version,
             "url": document_url, "entry": entry.pk}
+
+
+def version_published(document, measures) -> None:
+    """reports' version hook (library/apps.py): a new published version, in its transaction; the
+    library shows it from now on."""
+    index_documents([document], {document.pk: measures} if measures is not None else None)
 
 
 # ---------------------------------------------------------------- keeping in step (signals)

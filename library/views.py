@@ -17,13 +17,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 from assessments.access import request_roles
 from assessments.models import Organization
 from common import params
+from common.errors import Refusal
 from common.thai_search import highlight
 from measures import selectors as measure_selectors
 from measures import services as measure_services
 from measures.models import EDITABLE_STATUSES, MeasurePlan
 
-from . import library
-from .library_forms import LibraryCopyForm, LibrarySearchForm, indicator_choices
+from . import index
+from .forms import LibraryCopyForm, LibrarySearchForm, indicator_choices
 from .models import LibraryEntry
 
 PAGE_SIZE = 20
@@ -54,7 +55,7 @@ def measure_library(request):
     """ค้นหามาตรการ: every published measure, searchable in Thai, for anyone. Pages for visitors
     without an account are kept until the library (or anything every page shows) changes."""
     cacheable = settings.PUBLIC_CACHE_SECONDS > 0 and not request.user.is_authenticated
-    key = library.cache_key(request.GET.urlencode()) if cacheable else None
+    key = index.cache_key(request.GET.urlencode()) if cacheable else None
     if key is not None and (hit := cache.get(key)) is not None:
         return HttpResponse(hit)
     form = LibrarySearchForm(request.GET or None, indicators=indicator_choices())
@@ -64,17 +65,17 @@ def measure_library(request):
         status = 400
     elif form.is_bound and form.has_query():
         data = form.cleaned_data
-        rows, words = library.search(q=data["q"], indicator=data["indicator"], fiscal_year=data["fiscal_year"],
+        rows, words = index.search(q=data["q"], indicator=data["indicator"], fiscal_year=data["fiscal_year"],
                                      province_id=getattr(data["province"], "pk", None), kind=data["kind"],
                                      rose=data["rose"])
         page = Paginator(rows, PAGE_SIZE).get_page(params.text(request.GET, "page"))  # a capped count
     roles = request_roles(request)
-    response = render(request, "reports/library.html", {
+    response = render(request, "library/library.html", {
         "form": form, "page": page, "results": _results(page, words) if page is not None else [],
         "words": words, "query_without_words": bool(form.is_bound and form.is_valid() and form.cleaned_data["q"]
                                                       and not words),
         "can_copy": roles.may_copy_from_library, "more": page is not None and page.paginator.object_list.more,
-        "cap": f"{library.CAP:,}",
+        "cap": f"{index.CAP:,}",
     }, status=status)
     if key is not None and status == 200:
         cache.set(key, response.content, settings.PUBLIC_CACHE_SECONDS)
@@ -117,15 +118,15 @@ def library_copy(request, pk):
                     entry.org.slug, entry.fiscal_year, "measures", entry.version]))
                 try:
                     measure = measure_services.measure_copy_from_library(
-                        plan=plan, indicator=indicator, source=library.copy_source(entry, url), actor=request.user,
+                        plan=plan, indicator=indicator, source=index.copy_source(entry, url), actor=request.user,
                         create_token=form.cleaned_data["create_token"])
-                except measure_services.ServiceError as error:
+                except Refusal as error:
                     form.add_error(None, " ".join(error.messages))
                 else:
                     messages.success(request, _("คัดลอกมาตรการ “%(title)s” ไปยังแผนปีงบประมาณ %(fy)s แล้ว "
                                                 "กรุณาตรวจและแก้ไขให้เหมาะกับหน่วยงานของคุณ") % {
                         "title": measure.title[:100], "fy": plan.fiscal_year})
                     return redirect("measure-edit", plan.org.slug, plan.fiscal_year, measure.pk)
-    return render(request, "reports/library_copy.html", {
+    return render(request, "library/library_copy.html", {
         "entry": entry, "form": form, "has_plans": plans.exists(), "content": entry.content or {},
     }, status=status)
