@@ -8,7 +8,6 @@ from openpyxl import load_workbook
 
 from assessments import register_io
 from assessments.models import AuditEvent, Organization, OrganizationName, OrganizationSlug
-
 from tests.register_files import angthong_rows, to_csv, write
 
 

@@ -9,7 +9,6 @@ from django.urls import resolve
 
 from assessments import fiscal_years
 from assessments.models import Framework
-
 from tests.factories import ANGTHONG, EDITOR, login
 
 

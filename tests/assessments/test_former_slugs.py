@@ -8,7 +8,6 @@ from django.core.management import call_command
 
 from assessments import services
 from assessments.models import Organization
-
 from tests.factories import ANGTHONG, EDITOR, login
 from tests.register_files import write
 

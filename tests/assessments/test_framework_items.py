@@ -15,7 +15,6 @@ from assessments.models import Framework, Item, Organization
 from common.thai import to_arabic_digits
 from measures import services as measure_services
 from reports.documents import REGISTRY, Doc, ita_answers, ita_items
-
 from tests.factories import OTHER_APPROVER, OTHER_EDITOR, build_plan, import_records, make_body, user
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"

@@ -8,7 +8,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from assessments.models import AuditEvent, Organization, OrganizationName, OrganizationSlug
-
 from tests.factories import ANGTHONG
 from tests.register_files import ANGTHONG_BODIES, THAI_HEADER, angthong_rows, to_csv, to_xlsx, write
 

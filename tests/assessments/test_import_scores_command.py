@@ -10,7 +10,6 @@ from openpyxl import Workbook, load_workbook
 
 from assessments import score_io
 from assessments.models import AuditEvent, IndicatorScore, ItemScore, ToolScore
-
 from tests.factories import ANGTHONG, add_indicator_year, make_body
 
 HEADER = "org,fiscal_year,scope,code,part,value\n"

@@ -13,7 +13,6 @@ from django.core.management.base import CommandError
 
 from assessments import framework_io, services
 from assessments.models import AuditEvent, Framework, Indicator, Item, ItemGroup, ItemScore, Tool
-
 from tests.factories import ADMIN, build_plan, import_records, login, make_body, user
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"

@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from assessments.models import Assessment, Framework, IndicatorScore, Organization
-
 from tests.factories import ANGTHONG, make_body
 
 

@@ -8,7 +8,6 @@ import re
 
 from assessments import services
 from reports import builders, render
-
 from tests.factories import build_plan, make_body
 
 

@@ -7,7 +7,6 @@ from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from assessments.models import AuditEvent, Organization, OrganizationSlug
-
 from tests.factories import ADMIN, ANGTHONG, EDITOR, login
 from tests.register_files import angthong_rows, to_csv, to_xlsx
 

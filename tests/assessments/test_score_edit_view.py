@@ -6,7 +6,6 @@ from decimal import Decimal
 import pytest
 
 from assessments.models import Assessment, AuditEvent, IndicatorScore
-
 from tests.factories import ADMIN, ANGTHONG, APPROVER, EDITOR, OTHER_EDITOR, import_records, login, make_body
 
 PAGE = f"/app/orgs/{ANGTHONG}/scores/%s/"

@@ -6,7 +6,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from assessments import score_io
 from assessments.models import AuditEvent, IndicatorScore
-
 from tests.factories import ANGTHONG, APPROVER, EDITOR, OTHER_EDITOR, SUPERVISOR, login
 
 URL = "/app/scores/import/"

@@ -6,7 +6,6 @@ import pytest
 
 from assessments import scoring, selectors
 from assessments.models import Framework, Organization
-
 from tests.factories import ANGTHONG, import_records
 
 

@@ -12,7 +12,6 @@ from assessments.models import Organization
 from common import thai
 from measures import services
 from measures.models import Measure, ProgressRound
-
 from tests.factories import ANGTHONG, APPROVER, EDITOR, build_plan, login, user
 
 repair = importlib.import_module("measures.migrations.0011_repair_buddhist_years").repair

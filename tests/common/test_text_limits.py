@@ -14,7 +14,6 @@ from measures.models import (
     MeasurePlan,
     ProgressEntry,
 )
-
 from tests.factories import EDITOR, login, user
 
 SLUG = "thesaban-mueang-ang-thong"

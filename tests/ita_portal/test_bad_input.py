@@ -12,7 +12,6 @@ from assessments import fiscal_years
 from assessments.models import Province
 from measures.models import Evidence, Measure, MeasurePlan
 from reports.models import RepublishJob
-
 from tests.factories import ADMIN, ANGTHONG, EDITOR, SUPERVISOR, login
 
 PLAN = f"/app/orgs/{ANGTHONG}/2569"

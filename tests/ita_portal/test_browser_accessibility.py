@@ -180,11 +180,11 @@ def _resubmitted(editor):
 
 def _names():
     """The objects PAGES' paths name, from the demo data."""
+    from library.models import LibraryEntry
     from measures import services
     from measures.models import MeasurePlan
     from notifications.services import unsubscribe_token
     from people import services as people_services
-    from library.models import LibraryEntry
     from reports.models import PublishedDocument
 
     plan = MeasurePlan.objects.get(org__slug=ANGTHONG, fiscal_year=2569)

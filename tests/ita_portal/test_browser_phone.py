@@ -17,7 +17,6 @@ from playwright.sync_api import expect
 from assessments.models import Organization
 from measures import services
 from measures.models import Comment, Measure, MeasurePlan, ProgressEntry
-
 from tests.browser import browser, demo_live_server  # noqa: F401 (fixtures)
 from tests.factories import ANGTHONG, APPROVER, DEMO_PASSWORD, EDITOR, user
 

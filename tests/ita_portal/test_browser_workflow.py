@@ -5,7 +5,6 @@ the supervisor sees it approved on the dashboard."""
 import pytest
 
 from measures.models import ProgressRound, Transition
-
 from tests.browser import browser, demo_live_server  # noqa: F401 (fixtures)
 from tests.factories import APPROVER, DEMO_PASSWORD, EDITOR, SUPERVISOR
 

@@ -6,7 +6,6 @@ from django.test import Client, RequestFactory
 from django.views.defaults import server_error
 
 from assessments import selectors
-
 from tests.factories import ANGTHONG, APPROVER, DEMO_PASSWORD, EDITOR, login
 
 DJANGO_ENGLISH = ["Not Found", "Forbidden", "Server Error", "Bad Request", "CSRF verification failed",

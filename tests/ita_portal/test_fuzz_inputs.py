@@ -14,7 +14,6 @@ from hypothesis import strategies as st
 from assessments import score_io, services
 from assessments.models import Assessment, IndicatorScore
 from measures.models import Comment, Measure, MeasurePlan, ProgressEntry
-
 from tests.factories import ADMIN, ANGTHONG, APPROVER, EDITOR, OUTSIDE_SUPERVISOR, SUPERVISOR, login
 
 HOSTILE = [

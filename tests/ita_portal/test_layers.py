@@ -9,7 +9,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 # Each may import those before it.
-LAYERS = ["common", "assessments", "people", "signin", "measures", "notifications", "imports", "reports", "library", "oit", "publicsite", "ops"]
+LAYERS = ["common", "assessments", "people", "signin", "measures", "notifications",
+          "imports", "reports", "library", "oit", "publicsite", "ops"]
 WIRING = "ita_portal"
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from tests.factories import DEMO_PASSWORD, EDITOR, login
+
 from .test_url_permissions import MATRIX
 
 

@@ -4,10 +4,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from library.models import LibraryEntry
 from measures import services as measure_services
 from measures.models import MeasurePlan
-from library.models import LibraryEntry
-
 from tests.factories import ADMIN, ANGTHONG, APPROVER, EDITOR, KALASIN_SUPERVISOR, OTHER_EDITOR, SUPERVISOR, login, user
 
 PERSONAS = ["anonymous", "editor_a", "editor_b", "approver_a", "supervisor_a", "supervisor_elsewhere", "admin"]

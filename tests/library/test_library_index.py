@@ -11,12 +11,11 @@ from django.db import transaction
 from assessments import services as assessment_services
 from assessments.models import Organization
 from common.thai_search import highlight, index_terms, query_words, tokens
+from library import index as library
+from library.models import LibraryEntry, LibraryIndicator
 from measures import services as measure_services
 from measures.models import MeasurePlan
 from ops.privacy import erase_personal_data
-from library import index as library
-from library.models import LibraryEntry, LibraryIndicator
-
 from tests.factories import ANGTHONG, APPROVER, EDITOR, build_plan, import_records, user
 
 DONGKHWANG = "abt-dong-khwang"

@@ -5,11 +5,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from assessments.models import Organization
-from measures import services as measure_services
 from library import index as library
 from library import views as library_views
 from library.models import LibraryEntry
-
+from measures import services as measure_services
 from tests.factories import ANGTHONG, APPROVER, EDITOR, OTHER_EDITOR, build_plan, login, user
 
 SEED_TITLE = "มาตรการส่งเสริมความโปร่งใสในการจัดซื้อจัดจ้าง"  # อบต.ดงขวาง FY 2568, published in the demo

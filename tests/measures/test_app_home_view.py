@@ -2,7 +2,6 @@
 
 from assessments.models import Organization
 from measures import services
-
 from tests.factories import APPROVER, EDITOR, build_plan, login, user
 
 

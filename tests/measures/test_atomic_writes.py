@@ -10,7 +10,6 @@ from assessments import services as assessment_services
 from assessments.models import Assessment, AuditEvent, IndicatorScore, Organization
 from measures import services
 from measures.models import Evidence, Measure, MeasurePlan, Transition
-
 from tests.factories import ADMIN, EDITOR, OTHER_EDITOR, build_plan, login, user
 
 

@@ -15,7 +15,6 @@ from assessments import services as assessment_services
 from assessments.models import Membership, Province
 from measures import services
 from measures.models import Evidence, Measure, ProgressEntry, Transition
-
 from tests.factories import build_plan
 
 SLUG = "abt-concurrent"

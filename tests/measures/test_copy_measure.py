@@ -4,11 +4,10 @@
 import pytest
 
 from assessments.models import AuditEvent
-from measures import services as measure_services
-from measures.models import Measure, MeasurePlan
 from library import index as library
 from library.models import LibraryEntry
-
+from measures import services as measure_services
+from measures.models import Measure, MeasurePlan
 from tests.factories import ANGTHONG, APPROVER, EDITOR, OTHER_EDITOR, login, user
 
 SEED_TITLE = "มาตรการส่งเสริมความโปร่งใสในการจัดซื้อจัดจ้าง"  # อบต.ดงขวาง FY 2568, published in the demo

@@ -8,7 +8,6 @@ from django.utils import timezone
 from assessments.models import Organization
 from measures import services
 from measures.models import ProgressEntry, ProgressRound
-
 from tests.factories import (
     APPROVER,
     CHOHO_EDITOR,

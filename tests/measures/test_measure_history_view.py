@@ -7,7 +7,6 @@ from decimal import Decimal
 from assessments.models import Organization
 from measures import services
 from measures.models import MeasurePlan
-
 from tests.factories import EDITOR, login, user
 
 SLUG = "thesaban-mueang-ang-thong"

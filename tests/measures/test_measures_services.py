@@ -8,7 +8,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from assessments.models import AuditEvent, Organization
 from measures import services
 from measures.models import Evidence, Measure, MeasurePlan, ProgressEntry, Status, Transition
-
 from tests.factories import ANGTHONG, APPROVER, EDITOR, build_plan, make_body, user
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 100

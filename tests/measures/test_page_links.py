@@ -12,7 +12,6 @@ from django.urls import Resolver404, resolve
 
 from assessments.models import Organization
 from measures import services
-
 from tests.factories import ANGTHONG, APPROVER, EDITOR, build_plan, login, user
 
 PLAN = f"/app/orgs/{ANGTHONG}/2570"

@@ -17,7 +17,6 @@ from measures import checks, services
 from measures.models import MeasurePlan, Status, Transition
 from reports import builders, render
 from reports.templatetags.report_text import cell
-
 from tests.factories import (
     ANGTHONG,
     APPROVER,

@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from assessments.models import Organization
 from measures.models import MeasurePlan
-
 from tests.factories import ANGTHONG, EDITOR, login
 
 PLAN = f"/app/orgs/{ANGTHONG}/2569"

@@ -7,7 +7,6 @@ from django.test.utils import CaptureQueriesContext
 from assessments.models import Organization
 from measures import services
 from measures.models import Measure, MeasurePlan
-
 from tests.factories import ANGTHONG, APPROVER, DONGKHWANG_EDITOR, EDITOR, build_plan, login, user
 
 
@@ -150,7 +149,6 @@ def test_measure_history_shows_who_changed_what(client, org):
 
 def test_the_analysis_page_never_says_no_indicator_is_low_when_there_are_no_indicator_scores(client, db):
     from measures import services as measure_services
-
     from tests.factories import import_records, make_body
 
     body = make_body("test-overall-only")

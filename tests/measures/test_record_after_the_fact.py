@@ -15,7 +15,6 @@ from measures import services
 from measures.models import MeasurePlan, Status
 from people.names import signing_name
 from reports.models import PublishedDocument
-
 from tests.factories import APPROVER, EDITOR, import_records, login, make_body, user
 from tests.pdfs import pdf_text
 

@@ -8,7 +8,6 @@ from django.test.utils import CaptureQueriesContext
 from assessments.models import Organization
 from measures import services
 from measures.models import Measure
-
 from tests.factories import ANGTHONG, APPROVER, EDITOR, SUPERVISOR, build_plan, login, user
 
 ROUND = f"/app/orgs/{ANGTHONG}/2570/rounds/6/"

@@ -8,7 +8,6 @@ from django.test.utils import CaptureQueriesContext
 from assessments.models import Organization
 from measures import services
 from measures.models import Evidence, ProgressEntry
-
 from tests.factories import ANGTHONG, APPROVER, EDITOR, OTHER_EDITOR, SUPERVISOR, build_plan, login, user
 
 PDF = b"%PDF-1.4\n" + b"0" * 200

@@ -15,7 +15,6 @@ from assessments.models import Membership, Organization
 from measures import services as measure_services
 from notifications import services
 from notifications.models import Kind, MailState, Notification
-
 from tests.factories import ANGTHONG, APPROVER, EDITOR, SUPERVISOR, build_plan, login, user
 from tests.notifying import DB_TASKS, address, give_emails, run_worker, worker_process
 

@@ -11,7 +11,6 @@ from measures import services as measure_services
 from measures.models import Transition
 from notifications import services
 from notifications.models import Follow, Kind, MailState, Notification, Preference
-
 from tests.factories import (
     APPROVER,
     EDITOR,

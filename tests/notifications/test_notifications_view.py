@@ -7,7 +7,6 @@ from django.test.utils import CaptureQueriesContext
 
 from measures import services as measure_services
 from notifications.models import Follow, Kind, MailState, Notification, Preference
-
 from tests.factories import ANGTHONG, APPROVER, EDITOR, OTHER_EDITOR, SUPERVISOR, build_plan, login, user
 from tests.notifying import give_emails
 

@@ -8,7 +8,6 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from notifications.models import Kind, Notification
-
 from tests.factories import EDITOR, SUPERVISOR, build_plan
 from tests.notifying import DB_TASKS, address, give_emails, run_worker
 

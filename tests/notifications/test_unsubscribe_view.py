@@ -8,7 +8,6 @@ import pytest
 from measures import services as measure_services
 from notifications import services
 from notifications.models import Kind, MailState, Notification, Preference
-
 from tests.factories import APPROVER, EDITOR, SUPERVISOR, build_plan, user
 from tests.notifying import DB_TASKS, address, give_emails, run_worker
 

@@ -6,7 +6,6 @@ import json
 from django.contrib.auth import get_user_model
 
 from reports.models import PublishedDocument
-
 from tests.factories import ADMIN, DEMO_PASSWORD, OTHER_APPROVER, login
 
 
@@ -53,7 +52,6 @@ def test_erasing_a_person_removes_their_signature_and_the_export_lists_it(client
     from ops import privacy
     from reports import services as report_services
     from reports.models import UserSignature
-
     from tests.factories import user
     from tests.reports.test_signature import signature_png
 

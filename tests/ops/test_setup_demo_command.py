@@ -15,7 +15,6 @@ from assessments.models import (
     Province,
     SupervisorScope,
 )
-
 from tests.factories import ADMIN
 
 

@@ -4,7 +4,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from people import services
-
 from tests.factories import (
     ADMIN,
     ANGTHONG,

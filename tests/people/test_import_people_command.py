@@ -10,7 +10,6 @@ from openpyxl import Workbook
 
 from assessments.models import Organization
 from people.models import Invitation
-
 from tests.factories import ANGTHONG
 
 HEADER = "name,position,email,body,role\n"

@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from assessments.models import AuditEvent, Membership
 from people.models import Invitation
-
 from tests.factories import ANGTHONG, APPROVER, OTHER_EDITOR, SQUATTED, login
 
 INVITE = f"/app/orgs/{ANGTHONG}/people/invite/"

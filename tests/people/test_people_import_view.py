@@ -9,7 +9,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from assessments.models import AuditEvent, Membership
 from people import people_io
 from people.models import Invitation
-
 from tests.factories import ADMIN, ANGTHONG, EDITOR, SUPERVISOR, login, user
 
 URL = "/app/people/import/"

@@ -10,7 +10,6 @@ from django.test.utils import CaptureQueriesContext
 from assessments.models import AuditEvent, Membership, Organization
 from people import services
 from people.models import Invitation
-
 from tests.factories import ADMIN, ANGTHONG, APPROVER, EDITOR, OUTSIDE_SUPERVISOR, SUPERVISOR, login, user
 
 URL = f"/app/orgs/{ANGTHONG}/people/"

@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from assessments.models import AuditEvent, Membership
 from people.models import EmailChange
-
 from tests.factories import ANGTHONG, EDITOR, OTHER_EDITOR, SQUATTED, SUPERVISOR, login, user
 
 URL = "/app/profile/"

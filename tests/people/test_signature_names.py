@@ -11,7 +11,6 @@ from measures import services as measure_services
 from measures.models import Transition
 from reports import builders
 from reports.models import PublishedDocument, ReportSettings
-
 from tests.factories import ANGTHONG, APPROVER, EDITOR, build_plan, login, user
 
 

@@ -5,7 +5,6 @@ from urllib.parse import urlsplit
 
 from assessments.models import Province, SupervisorScope
 from people.models import Invitation
-
 from tests.factories import ADMIN, SUPERVISOR, login, user
 
 URL = "/app/supervisors/"

@@ -5,7 +5,6 @@ import io
 
 from assessments.models import Organization
 from measures import services as measure_services
-
 from tests.factories import ANGTHONG, EDITOR, build_plan, login
 
 

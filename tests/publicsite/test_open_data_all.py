@@ -9,7 +9,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from reports import selectors
-
 from tests.factories import import_records, make_body
 
 

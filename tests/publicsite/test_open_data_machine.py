@@ -10,7 +10,6 @@ from decimal import Decimal
 from assessments.models import Organization
 from measures import services as measure_services
 from measures.models import MeasurePlan
-
 from tests.factories import ANGTHONG, APPROVER, EDITOR, user
 
 THAI_DIGITS = re.compile("[๐-๙]")

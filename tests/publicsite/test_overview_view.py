@@ -9,7 +9,6 @@ from django.test.utils import CaptureQueriesContext
 
 from assessments.models import Membership
 from measures import services as measure_services
-
 from tests.factories import APPROVER, EDITOR, build_plan, import_records, make_body, user
 
 

@@ -11,7 +11,6 @@ from assessments.models import Organization
 from common.thai import screen_digits
 from measures.models import MeasurePlan
 from reports.models import ReportSettings
-
 from tests.factories import ANGTHONG, EDITOR, login
 
 NOT_PRINTED = "ไม่พิมพ์ในเอกสารของหน่วยงาน"

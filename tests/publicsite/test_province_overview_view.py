@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 
 from assessments.models import Membership
 from measures import services as measure_services
-
 from tests.factories import APPROVER, EDITOR, build_plan, import_records, make_body, user
+
 from .test_overview_view import cells, table
 
 URL = "/provinces/NMA/2568/"  # นครราชสีมา: อบต.จอหอ and the bodies make_body creates

@@ -6,7 +6,6 @@ import re
 
 from assessments import services as assessment_services
 from common.thai import to_arabic_digits
-
 from tests.factories import ANGTHONG, add_indicator_year, import_records, make_body
 
 

@@ -6,7 +6,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from common.thai import to_arabic_digits
-
 from tests.factories import ANGTHONG, add_indicator_year, make_body
 
 

@@ -15,7 +15,6 @@ from common import thai
 from measures import services as measure_services
 from reports import selectors, services
 from reports.models import PublishedDocument
-
 from tests.factories import ANGTHONG, APPROVER, EDITOR, build_plan, user
 
 URL = "/verify/"

@@ -12,7 +12,6 @@ import pytest
 from assessments.models import Organization
 from measures.models import MeasurePlan
 from reports import builders, charts, render, services
-
 from tests.factories import ANGTHONG, add_indicator_year, build_plan, import_records, make_body
 from tests.pdfs import pdf_text, skeleton
 

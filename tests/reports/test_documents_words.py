@@ -21,7 +21,6 @@ from measures.models import MeasurePlan
 from reports import builders, render, services
 from reports import docx as report_docx
 from reports.documents import REGISTRY
-
 from tests.pdfs import contains_in_order, pdf_text, strict
 
 # Seed bodies with data for each document: a plan based on a result the body analysed, and both

@@ -19,7 +19,6 @@ from measures import services as measure_services
 from measures.models import Measure, MeasurePlan
 from reports import builders, documents, services
 from reports import docx as report_docx
-
 from tests.factories import ANGTHONG, APPROVER, EDITOR, OTHER_EDITOR, SUPERVISOR, build_plan, login, user
 from tests.pdfs import contains_in_order, pdf_text, skeleton
 

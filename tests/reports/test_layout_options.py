@@ -14,8 +14,8 @@ from measures import services as measure_services
 from measures.models import MeasurePlan
 from reports import builders, render, services
 from reports.models import ReportSettings
-
 from tests.factories import ANGTHONG, APPROVER, DONGKHWANG_EDITOR, EDITOR, build_plan, login, user
+
 from .test_report_settings_view import PNG
 
 SETTINGS_URL = "/app/orgs/abt-dong-khwang/reports/settings/"

@@ -27,7 +27,6 @@ from measures import services as measure_services
 from reports import files, render
 from reports import services as report_services
 from reports.models import PublishedDocument
-
 from tests.factories import ANGTHONG, APPROVER, EDITOR, build_plan, user
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -11,7 +11,6 @@ from assessments.models import Organization
 from measures import services as measure_services
 from measures.models import Measure
 from reports.models import PublishedDocument
-
 from tests.factories import APPROVER, EDITOR, build_plan, user
 from tests.pdfs import pdf_images, pdf_text, skeleton
 

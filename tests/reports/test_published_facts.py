@@ -13,7 +13,6 @@ from assessments.scoring import parse_level
 from common.thai import to_arabic_digits
 from measures.models import MeasurePlan
 from reports import builders, render
-
 from tests.factories import import_records, make_body
 from tests.pdfs import pdf_text, skeleton
 

@@ -9,7 +9,6 @@ from assessments.models import AuditEvent, Organization
 from measures import services as measure_services
 from reports import render
 from reports.models import PublishedDocument
-
 from tests.factories import APPROVER, EDITOR, build_plan, login
 from tests.pdfs import pdf_text, skeleton
 

@@ -6,7 +6,6 @@ import pytest
 from assessments.models import Organization
 from measures import services as measure_services
 from reports.models import PublishedDocument
-
 from tests.factories import APPROVER, EDITOR, build_plan, login, user
 
 SLUG = "thesaban-mueang-ang-thong"

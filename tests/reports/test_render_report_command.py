@@ -7,7 +7,6 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from reports.models import PublishedDocument
-
 from tests.pdfs import pdf_text, skeleton
 
 

@@ -8,7 +8,6 @@ from PIL import Image
 from assessments.models import Organization
 from reports import builders, services
 from reports.models import ReportSettings
-
 from tests.factories import DONGKHWANG_EDITOR, build_plan, login
 from tests.pdfs import pdf_images
 

@@ -15,7 +15,6 @@ from measures.models import MeasurePlan
 from reports import builders, render, services
 from reports.models import ReportSettings
 from reports.templatetags.report_text import text_blocks
-
 from tests.factories import EDITOR, build_plan, user
 from tests.pdfs import contains_in_order, pdf_fonts, pdf_text, skeleton
 

@@ -2,7 +2,6 @@
 
 from assessments.models import AuditEvent, Province
 from reports.models import PublishedDocument, RepublishJob
-
 from tests.factories import DISTRICT_SUPERVISOR, KALASIN_SUPERVISOR, NAKHONPHANOM_SUPERVISOR, SUPERVISOR, login, user
 
 

@@ -11,8 +11,8 @@ from assessments.models import Organization
 from measures import services as measure_services
 from measures.models import Evidence
 from reports.models import PublishedDocument
-
 from tests.factories import ANGTHONG, EDITOR, OTHER_EDITOR, build_plan, login
+
 from .test_report_settings_view import PNG
 
 BUCKET = "ita-media"

@@ -16,7 +16,6 @@ from assessments.models import AuditEvent, Organization
 from measures import services as measure_services
 from reports import builders, render, services
 from reports.models import PublishedDocument, SignatureImage, UserSignature
-
 from tests.factories import ANGTHONG, APPROVER, EDITOR, OTHER_EDITOR, SUPERVISOR, build_plan, login, user
 from tests.pdfs import pdf_text, skeleton
 

@@ -17,7 +17,6 @@ from weasyprint import HTML
 
 from measures.models import MeasurePlan
 from reports import builders, documents, render
-
 from tests.pdfs import pdf_fonts, pdf_text, strict
 
 FONTS = Path(settings.BASE_DIR) / "static" / "fonts"

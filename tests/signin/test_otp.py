@@ -6,10 +6,9 @@ from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from signin import otp
-
 from tests.factories import ADMIN, DEMO_PASSWORD, EDITOR, SUPERVISOR, user
-from tests.otp_codes import code_for, enrol, wrong_code
 from tests.ita_portal.test_settings import manage
+from tests.otp_codes import code_for, enrol, wrong_code
 
 pytestmark = pytest.mark.django_db
 

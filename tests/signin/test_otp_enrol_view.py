@@ -10,7 +10,6 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from assessments.models import AuditEvent
-
 from tests.factories import ADMIN, DEMO_PASSWORD, EDITOR, SUPERVISOR, login, user
 from tests.otp_codes import code_for, enrol, wrong_code
 
