@@ -27,6 +27,9 @@ class Kind(models.TextChoices):
     OVERDUE = "overdue", _("เลยกำหนดส่งแล้ว")
     REVIEW_WAITING = "review_waiting", _("เอกสารรอการพิจารณานาน")
     DIGEST = "digest", _("สรุปหน่วยงานที่ส่งล่าช้าประจำสัปดาห์")
+    # A body's OIT year (oit/): a link of its evidence broke; items unanswered before the OIT window.
+    OIT_LINK_BROKEN = "oit_link_broken", _("ลิงก์หลักฐาน OIT เปิดไม่ได้")
+    OIT_WINDOW = "oit_window", _("ข้อ OIT ที่ยังไม่เผยแพร่หลักฐานก่อนช่วงตอบแบบ OIT")
 
 
 class MailState(models.TextChoices):
@@ -92,6 +95,7 @@ class Notification(LengthChecked):
         c = self.context or {}
         values = {"document": c.get("document", ""), "fy": c.get("fiscal_year", ""), "org": c.get("org", ""),
                   "actor": c.get("actor", ""), "version": c.get("version", ""), "count": c.get("count", 0),
+                  "item": c.get("item", ""),
                   "date": format_date(self.due_date, thai_digits=False),
                   "days": abs(c.get("days_left", 0) or 0) or c.get("days_waiting", 0)}
         if self.kind == Kind.DUE_SOON and not c.get("days_left"):
@@ -107,6 +111,8 @@ class Notification(LengthChecked):
             Kind.OVERDUE: gettext("%(document)s ปี %(fy)s ของ%(org)s เลยกำหนดส่ง (%(date)s) มาแล้ว %(days)s วัน"),
             Kind.REVIEW_WAITING: gettext("%(document)s ปี %(fy)s ของ%(org)s รอการพิจารณามาแล้ว %(days)s วัน"),
             Kind.DIGEST: gettext("หน่วยงานในพื้นที่ของคุณที่ส่งรายงานล่าช้า %(count)s แห่ง"),
+            Kind.OIT_LINK_BROKEN: gettext("ลิงก์หลักฐาน OIT ข้อ %(item)s ปี %(fy)s ของ%(org)s เปิดไม่ได้"),
+            Kind.OIT_WINDOW: gettext("%(org)s ยังไม่เผยแพร่หลักฐาน OIT ปี %(fy)s อีก %(count)s ข้อ ก่อนวันที่ %(date)s"),
         }.get(self.kind, "%(document)s")
         return sentence % values
 

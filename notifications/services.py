@@ -170,6 +170,21 @@ def _event(*, kind, org, recipients, key, plan=None, progress_round=None, url=""
     return _record(rows, people)
 
 
+def tell_editors(entries, *, kind, due_date=None) -> int:
+    """Tell the editors of each body, once: ``entries`` are (org id, key, url, context); the
+    unique (recipient, kind, key) drops what was recorded before (oit/: a broken link, keyed by
+    the check that found it broken; the OIT window's reminder, keyed by the year). Rows given."""
+    entries = list(entries)
+    by_org = _people({org_id for org_id, *_rest in entries}, Membership.Role.EDITOR)
+    rows, people = [], {}
+    for org_id, key, url, context in entries:
+        for user_id, active, email in by_org.get(org_id, []):
+            people[user_id] = (active, email)
+            rows.append(Notification(recipient_id=user_id, kind=kind, key=key, org_id=org_id, url=url,
+                                     context=context, due_date=due_date))
+    return _record(rows, people)
+
+
 def on_transition(*, transition, plan, progress_round):
     """measures' transition hook: submitted → the approvers; returned (with the reason),
     approved and published → the editors. Never the person who acted."""
