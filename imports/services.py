@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from assessments.services import audit
+from common.errors import Refusal
 from measures import selectors as measure_selectors
 from measures import services as measure_services
 from measures.models import Measure, MeasurePlan, ProgressRound
@@ -26,7 +27,7 @@ from .audit_actions import ImportAction
 from .mapping import Record, norm
 
 
-class ImportRefused(measure_services.ServiceError):
+class ImportRefused(Refusal):
     """The import refused whole; ``messages`` name each row (and column) at fault."""
 
 
@@ -121,7 +122,7 @@ def import_records(*, plan, actor, records: list[Record], progress_round=None, f
         if progress_round is not None and any(r.adds_measure for r in rows):
             try:
                 measure_services.require_measures_open(plan)
-            except measure_services.ServiceError as error:
+            except Refusal as error:
                 measures_open, closed = False, error.messages
         errors: list[str] = []
         created = entries = matched = 0
@@ -132,7 +133,7 @@ def import_records(*, plan, actor, records: list[Record], progress_round=None, f
                 with transaction.atomic():  # a savepoint: a refused row is undone, the others go on
                     measure = None
                     if row.duplicate_of is not None:
-                        raise measure_services.ServiceError(
+                        raise Refusal(
                             _("มาตรการ “%(t)s” ซ้ำกับแถวที่ %(row)s (รายงานผลหนึ่งรอบมีผลของมาตรการหนึ่งได้ครั้งเดียว)")
                             % {"t": record.measure["title"][:80], "row": row.duplicate_of})
                     if row.measure_id is not None:
@@ -140,7 +141,7 @@ def import_records(*, plan, actor, records: list[Record], progress_round=None, f
                         matched += 1
                     else:
                         if not measures_open:
-                            raise measure_services.ServiceError(
+                            raise Refusal(
                                 _("ไม่พบมาตรการ “%(t)s” ในแผน และเพิ่มมาตรการในแผนตอนนี้ไม่ได้:") %
                                 {"t": record.measure["title"][:80]}, *closed)
                         data = {**record.measure, "responsible_units": [], "new_units": record.units,
@@ -152,7 +153,7 @@ def import_records(*, plan, actor, records: list[Record], progress_round=None, f
                         measure_services.entry_save(progress_round=progress_round, measure=measure, actor=actor,
                                                     data=record.entry)
                         entries += 1
-            except measure_services.ServiceError as refused:
+            except Refusal as refused:
                 errors.extend(_row_messages(record.number, refused.messages))
             except ValidationError as invalid:  # the model's own checks (full_clean), in Thai
                 errors.extend(_row_messages(record.number, _invalid(invalid)))

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common.errors import Refusal
 from common.spreadsheet import FileRejected
 from measures import services as measure_services
 from measures.access import Access, plan_or_404, round_or_404
@@ -49,7 +50,7 @@ def _closed(plan, progress_round) -> list[str]:
         elif not progress_round.is_editable:
             raise measure_services.NotEditable(_("รายงานผลรอบนี้อยู่ระหว่างการพิจารณาหรือได้รับความเห็นชอบแล้ว "
                                                  "จึงนำเข้าไม่ได้"))
-    except measure_services.ServiceError as refused:
+    except Refusal as refused:
         return refused.messages
     return []
 
@@ -181,7 +182,7 @@ def _preview(request, access, plan, progress_round, *, token, payload, layouts, 
                 done = services.import_records(plan=plan, actor=request.user, records=records,
                                                progress_round=progress_round, filename=payload.get("file", ""),
                                                source_url=payload.get("source_url", ""))
-            except measure_services.ServiceError as refused:
+            except Refusal as refused:
                 errors = refused.messages
             else:
                 if progress_round is not None:

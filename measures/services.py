@@ -46,9 +46,6 @@ EVIDENCE_TYPES = {b"%PDF-": "application/pdf", b"\xff\xd8\xff": "image/jpeg", b"
 
 # A refused action is a ``Refusal`` (common/errors.py): Thai ``messages``, nothing written; the
 # views catch ``Refusal`` and answer 409 for a ``ConcurrentEdit``.
-# ``ServiceError`` is the same class under the name older callers use (reports' views and the
-# library's, the tests); new code raises and catches ``Refusal``.
-ServiceError = Refusal
 
 
 class NotEditable(Refusal):

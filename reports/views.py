@@ -17,8 +17,8 @@ from django.views.decorators.http import require_GET, require_POST
 from assessments.access import request_roles
 from assessments.models import Organization, OrganizationName
 from common import params
+from common.errors import Refusal
 from common.text import clean_text
-from measures import services as measure_services
 from measures.access import Access, plan_or_404, province_for_supervisor, round_or_404
 
 from . import documents, docx, services
@@ -112,7 +112,7 @@ def report_settings(request, slug):
                                        "กรุณาเปิดหน้านี้ใหม่เพื่อดูฉบับล่าสุด แล้วแก้ไขซ้ำ"))
                 return render(request, "reports/settings.html", {"access": access, "org": access.org, "form": form},
                               status=409)
-            except measure_services.ServiceError as error:
+            except Refusal as error:
                 form.add_error(None, " ".join(error.messages))
                 return render(request, "reports/settings.html", {"access": access, "org": access.org, "form": form},
                               status=400)
@@ -146,7 +146,7 @@ def signature(request):
             try:
                 services.signature_save(user=request.user, image=data["image"], name=data["name"],
                                         position=data["position"])
-            except measure_services.ServiceError as error:
+            except Refusal as error:
                 form.add_error("image" if data["image"] else None, " ".join(error.messages))
             else:
                 messages.success(request, _("บันทึกลายมือชื่อแล้ว จะใช้กับเอกสารที่คุณส่งหรือเห็นชอบต่อจากนี้"))

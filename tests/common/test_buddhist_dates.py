@@ -10,6 +10,7 @@ from django.apps import apps
 
 from assessments.models import Organization
 from common import thai
+from common.errors import Refusal
 from measures import services
 from measures.models import Measure, ProgressRound
 from tests.factories import ANGTHONG, APPROVER, EDITOR, build_plan, login, user
@@ -54,7 +55,7 @@ def test_a_period_outside_the_plans_fiscal_year_is_refused_unless_the_measure_go
     response = post_measure(client, plan2570, period_start="01/10/2570", period_end="31/03/2571",
                             spans_next_year="on")
     assert response.status_code == 302
-    with pytest.raises(services.ServiceError, match="ช่วงระยะเวลาต้องอยู่ในปีงบประมาณ"):
+    with pytest.raises(Refusal, match="ช่วงระยะเวลาต้องอยู่ในปีงบประมาณ"):
         services.measure_save(plan=plan2570, actor=user(EDITOR), data={
             "title": "ผ่านบริการ", "period_end": datetime.date(2569, 9, 30)})
 

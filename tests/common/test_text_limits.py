@@ -5,6 +5,7 @@ text typed stays in the form. Text is normalised before it is saved."""
 import pytest
 from django.db import DataError, IntegrityError, transaction
 
+from common.errors import Refusal
 from measures import services
 from measures.models import (
     ENTRY_LIMITS,
@@ -66,7 +67,7 @@ def test_it_refuses_a_too_long_analysis_summary(client, plan):
 def test_the_measure_service_says_the_limit_and_the_length(plan, editor, field):
     measure = plan.measures.order_by("order").first()
     limit = MEASURE_LIMITS[field]
-    with pytest.raises(services.ServiceError) as raised:
+    with pytest.raises(Refusal) as raised:
         services.measure_save(plan=plan, actor=editor, measure=measure,
                               data={field: "ข" * (limit + 5)}, expected_version=measure.version)
     assert f"ยาว {limit + 5:,} ตัวอักษร เกินกำหนด {limit:,} ตัวอักษร" in raised.value.messages[0]
@@ -78,20 +79,20 @@ def test_the_measure_service_says_the_limit_and_the_length(plan, editor, field):
 def test_the_entry_service_says_the_limit_and_the_length(plan, editor, field):
     measure = plan.measures.order_by("order").first()
     limit = ENTRY_LIMITS[field]
-    with pytest.raises(services.ServiceError, match=f"เกินกำหนด {limit:,} ตัวอักษร"):
+    with pytest.raises(Refusal, match=f"เกินกำหนด {limit:,} ตัวอักษร"):
         services.entry_save(progress_round=plan.rounds.get(months=6), measure=measure, actor=editor,
                             data={field: "ค" * (limit + 1)})
 
 
 def test_a_comment_over_the_limit_is_refused_not_cut(plan, supervisor):
-    with pytest.raises(services.ServiceError, match="เกินกำหนด 5,000 ตัวอักษร"):
+    with pytest.raises(Refusal, match="เกินกำหนด 5,000 ตัวอักษร"):
         services.comment_add(plan=plan, actor=supervisor, text="ง" * 5001)
     assert not plan.comments.filter(text__startswith="งงงง").exists()
 
 
 def test_a_return_reason_over_the_limit_is_refused(plan, editor, approver):
     services.document_transition(plan=plan, actor=editor, action="submit")
-    with pytest.raises(services.ServiceError, match="เกินกำหนด 2,000 ตัวอักษร"):
+    with pytest.raises(Refusal, match="เกินกำหนด 2,000 ตัวอักษร"):
         services.document_transition(plan=plan, actor=approver, action="return", comment="จ" * 2001)
 
 

@@ -6,6 +6,7 @@ import datetime
 import pytest
 
 from assessments.models import AuditEvent
+from common.errors import Refusal
 from imports import services
 from imports.mapping import Record
 from measures import services as measure_services
@@ -58,7 +59,7 @@ def test_one_refused_row_refuses_the_whole_import_naming_every_row(plan, editor)
 def test_a_plan_in_review_takes_no_import(plan, editor):
     plan.status = "submitted"
     plan.save(update_fields=["status"])
-    with pytest.raises(measure_services.ServiceError):
+    with pytest.raises(Refusal):
         services.import_records(plan=plan, actor=editor, records=[record(2, "ก")])
     assert not plan.measures.filter(title="ก").exists()
 

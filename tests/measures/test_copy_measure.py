@@ -4,6 +4,7 @@
 import pytest
 
 from assessments.models import AuditEvent
+from common.errors import Refusal
 from library import index as library
 from library.models import LibraryEntry
 from measures import services as measure_services
@@ -60,7 +61,7 @@ def test_the_copy_is_only_in_the_editors_own_plans(client, entry, plan):
 
 
 def test_the_service_refuses_someone_elses_plan(entry, plan):
-    with pytest.raises(measure_services.ServiceError):
+    with pytest.raises(Refusal):
         measure_services.measure_copy_from_library(plan=plan, indicator=None, actor=user(OTHER_EDITOR),
                                                    source=library.copy_source(entry, "/x.pdf"))
     assert not Measure.objects.filter(plan=plan, title=SEED_TITLE).exists()
@@ -68,7 +69,7 @@ def test_the_service_refuses_someone_elses_plan(entry, plan):
 
 def test_a_plan_under_review_takes_no_copy(entry, plan):
     measure_services.document_transition(plan=plan, actor=user(EDITOR), action="submit")
-    with pytest.raises(measure_services.ServiceError, match="แก้ไขไม่ได้"):
+    with pytest.raises(Refusal, match="แก้ไขไม่ได้"):
         measure_services.measure_copy_from_library(plan=plan, indicator=None, actor=user(EDITOR),
                                                    source=library.copy_source(entry, "/x.pdf"))
     assert not Measure.objects.filter(plan=plan, title=SEED_TITLE).exists()

@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from assessments.models import AuditEvent, Organization
+from common.errors import Refusal
 from measures import services
 from measures.models import Evidence, Measure, MeasurePlan, ProgressEntry, Status, Transition
 from tests.factories import ANGTHONG, APPROVER, EDITOR, build_plan, make_body, user
@@ -32,7 +33,7 @@ def test_a_new_plan_is_based_on_last_years_result_with_6_and_12_month_rounds(org
 
 
 def test_one_plan_per_body_and_year(org, plan, editor):
-    with pytest.raises(services.ServiceError, match="มีแผนของปีงบประมาณนี้อยู่แล้ว"):
+    with pytest.raises(Refusal, match="มีแผนของปีงบประมาณนี้อยู่แล้ว"):
         services.plan_create(org=org, fiscal_year=2570, actor=editor)
 
 
@@ -79,7 +80,7 @@ def test_duplicate_copies_last_years_measures_one_year_on(org, editor):
 
 def test_submit_is_blocked_by_a_measure_without_responsible_unit_or_steps(org, editor):
     plan = build_plan(org, 2570, measures=1, units=())
-    with pytest.raises(services.ServiceError) as info:
+    with pytest.raises(Refusal) as info:
         services.document_transition(plan=plan, actor=editor, action="submit")
     assert "ยังไม่ได้ระบุผู้รับผิดชอบ" in " ".join(info.value.messages)
     assert MeasurePlan.objects.get(pk=plan.pk).status == Status.DRAFT
@@ -87,7 +88,7 @@ def test_submit_is_blocked_by_a_measure_without_responsible_unit_or_steps(org, e
 
 def test_the_full_review_cycle_records_who_when_and_why(plan, editor, approver):
     services.document_transition(plan=plan, actor=editor, action="submit")
-    with pytest.raises(services.ServiceError, match="กรุณาระบุเหตุผล"):
+    with pytest.raises(Refusal, match="กรุณาระบุเหตุผล"):
         services.document_transition(plan=plan, actor=approver, action="return")
     services.document_transition(plan=plan, actor=approver, action="return", comment="เพิ่มงบประมาณ")
     services.document_transition(plan=plan, actor=editor, action="submit")
@@ -101,7 +102,7 @@ def test_the_full_review_cycle_records_who_when_and_why(plan, editor, approver):
 
 def test_editing_is_locked_while_submitted_or_approved(plan, editor):
     services.document_transition(plan=plan, actor=editor, action="submit")
-    with pytest.raises(services.ServiceError, match="แก้ไขไม่ได้"):
+    with pytest.raises(Refusal, match="แก้ไขไม่ได้"):
         services.measure_save(plan=plan, actor=editor, data={"title": "x"})
 
 
@@ -111,15 +112,15 @@ def test_nobody_approves_what_they_submitted(org, plan):
 
     Membership.objects.create(user=both, org=org, role=Membership.Role.EDITOR)
     services.document_transition(plan=plan, actor=both, action="submit")
-    with pytest.raises(services.ServiceError, match="ไม่สามารถพิจารณาเอกสารที่ตนเองส่งได้"):
+    with pytest.raises(Refusal, match="ไม่สามารถพิจารณาเอกสารที่ตนเองส่งได้"):
         services.document_transition(plan=plan, actor=both, action="approve")
 
 
 def test_an_editor_cannot_approve_and_a_stranger_cannot_submit(plan, editor, other_editor):
-    with pytest.raises(services.ServiceError, match="ไม่มีสิทธิ์"):
+    with pytest.raises(Refusal, match="ไม่มีสิทธิ์"):
         services.document_transition(plan=plan, actor=other_editor, action="submit")
     services.document_transition(plan=plan, actor=editor, action="submit")
-    with pytest.raises(services.ServiceError, match="ไม่มีสิทธิ์"):
+    with pytest.raises(Refusal, match="ไม่มีสิทธิ์"):
         services.document_transition(plan=plan, actor=editor, action="approve")
 
 
@@ -127,7 +128,7 @@ def test_a_12_month_entry_marked_done_needs_output_and_outcome(plan, editor):
     round12 = plan.rounds.get(months=12)
     for measure in plan.measures.all():
         services.entry_save(progress_round=round12, measure=measure, actor=editor, data={"state": "done"})
-    with pytest.raises(services.ServiceError, match="ยังไม่ได้ระบุผลผลิตและผลลัพธ์"):
+    with pytest.raises(Refusal, match="ยังไม่ได้ระบุผลผลิตและผลลัพธ์"):
         services.document_transition(plan=plan, progress_round=round12, actor=editor, action="submit")
     for measure in plan.measures.all():
         entry = round12.entries.get(measure=measure)
@@ -151,11 +152,11 @@ def test_evidence_is_checked_by_content_and_size_and_stored_under_a_random_name(
     assert evidence.content_type == "image/png"
     assert "รายงาน" not in evidence.file.name and evidence.file.name.startswith("evidence/")
     assert len(evidence.token) == 32
-    with pytest.raises(services.ServiceError, match="PDF, JPEG หรือ PNG"):
+    with pytest.raises(Refusal, match="PDF, JPEG หรือ PNG"):
         services.evidence_add(progress_round=round6, measure=measure, actor=editor,
                               upload=SimpleUploadedFile("fake.pdf", b"<html>not a pdf</html>"))
     big = SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * (10 * 1024 * 1024))
-    with pytest.raises(services.ServiceError, match="เกิน 10 MB"):
+    with pytest.raises(Refusal, match="เกิน 10 MB"):
         services.evidence_add(progress_round=round6, measure=measure, actor=editor, upload=big)
     assert Evidence.objects.filter(entry__round=round6).count() == 1
 
@@ -182,7 +183,7 @@ def test_it_refuses_a_plan_for_a_year_without_a_framework(editor):
     from measures import services as measure_services
 
     org = Organization.objects.get(slug="thesaban-mueang-ang-thong")
-    with pytest.raises(measure_services.ServiceError, match="ปีงบประมาณ 2500"):
+    with pytest.raises(Refusal, match="ปีงบประมาณ 2500"):
         measure_services.plan_create(org=org, fiscal_year=2500, actor=editor)
 
 
@@ -212,7 +213,7 @@ def test_it_moves_a_library_copys_dates_only_within_the_years_on_record(plan, ed
 
 def test_it_refuses_a_round_due_date_outside_the_fiscal_years_on_record(plan, editor):
     progress_round = plan.rounds.get(months=6)
-    with pytest.raises(services.ServiceError, match="กำหนดส่ง ต้องอยู่ระหว่างวันที่"):
+    with pytest.raises(Refusal, match="กำหนดส่ง ต้องอยู่ระหว่างวันที่"):
         services.round_set_due(progress_round=progress_round, due_date=datetime.date(9999, 12, 31), actor=editor,
                                reason="ทดสอบ")
     progress_round.refresh_from_db()

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from assessments import fiscal_years
 from assessments.models import AuditEvent, Organization
+from common.errors import Refusal
 from common.thai import fiscal_year_of
 from measures import checks, services
 from measures.models import MeasurePlan, Status, Transition
@@ -164,15 +165,15 @@ def test_only_the_approver_or_supervisor_marks_a_plan_with_a_reason_while_editab
     assert Notification.objects.filter(recipient=user(SUPERVISOR), org=org, reason__contains="เหตุผล").exists()
     services.plan_set_recorded_after(plan=plan, actor=user(APPROVER), recorded_after=False, reason="แก้กลับ")
     services.document_transition(plan=plan, actor=user(EDITOR), action="submit")
-    with pytest.raises(services.ServiceError, match="แก้ไขไม่ได้"):
+    with pytest.raises(Refusal, match="แก้ไขไม่ได้"):
         services.plan_set_recorded_after(plan=plan, actor=user(APPROVER), recorded_after=True, reason="ก")
     html = client.get(plan_url(ANGTHONG, plan.fiscal_year)).content.decode()
     assert "recorded-after-form" not in html  # no longer offered once submitted
     current = fiscal_year_of(timezone.localdate())
     this_year = MeasurePlan.objects.filter(org=org, fiscal_year=current).first() or build_plan(org, current)
-    with pytest.raises(services.ServiceError, match="เฉพาะปีงบประมาณที่ผ่านมาแล้ว"):
+    with pytest.raises(Refusal, match="เฉพาะปีงบประมาณที่ผ่านมาแล้ว"):
         services.plan_set_recorded_after(plan=this_year, actor=user(APPROVER), recorded_after=True, reason="ก")
-    with pytest.raises(services.ServiceError, match="เฉพาะปีงบประมาณที่ผ่านมาแล้ว"):
+    with pytest.raises(Refusal, match="เฉพาะปีงบประมาณที่ผ่านมาแล้ว"):
         services.plan_create(org=make_body("test-this-year"), fiscal_year=current, actor=user(EDITOR),
                              recorded_after=True, reason="ก")
     assert not MeasurePlan.objects.filter(pk=plan.pk, recorded_after=True).exists()
@@ -198,7 +199,7 @@ def test_it_submits_a_measure_without_a_responsible_unit_once_the_editor_confirm
         assert f'name="confirm" value="{finding.key}"' in html
     assert "ยืนยันว่าเอกสารต้นฉบับไม่มีข้อมูลในช่องนี้" in html
     # Not confirmed (or only some): refused with a Thai message naming what is left.
-    with pytest.raises(services.ServiceError) as refused:
+    with pytest.raises(Refusal) as refused:
         services.document_transition(plan=plan, actor=user(EDITOR), action="submit", confirmed=[gaps[0].key])
     assert "ยืนยันว่าเอกสารต้นฉบับไม่มีข้อมูล" in refused.value.messages[0]
     assert refused.value.messages[1:] == [f.message for f in gaps[1:]]
@@ -230,13 +231,13 @@ def test_a_cell_left_empty_after_the_confirmation_was_shown_is_refused_until_con
     plan = build_plan(org, 2567, measures=1, units=())
     shown = [f.key for f in services.findings_for(plan) if f.needs_confirmation]
     services.measure_save(plan=plan, actor=user(EDITOR), data={"title": "มาตรการที่เพิ่มภายหลัง", "steps": "ก"})
-    with pytest.raises(services.ServiceError, match="มาตรการที่เพิ่มภายหลัง"):
+    with pytest.raises(Refusal, match="มาตรการที่เพิ่มภายหลัง"):
         services.document_transition(plan=plan, actor=user(EDITOR), action="submit", confirmed=shown)
 
 
 def test_a_plan_without_any_measure_still_blocks_whatever_is_confirmed(org):
     plan = build_plan(org, 2570, measures=0)
-    with pytest.raises(services.ServiceError, match="ยังไม่มีมาตรการในแผน"):
+    with pytest.raises(Refusal, match="ยังไม่มีมาตรการในแผน"):
         services.document_transition(plan=plan, actor=user(EDITOR), action="submit", confirmed=["anything"])
 
 
@@ -245,7 +246,7 @@ def test_a_finished_12_month_measure_without_output_is_confirmed_like_any_empty_
     round12 = plan.rounds.get(months=12)
     measure = plan.measures.get()
     services.entry_save(progress_round=round12, measure=measure, actor=user(EDITOR), data={"state": "done"})
-    with pytest.raises(services.ServiceError, match="ยังไม่ได้ระบุผลผลิตและผลลัพธ์"):
+    with pytest.raises(Refusal, match="ยังไม่ได้ระบุผลผลิตและผลลัพธ์"):
         services.document_transition(plan=plan, progress_round=round12, actor=user(EDITOR), action="submit")
     key = f"round-12-measure-{measure.pk}-results"
     services.document_transition(plan=plan, progress_round=round12, actor=user(EDITOR), action="submit",

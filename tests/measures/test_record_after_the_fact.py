@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from assessments.models import Membership
+from common.errors import Refusal
 from common.thai import format_date
 from measures import services
 from measures.models import MeasurePlan, Status
@@ -153,7 +154,7 @@ def test_only_a_plan_recorded_after_the_fact_has_source_facts(client, body):
     client.post(plan_url(2570, "create/"))
     assert client.get(plan_url(2570, "source/")).status_code == 404
     plan = MeasurePlan.objects.get(org=body, fiscal_year=2570)
-    with pytest.raises(services.ServiceError):
+    with pytest.raises(Refusal):
         services.record_source_save(plan=plan, actor=user(EDITOR), data={"source_url": "https://a.go.th/"})
 
 

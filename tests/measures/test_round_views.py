@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from assessments.models import Organization
+from common.errors import Refusal
 from measures import services
 from measures.models import Evidence, ProgressEntry
 from tests.factories import ANGTHONG, APPROVER, EDITOR, OTHER_EDITOR, SUPERVISOR, build_plan, login, user
@@ -131,7 +132,7 @@ def test_the_due_date_of_a_round_in_review_cannot_be_changed(client, plan):
     progress_round = plan.rounds.get(months=6)
     progress_round.status = "submitted"
     progress_round.save()
-    with pytest.raises(services.ServiceError):
+    with pytest.raises(Refusal):
         services.round_set_due(progress_round=progress_round, due_date=progress_round.due_date.replace(day=1),
                                actor=user(APPROVER), reason="ก")
 

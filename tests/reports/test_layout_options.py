@@ -10,6 +10,7 @@ import pytest
 from PIL import Image
 
 from assessments.models import Organization
+from common.errors import Refusal
 from measures import services as measure_services
 from measures.models import MeasurePlan
 from reports import builders, render, services
@@ -152,7 +153,7 @@ def test_the_settings_form_offers_the_options_and_keeps_them_when_not_sent(clien
 
 def test_the_service_refuses_a_value_not_in_the_list(db):
     org = Organization.objects.get(slug="abt-dong-khwang")
-    with pytest.raises(measure_services.ServiceError):
+    with pytest.raises(Refusal):
         save(org, margins="tiny")
-    with pytest.raises(measure_services.ServiceError):
+    with pytest.raises(Refusal):
         save(org, body_font_pt=9)

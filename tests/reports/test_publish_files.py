@@ -23,6 +23,7 @@ from django.db import connection
 
 from assessments import services as assessment_services
 from assessments.models import Membership, Organization, Province
+from common.errors import Refusal
 from measures import services as measure_services
 from reports import files, render
 from reports import services as report_services
@@ -200,7 +201,7 @@ def test_it_discards_its_files_when_another_approver_published_meanwhile(approve
         return real_render(*args, **kwargs)
 
     monkeypatch.setattr(render, "render_pdf", render_while_another_publishes)
-    with pytest.raises(measure_services.ServiceError, match="มีผู้อื่นเผยแพร่เอกสารนี้ไปแล้วระหว่างที่ระบบกำลังสร้างไฟล์"):
+    with pytest.raises(Refusal, match="มีผู้อื่นเผยแพร่เอกสารนี้ไปแล้วระหว่างที่ระบบกำลังสร้างไฟล์"):
         measure_services.document_transition(plan=approved, actor=user(APPROVER), action="publish")
     documents = PublishedDocument.objects.filter(org=approved.org, fiscal_year=2570)
     assert [(d.doc, d.version) for d in documents] == [("measures", 1)]

@@ -8,6 +8,7 @@ import zipfile
 import pytest
 
 from assessments.models import Organization
+from common.errors import Refusal
 from measures import services as measure_services
 from measures.models import Measure
 from reports.models import PublishedDocument
@@ -83,12 +84,12 @@ def test_it_refuses_to_edit_measures_while_a_round_is_approved_but_not_published
     step(plan, "submit", EDITOR, progress_round)
     step(plan, "approve", APPROVER, progress_round)
     measure = first_measure(plan)
-    with pytest.raises(measure_services.ServiceError, match="รายงานผลรอบ 6 เดือน"):
+    with pytest.raises(Refusal, match="รายงานผลรอบ 6 เดือน"):
         measure_services.measure_save(plan=plan, actor=user(EDITOR), data={"title": NEVER_APPROVED},
                                       measure=measure, expected_version=measure.version)
-    with pytest.raises(measure_services.ServiceError):
+    with pytest.raises(Refusal):
         measure_services.measure_delete(measure=measure, actor=user(EDITOR))
-    with pytest.raises(measure_services.ServiceError):
+    with pytest.raises(Refusal):
         measure_services.measure_move(measure=measure, actor=user(EDITOR), direction="down")
     assert first_measure(plan).title == APPROVED
 
@@ -96,7 +97,7 @@ def test_it_refuses_to_edit_measures_while_a_round_is_approved_but_not_published
 def test_it_refuses_to_reopen_the_plan_while_a_round_is_submitted(plan):
     progress_round = report_round(plan)
     step(plan, "submit", EDITOR, progress_round)
-    with pytest.raises(measure_services.ServiceError, match="รายงานผลรอบ 6 เดือน"):
+    with pytest.raises(Refusal, match="รายงานผลรอบ 6 เดือน"):
         step(plan, "revise", EDITOR)
     plan.refresh_from_db()
     assert plan.status == "published"

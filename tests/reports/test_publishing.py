@@ -6,6 +6,7 @@ from urllib.parse import quote
 import pytest
 
 from assessments.models import AuditEvent, Organization
+from common.errors import Refusal
 from measures import services as measure_services
 from reports import render
 from reports.models import PublishedDocument
@@ -97,7 +98,7 @@ def test_anything_unpublished_is_404(client, published, url):
 
 
 def test_only_approvers_publish(published, editor):
-    with pytest.raises(measure_services.ServiceError):
+    with pytest.raises(Refusal):
         measure_services.document_transition(plan=published, actor=editor, action="publish")
 
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.models import Membership, Organization
+from common.errors import Refusal
 from common.spreadsheet import FileRejected, nothing_imported, read_command_file
 from common.thai import fiscal_year_of
 from imports import mapping, reading, services
@@ -66,7 +67,7 @@ class Command(BaseCommand):
                                 "บันทึกผล %(e)s มาตรการ") % {"where": layout.describe(), "c": done.created,
                                                             "e": done.entries})
             return
-        except measure_services.ServiceError as refused:
+        except Refusal as refused:
             raise nothing_imported(self.stderr, refused.messages) from None
         message = _("นำเข้าแล้ว: %(org)s ปี %(fy)s เพิ่มมาตรการ %(c)s รายการ บันทึกผล %(e)s มาตรการ")
         self.stdout.write(self.style.SUCCESS(message % {"org": body.name, "fy": fy, "c": done.created,
