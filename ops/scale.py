@@ -15,6 +15,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 
+from assessments.documents import Doc
 from assessments.models import (
     GRADES,
     Assessment,
@@ -273,15 +274,15 @@ def _publish_some(orgs, plan_year, by_name) -> int:
     rounds = {r.plan_id: r for r in ProgressRound.objects.filter(plan__in=plans.values(), months=6)
               .select_related("plan__org__province")}
     first = plans[orgs[0].pk]
-    _context, pdf = report_services.render_document(first, "measures", draft=False)
+    _context, pdf = report_services.render_document(first, Doc.MEASURES, draft=False)
     digest = hashlib.sha256(pdf.data).hexdigest()
     shared_name = None
     documents, with_results = [], []
     for n, org in enumerate(orgs):
         plan = plans[org.pk]
-        wanted = [("measures", builders.build(plan, "measures"))]
+        wanted = [(Doc.MEASURES, builders.build(plan, Doc.MEASURES))]
         if n % RESULTS_EVERY == 0:
-            wanted.append(("results-6m", builders.build(plan, "results-6m", rounds[plan.pk])))
+            wanted.append((Doc.RESULTS_6M, builders.build(plan, Doc.RESULTS_6M, rounds[plan.pk])))
             with_results.append(rounds[plan.pk].pk)
         for doc, context in wanted:
             document = PublishedDocument(org=org, fiscal_year=plan_year, doc=doc, version=1, sha256=digest,
