@@ -244,31 +244,34 @@ def carry_offers(org, fiscal_year: int) -> list[Offer]:
 # ---------------------------------------------------------------- coverage (supervisors)
 
 
-def coverage(org_ids, fiscal_year: int) -> dict[int, dict]:
-    """{org id: {"answered", "items", "broken"}} for the bodies ``org_ids`` in ITA ``fiscal_year``:
-    three queries whatever the number of bodies (items of the year, answers grouped by body,
-    published documents answering items grouped by body)."""
-    ids = list(org_ids)
+def coverage(org_ids, fiscal_year: int, *, by: str = "id") -> dict:
+    """{body: {"answered", "items", "broken"}} for the bodies ``org_ids`` (their ids, or their
+    slugs with ``by="slug"``) in ITA ``fiscal_year``: an item is answered when its evidence is
+    published (or the document that answers it is); broken counts the external addresses the last
+    check could not open. Three queries whatever the number of bodies (up to 5,000 a batch): the
+    items of the year, the answers grouped by body, the published documents grouped by body."""
+    keys = list(org_ids)
+    field = "org_id" if by == "id" else "org__slug"
     items = Item.objects.filter(framework__fiscal_year=fiscal_year, indicator__tool__code="OIT").count()
-    result = {org_id: {"answered": 0, "items": items, "broken": 0} for org_id in ids}
-    if not items or not ids:
+    result = {key: {"answered": 0, "items": items, "broken": 0} for key in keys}
+    if not items or not keys:
         return result
     autos = auto_by_code(fiscal_year)
-    for start in range(0, len(ids), 5000):
-        chunk = ids[start:start + 5000]
-        rows = (ItemAnswer.objects.filter(fiscal_year=fiscal_year, org_id__in=chunk)
+    for start in range(0, len(keys), 5000):
+        chunk = keys[start:start + 5000]
+        rows = (ItemAnswer.objects.filter(fiscal_year=fiscal_year, **{f"{field}__in": chunk})
                 .exclude(item__code__in=list(autos))
-                .values("org_id").annotate(answered=Count("id", filter=Q(published_at__isnull=False)),
-                                           broken=Count("id", filter=Q(link_state=LinkState.BROKEN, kind=Kind.URL))))
+                .values(field).annotate(answered=Count("id", filter=Q(published_at__isnull=False)),
+                                        broken=Count("id", filter=Q(link_state=LinkState.BROKEN, kind=Kind.URL))))
         for row in rows:
-            result[row["org_id"]]["answered"] += row["answered"]
-            result[row["org_id"]]["broken"] += row["broken"]
+            result[row[field]]["answered"] += row["answered"]
+            result[row[field]]["broken"] += row["broken"]
         if autos:
             condition = Q(pk__in=[])
             for doc, found in autos.values():
                 condition |= Q(doc=doc, fiscal_year=found.fiscal_year)
-            docs = (PublishedDocument.objects.filter(condition, org_id__in=chunk).values("org_id")
+            docs = (PublishedDocument.objects.filter(condition, **{f"{field}__in": chunk}).values(field)
                     .annotate(n=Count("doc", distinct=True)))
             for row in docs:
-                result[row["org_id"]]["answered"] += row["n"]
+                result[row[field]]["answered"] += row["n"]
     return result

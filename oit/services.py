@@ -368,3 +368,30 @@ def oit_window(fiscal_year: int) -> datetime.date:
     """The day ITAS opens the OIT answers of ITA ``fiscal_year`` (OIT_WINDOW_OPENS, default 1 March)."""
     month, day = (int(part) for part in settings.OIT_WINDOW_OPENS.split("-"))
     return datetime.date(fiscal_year - 543, month, day)
+
+
+def window_reminders_run(*, today: datetime.date | None = None) -> int:
+    """Before the OIT window of this ITA year (OIT_WINDOW_OPENS, reminded OIT_WINDOW_REMIND_DAYS
+    ahead) tell the editors of every body with items still unpublished, once per body and year
+    (the outbox's unique key ``oitwindow:<year>``). How many bodies were reminded (0 outside the
+    days before the window). A few queries whatever the number of bodies."""
+    from assessments.models import Organization
+    from common.thai import fiscal_year_of
+    from notifications.models import Kind as NotificationKind
+    from notifications.services import tell_editors
+
+    today = today or timezone.localdate()
+    year = fiscal_year_of(today)
+    opens = oit_window(year)
+    if not (opens - datetime.timedelta(days=settings.OIT_WINDOW_REMIND_DAYS) <= today < opens):
+        return 0
+    bodies = dict(Organization.objects.filter(memberships__role=Membership.Role.EDITOR).distinct()
+                  .values_list("pk", "name"))
+    covered = selectors.coverage(list(bodies), year)
+    late = [(org_id, c) for org_id, c in covered.items() if c["items"] and c["answered"] < c["items"]]
+    slugs = dict(Organization.objects.filter(pk__in=[org_id for org_id, _c in late]).values_list("pk", "slug"))
+    tell_editors([(org_id, f"oitwindow:{year}", f"/app/orgs/{slugs[org_id]}/{year}/ita/",
+                   {"org": bodies[org_id], "fiscal_year": year, "count": c["items"] - c["answered"],
+                    "items": c["items"]}) for org_id, c in late],
+                 kind=NotificationKind.OIT_WINDOW, due_date=opens)
+    return len(late)

@@ -18,3 +18,11 @@ def check_all_links() -> dict:
     from . import links
 
     return links.check_all()
+
+
+@task()
+def remind_window() -> int:
+    """The reminder before the OIT window (manage.py remind_oit_window)."""
+    from . import services
+
+    return services.window_reminders_run()

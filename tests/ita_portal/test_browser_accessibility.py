@@ -113,6 +113,11 @@ PAGES = [
     Page("admin-home", ADMIN, "/app/"),
     Page("admin-dashboard", ADMIN, "/app/dashboard/"),
     Page("admin-supervisors", ADMIN, "/app/supervisors/"),
+    # A body's OIT year (oit/): the public page, the staff page and an item's form.
+    Page("oit-public", None, f"/orgs/{ANGTHONG}/2569/ita/"),
+    Page("editor-oit-year", EDITOR, f"/app/orgs/{ANGTHONG}/2569/ita/"),
+    Page("editor-oit-item", EDITOR, f"/app/orgs/{ANGTHONG}/2569/ita/o1/"),
+    Page("approver-oit-year", APPROVER, f"/app/orgs/{ANGTHONG}/2569/ita/"),
 ]
 # fmt: on
 

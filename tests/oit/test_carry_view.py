@@ -6,7 +6,6 @@ import pytest
 from common.errors import Refusal
 from oit import selectors, services
 from oit.models import EvidenceFile, ItemAnswer
-
 from tests.factories import ANGTHONG, EDITOR, login, user
 
 from .helpers import PDF, angthong, item, pdf, publish, save_url
