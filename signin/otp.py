@@ -1,9 +1,12 @@
 """One-time passwords (django-otp): the second factor of sign-in.
 
 Who is asked for a code (docs/ARCHITECTURE.md, "Sign-in: one-time passwords"):
-- with OTP_REQUIRED on (the default when DEBUG is off), the system administrator (staff) and the
-  supervisors (a SupervisorScope) must have an authenticator app: after the password they enter
-  its code; one who has none is sent to enrol first;
+- with OTP_REQUIRED on (the default when DEBUG is off), every staff member must have a second
+  factor: the system administrator (staff), the supervisors (a SupervisorScope) and every member
+  of a body (a Membership: editor or approver), since each of them can change what a body
+  publishes (OWASP ASVS 5.0 6.3.3). After the password they enter its code; one who has none is
+  sent to the guided enrolment first (templates/signin/otp_setup.html says why, what to install
+  and what the recovery codes are);
 - anyone else may turn it on (/app/security/); once a person has a confirmed app, sign-in always
   asks for the code, whatever the setting.
 
@@ -39,7 +42,7 @@ from django_otp.models import VerifyNotAllowed
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from assessments.models import SupervisorScope
+from assessments.models import Membership, SupervisorScope
 from assessments.services import audit
 from common.thai import to_arabic_digits
 
@@ -53,16 +56,27 @@ GUARDED = ("/app/", "/admin/", "/accounts/password_change/")
 RECOVERY_CODES = 10
 APP_NAME = gettext_lazy("แอปยืนยันตัวตน")
 CODES_NAME = gettext_lazy("รหัสสำรอง")
+REQUIRED_CANNOT_DISABLE = gettext_lazy(
+    "บัญชีของเจ้าหน้าที่ ผู้กำกับดูแล และผู้ดูแลระบบต้องใช้การยืนยันตัวตนสองขั้นตอนเสมอ ปิดไม่ได้")
 
 
 # ---------------------------------------------------------------- who is asked
 
 
+def _holds_a_role():
+    """A supervisor's area or a body's role (editor, approver), as a condition on the user."""
+    return Exists(SupervisorScope.objects.filter(user=OuterRef("pk"))) | Exists(
+        Membership.objects.filter(user=OuterRef("pk")))
+
+
 def required_for(user) -> bool:
-    """The setting makes a second factor compulsory for this person (admin and supervisors)."""
+    """The setting makes a second factor compulsory for this person: the administrator (staff),
+    the supervisors and every body's editors and approvers."""
     if not (settings.OTP_REQUIRED and user.is_authenticated):
         return False
-    return user.is_staff or user.is_superuser or SupervisorScope.objects.filter(user=user).exists()
+    if user.is_staff or user.is_superuser:
+        return True
+    return get_user_model().objects.filter(pk=user.pk).filter(_holds_a_role()).exists()
 
 
 def app_device(user, *, confirmed=True) -> TOTPDevice | None:
@@ -75,14 +89,14 @@ def enrolled(user) -> bool:
 
 def needs_code(user) -> bool:
     """Must this person's sign-in be completed with a code (an app of theirs, or the setting for
-    the administrator and supervisors)? One query at most."""
+    the administrator, the supervisors and the bodies' members)? One query at most."""
     if not user.is_authenticated:
         return False
     if settings.OTP_REQUIRED and (user.is_staff or user.is_superuser):
         return True
     condition = Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True))
     if settings.OTP_REQUIRED:
-        condition |= Exists(SupervisorScope.objects.filter(user=OuterRef("pk")))
+        condition |= _holds_a_role()
     return get_user_model().objects.filter(pk=user.pk).filter(condition).exists()
 
 
@@ -230,7 +244,7 @@ def otp_recovery_codes_renew(*, user) -> list[str]:
 def otp_disable(*, user):
     """The person turns the second factor off (not allowed where the setting requires it)."""
     if required_for(user):
-        raise PermissionDenied(_("บัญชีของผู้ดูแลระบบและผู้กำกับดูแลต้องใช้การยืนยันตัวตนสองขั้นตอนเสมอ ปิดไม่ได้"))
+        raise PermissionDenied(str(REQUIRED_CANNOT_DISABLE))
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()

@@ -23,6 +23,7 @@ from .forms import AppCodeForm, CodeForm
 from .otp import (
     FRESH_CODES,
     NEEDS_CODE,
+    REQUIRED_CANNOT_DISABLE,
     app_device,
     code_check,
     enrolled,
@@ -158,7 +159,7 @@ def otp_disable_view(request):
     if not enrolled(user):
         return redirect("otp-settings")
     if required_for(user):
-        raise PermissionDenied(_("บัญชีของผู้ดูแลระบบและผู้กำกับดูแลต้องใช้การยืนยันตัวตนสองขั้นตอนเสมอ ปิดไม่ได้"))
+        raise PermissionDenied(str(REQUIRED_CANNOT_DISABLE))
     form = CodeForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():

@@ -23,6 +23,13 @@ def required(settings):
     return settings
 
 
+def roleless(email=""):
+    """An account that holds no role anywhere (a member removed from their body, say)."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_user("former_clerk", email=email, password=DEMO_PASSWORD)
+
+
 def sign_in(client, username, next_url=""):
     data = {"username": username, "password": DEMO_PASSWORD}
     if next_url:
@@ -101,14 +108,15 @@ def test_a_recovery_code_works_once_in_place_of_a_code(client, required):
     assert again.post(VERIFY, {"code": codes[1]}).status_code == 429  # throttled after the failure
 
 
-def test_an_editor_is_not_asked_unless_they_turned_it_on(client, required):
-    response = sign_in(client, EDITOR)
+def test_it_does_not_ask_a_person_with_no_role_unless_they_turned_it_on(client, required):
+    nobody = roleless()
+    response = sign_in(client, nobody.username)
     assert response.status_code == 302 and response["Location"] == "/app/"
     assert client.get("/app/").status_code == 200
     client.post("/accounts/logout/")
 
-    device, _codes = enrol(user(EDITOR))
-    response = sign_in(client, EDITOR)
+    device, _codes = enrol(nobody)
+    response = sign_in(client, nobody.username)
     assert response["Location"].startswith(VERIFY)
     assert client.get("/app/").status_code == 302
     assert client.post(VERIFY, {"code": code_for(device, ahead=1)}).status_code == 302
@@ -219,15 +227,15 @@ def test_by_default_codes_are_required_in_production_and_not_in_debug():
 def test_it_sends_a_password_only_session_that_gains_a_supervisor_role_to_the_code_step(client, required):
     from assessments.models import Province, SupervisorScope
 
-    assert sign_in(client, EDITOR)["Location"] == "/app/"
-    assert client.get("/app/").status_code == 200  # an editor: the password is enough
-    editor = user(EDITOR)
+    nobody = roleless()
+    assert sign_in(client, nobody.username)["Location"] == "/app/"
+    assert client.get("/app/").status_code == 200  # no role: the password is enough
     # The administrator gives them an area (the Django admin's SupervisorScope page) meanwhile.
-    SupervisorScope.objects.create(user=editor, province=Province.objects.get(name="อ่างทอง"))
+    SupervisorScope.objects.create(user=nobody, province=Province.objects.get(name="อ่างทอง"))
     for path in ["/app/", "/app/dashboard/", "/app/area/people/"]:
         response = client.get(path)
         assert response.status_code == 302 and response["Location"].startswith(SETUP), path
-    device, _codes = enrol(editor)
+    device, _codes = enrol(nobody)
     response = client.get("/app/dashboard/")
     assert response.status_code == 302 and response["Location"].startswith(VERIFY)
     client.post(VERIFY, {"code": code_for(device, ahead=1)})
@@ -239,11 +247,10 @@ def test_it_asks_for_the_code_after_a_supervisor_invitation_accepted_in_a_passwo
     from people import services as people_services
     from people.models import new_token
 
-    sign_in(client, EDITOR)
-    editor = user(EDITOR)
-    editor.email = "editor@angthong.go.th"  # as the administrator set it
-    editor.save()
-    invited = people_services.supervisor_appoint(email="editor@angthong.go.th",
+    nobody = roleless(email="former.clerk@angthong.go.th")
+    sign_in(client, nobody.username)
+    assert client.get("/app/").status_code == 200
+    invited = people_services.supervisor_appoint(email="former.clerk@angthong.go.th",
                                                  province=Province.objects.get(name="อ่างทอง"), actor=user(ADMIN))
     link = new_token()
     people_services.invitation_mark_sent(invitation=invited.invitation, token=link, actor=None)
