@@ -132,11 +132,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Everyone who signs in here is staff: at least 12 characters, not like one's name or email, not on
+# the offline list of breached passwords, not digits only; each with its Thai message
+# (common/passwords.py; docs/SECURITY.md).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "common.passwords.UserAttributeSimilarityValidator"},
+    {"NAME": "common.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "common.passwords.BreachedPasswordValidator"},
+    {"NAME": "common.passwords.NumericPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "th"
