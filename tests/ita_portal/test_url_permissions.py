@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from library.models import LibraryEntry
@@ -15,6 +16,8 @@ USERS = {
     "supervisor_a": SUPERVISOR, "supervisor_elsewhere": KALASIN_SUPERVISOR, "admin": ADMIN,
 }
 LOGIN = "login"  # redirect to the sign-in page
+# Staff pages and downloads, and the pages a personal link opens: every answer is Cache-Control: no-store.
+STAFF_PREFIXES = ("/app/", "/admin/", "/accounts/", "/invite/", "/unsubscribe/")
 PLAN = f"/app/orgs/{ANGTHONG}/2569"
 READ = [LOGIN, 200, 404, 200, 200, 404, 200]  # the body's people, its supervisor and the admin may read
 EDIT_PAGE = [LOGIN, 200, 404, 403, 403, 404, 403]  # only the body's editor
@@ -171,8 +174,27 @@ def test_every_portal_url_has_a_rule_for_every_persona():
     assert all(len(expected) == len(PERSONAS) for *_, expected in MATRIX.values())
 
 
+@pytest.fixture(scope="module")
+def module_objects(django_db_setup, django_db_blocker):
+    """The objects the paths name, built once for the module's four hundred tests, in a
+    transaction of the module's own: each test's transaction is a savepoint inside it (its writes
+    roll back as before), and the module's is rolled back after its last test."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        made = _objects()
+    yield made
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
 @pytest.fixture
-def objects(db):
+def objects(db, module_objects):
+    return module_objects
+
+
+def _objects():
     plan = MeasurePlan.objects.get(org__slug=ANGTHONG, fiscal_year=2569)
     measure = plan.measures.order_by("order").first()
     upload = SimpleUploadedFile("photo.png", b"\x89PNG\r\n\x1a\n" + b"0" * 64)
@@ -224,6 +246,8 @@ def test_access(client, objects, name, persona):
         assert response["Location"].startswith("/accounts/login/")
     else:
         assert response.status_code == want
+    if url.startswith(STAFF_PREFIXES):  # kept by no browser or proxy (ita_portal/middleware.py)
+        assert "no-store" in response["Cache-Control"], url
 
 
 def test_the_admin_is_for_staff_only(client, db):

@@ -2,6 +2,7 @@
 (ำ, tone marks and their order), in pdftotext's default mode and with -raw; Sarabun PDF prints
 exactly what Sarabun prints (docs/ARCHITECTURE.md, "The PDF text layer")."""
 
+import functools
 import re
 import subprocess
 import sys
@@ -71,6 +72,18 @@ def _samples_context():
     return context
 
 
+# Each PDF is rendered once per worker and read by every test (and both pdftotext modes) that
+# needs it: the demo's documents never change in this module (its tests roll back and write none).
+@functools.cache
+def _pdf(slug, fy, doc) -> bytes:
+    return render.render_pdf(_context(slug, fy, doc), draft=False).data
+
+
+@functools.cache
+def _samples_pdf() -> bytes:
+    return render.render_pdf(_samples_context(), draft=False).data
+
+
 def printed_words(context) -> list[str]:
     """The distinct Thai words (pythainlp newmm) of the stored texts a document prints: its
     table's shown columns; the analysis' prose, tool and indicator names (bench/text_layer.py)."""
@@ -123,15 +136,14 @@ def _to_unicode_maps(data: bytes) -> list[dict[int, str]]:
 
 @MODES
 def test_the_words_that_broke_come_out_as_typed(db, raw):
-    context = _context("abt-bo-kaeo", 2568, "results-6m")
-    text = strict(pdf_text(render.render_pdf(context, draft=False).data, raw=raw))
+    text = strict(pdf_text(_pdf("abt-bo-kaeo", 2568, "results-6m"), raw=raw))
     assert "ดาเนินการ" not in text and "ประจาปี" not in text
     assert [w for w in BROKEN_WORDS if w not in text] == []
 
 
 @MODES
 def test_every_way_sarabun_shapes_a_mark_comes_out_as_typed(db, raw):
-    text = strict(pdf_text(render.render_pdf(_samples_context(), draft=False).data, raw=raw))
+    text = strict(pdf_text(_samples_pdf(), raw=raw))
     assert strict(SAMPLES) in text
 
 
@@ -142,7 +154,7 @@ def test_the_words_each_demo_document_prints_are_in_its_pdf(db, slug, fy, doc, r
     99.4 % in the default mode before the line ends, in the ACROSS_CELLS documents)."""
     context = _context(slug, fy, doc)
     words = printed_words(context)
-    text = strict(pdf_text(render.render_pdf(context, draft=False).data, raw=raw))
+    text = strict(pdf_text(_pdf(slug, fy, doc), raw=raw))
     missing = [w for w in words if w not in text]
     share = 100 * (len(words) - len(missing)) / len(words)
     assert share >= 99.5, missing
@@ -152,14 +164,13 @@ def test_the_words_each_demo_document_prints_are_in_its_pdf(db, slug, fy, doc, r
 def test_the_text_of_side_by_side_cells_comes_out_cell_by_cell(db):
     """Seed 000's measures, pdftotext's default mode: a cell's wrapped lines follow each other
     (before, "และบุคคล" was followed by the next line of the cell to its left)."""
-    context = _context("abt-dong-khwang", 2568, "measures")
-    lines = [line.strip() for line in pdf_text(render.render_pdf(context, draft=False).data, raw=False).splitlines()]
+    lines = [line.strip() for line in pdf_text(_pdf("abt-dong-khwang", 2568, "measures"), raw=False).splitlines()]
     assert lines[lines.index("มาตรการเพื่อให้เจ้าหน้าที่ และบุคคล") + 1] == "ภายนอกรับทราบ"
     assert not any(line.startswith("- จัดทำมาตรการตรวจสอบ ๑.") for line in lines)  # two cells on one line
 
 
 def test_each_glyph_maps_to_the_one_text_the_font_says(db):
-    data = render.render_pdf(_samples_context(), draft=False).data
+    data = _samples_pdf()
     maps = _to_unicode_maps(data)
     table = next(iter(render.glyph_tables().values())).texts  # the four fonts share their glyph order
     assert maps and all(texts == {g: table[g] for g in texts} for texts in maps)
@@ -170,11 +181,13 @@ def test_each_glyph_maps_to_the_one_text_the_font_says(db):
 
 
 def test_sarabun_pdf_prints_exactly_what_sarabun_prints(db):
-    for context in (_samples_context(), _context("abt-bo-kaeo", 2568, "results-6m"),
-                    _context("abt-dong-khwang", 2568, "measures")):  # line ends read short: drawn the same
+    for context, data in ((_samples_context(), _samples_pdf()),
+                          (_context("abt-bo-kaeo", 2568, "results-6m"), _pdf("abt-bo-kaeo", 2568, "results-6m")),
+                          (_context("abt-dong-khwang", 2568, "measures"),  # line ends read short: drawn the same
+                           _pdf("abt-dong-khwang", 2568, "measures"))):
         html = render.render_html(context, draft=False, for_pdf=True)
         assert "fonts/SarabunPDF-Regular.ttf" in html
-        before, after = _pages(_old_pdf(html)), _pages(render.render_pdf(context, draft=False).data)
+        before, after = _pages(_old_pdf(html)), _pages(data)
         assert len(before) == len(after) and before == after
 
 
