@@ -20,11 +20,15 @@ session is sent to the code step on their next page. The Django admin has no sig
 
 Wrong codes are throttled by django-otp (after n failures the next try waits 2^(n-1) seconds,
 per device); the password step stays under django-axes. Ten recovery codes (django-otp static
-tokens) are shown once at enrolment and each works once in place of a code.
+tokens) are shown once at enrolment and each works once in place of a code. The database keeps
+only a keyed hash of each (``recovery_digest``: HMAC-SHA256 with SECRET_KEY, the first 96 bits in
+the 16 characters of StaticToken.token), never the code as typed; a code is checked by its hash
+(with SECRET_KEY_FALLBACKS too, so a rotated key does not void the codes printed before).
 """
 
 import logging
 import math
+from base64 import urlsafe_b64encode
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -36,6 +40,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django_otp.models import VerifyNotAllowed
@@ -144,6 +149,35 @@ def looks_like_app_code(code: str) -> bool:
     return len(code) == 6 and code.isdigit()
 
 
+RECOVERY_SALT = "signin.otp.recovery_code"  # the same in signin/migrations/0001_hash_recovery_codes.py
+
+
+def recovery_digest(code: str, secret=None) -> str:
+    """What the database keeps of a recovery code: HMAC-SHA256 of the normalised code keyed with
+    SECRET_KEY (or ``secret``), its first 96 bits as 16 URL-safe base64 characters (the width of
+    StaticToken.token). A code has 40 random bits; without the key the hash tells nothing."""
+    mac = salted_hmac(RECOVERY_SALT, normalise(code), secret=secret, algorithm="sha256").digest()
+    return urlsafe_b64encode(mac).decode()[:16]
+
+
+def _recovery_digests(code: str) -> list[str]:
+    return [recovery_digest(code, key) for key in [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]]
+
+
+def _recovery_verify(device: StaticDevice, code: str) -> bool:
+    """django-otp's StaticDevice.verify_token, by hash: the code's token is used up, or the
+    failure counted for the throttling (the caller asked ``verify_is_allowed`` first)."""
+    match = device.token_set.filter(token__in=_recovery_digests(code)).first()
+    if match is None:
+        device.throttle_increment()
+        return False
+    match.delete()
+    device.throttle_reset(commit=False)
+    device.set_last_used_timestamp(commit=False)
+    device.save()
+    return True
+
+
 @dataclass(frozen=True)
 class CodeChecked:
     device: object | None  # the device that accepted the code, or None
@@ -176,7 +210,8 @@ def code_check(*, user, code: str) -> CodeChecked:
             if (extra or {}).get("reason") == VerifyNotAllowed.N_FAILED_ATTEMPTS:
                 return CodeChecked(None, throttle_message(extra), throttled=True)
             return CodeChecked(None, _("ขณะนี้ยังยืนยันรหัสไม่ได้ กรุณาลองใหม่ภายหลัง"), throttled=True)
-        if not device.verify_token(code):
+        accepted = _recovery_verify(device, code) if model is StaticDevice else device.verify_token(code)
+        if not accepted:
             logger.warning("second factor refused for user %s (%s)", user.pk, model.__name__)
             return CodeChecked(None, _("รหัสไม่ถูกต้องหรือหมดอายุแล้ว กรุณาใส่รหัสที่แอปแสดงอยู่ขณะนี้"))
         left = None
@@ -204,7 +239,7 @@ def _new_recovery_codes(user) -> list[str]:
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name=str(CODES_NAME), confirmed=True)
     codes = [StaticToken.random_token() for _n in range(RECOVERY_CODES)]
-    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=recovery_digest(code)) for code in codes])
     return codes
 
 
