@@ -60,3 +60,25 @@ class MethodNotAllowedPageMiddleware:
                     page[header] = response[header]
             return page
         return response
+
+
+# Pages and files for signed-in staff, and the pages a personal link opens (an invitation, an
+# unsubscribe link): never kept by a browser or a proxy (ASVS 14.3.2; docs/SECURITY.md). Every
+# preview, .docx, evidence file and export of personal or unpublished data is under /app/ or
+# /admin/; the public pages keep their own Cache-Control.
+NO_STORE_PREFIXES = ("/app/", "/admin/", "/accounts/", "/invite/", "/unsubscribe/")
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: private, no-store`` on every answer under ``NO_STORE_PREFIXES``, whatever
+    the view said (a redirect, a refusal, an error page and a download alike)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path.startswith(NO_STORE_PREFIXES):
+            response["Cache-Control"] = "private, no-store"
+            response.headers.pop("Expires", None)
+        return response

@@ -62,6 +62,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Staff pages and downloads: Cache-Control: no-store on every answer (ita_portal/middleware.py).
+    "ita_portal.middleware.NoStoreMiddleware",
     # An over-long address (414) or a form in another charset (400): Thai pages before anything
     # reads the request (ita_portal/middleware.py).
     "ita_portal.middleware.RequestLimitsMiddleware",
