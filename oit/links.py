@@ -188,7 +188,7 @@ def record(answer_id: int, url: str, result: Result) -> bool:
 
     now = timezone.now()
     with transaction.atomic():
-        answer = (ItemAnswer.objects.select_for_update().select_related("org", "item")
+        answer = (ItemAnswer.objects.select_for_update(of=("self",)).select_related("org", "item")
                   .filter(pk=answer_id, kind=Kind.URL, url=url).first())
         if answer is None:  # the address changed (or went) while it was being checked
             return False

@@ -282,7 +282,7 @@ def answers_transition(*, org, fiscal_year: int, actor, action: str, codes=None,
         raise Refusal(_("เหตุผลยาวเกิน 2,000 ตัวอักษร"))
     now = timezone.now()
     with transaction.atomic():
-        answers = (ItemAnswer.objects.select_for_update().select_related("item", "file")
+        answers = (ItemAnswer.objects.select_for_update(of=("self",)).select_related("item", "file")
                    .filter(org=org, fiscal_year=fiscal_year).order_by("item__indicator__number", "item__order"))
         if codes is not None:
             answers = answers.filter(item__code__in=list(codes))
