@@ -460,7 +460,7 @@ class SupervisorScope(models.Model):
 # Every registered audit action (common/audit_actions.py): each app declares its own in its
 # ``audit_actions.py`` and registers it in its AppConfig.ready. ``AuditAction.NAME`` finds a
 # registered action by its constant name, for callers that name no app's class (the tests,
-# signin/otp.py, library/index.py); ``AuditAction(name)`` refuses a name nobody registered.
+# library/index.py); ``AuditAction(name)`` refuses a name nobody registered.
 AuditAction = audit_actions.registry
 
 

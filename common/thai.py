@@ -1,6 +1,6 @@
 """The one place that formats Thai: Buddhist-era years, fiscal years, dates, numerals.
 
-Templates use these through the ``thai`` template library (ita_portal/templatetags/thai.py).
+Templates use these through the ``thai`` template library (common/templatetags/thai.py).
 """
 
 import calendar

@@ -3,7 +3,7 @@
 A body's people are ``assessments.Membership`` rows (user, body, role, position) and its
 supervisors ``assessments.SupervisorScope``; this app adds the invitation a person accepts to
 get an account (a random token, only its SHA-256 stored; single use enforced by the database)
-and the date each role was given (``MembershipGrant``). Rules: docs/ARCHITECTURE.md, "People".
+and the date each role was given (``MembershipGrant``). Rules: docs/PEOPLE.md.
 """
 
 import hashlib

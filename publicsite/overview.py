@@ -4,7 +4,7 @@ scored, per indicator, against the year before, and which of them published thei
 Everything is aggregated in the database (counts, averages, bands) and a page runs the same
 number of queries whatever the number of bodies: the tests count them at two data sizes.
 
-Which figures count (docs/OPEN_DATA.md, "Overviews"): a body's overall and indicator scores as
+Which figures count (docs/OPEN_DATA.md, "The overviews"): a body's overall and indicator scores as
 published (stored: ``Assessment.overall``, ``IndicatorScore`` of the whole indicator, part 0), never
 a figure the portal computes for a body page (those are marked as the portal's own there); and of
 the documents only the published versions (``PublishedDocument``), never a draft."""
