@@ -1,5 +1,6 @@
-"""The layers import one way: ops → reports → notifications → measures → people → assessments → common.
-ita_portal (configuration) wires them and no app imports it. Every import counts, the ones inside
+"""The layers import one way, down the list LAYERS (each app may import those before it; ops at the
+top may import every app, common at the bottom none). ita_portal (configuration) wires them and
+no app imports it. The list also checks that every app of the project is in it. Every import counts, the ones inside
 functions too, so a new upward arrow fails here."""
 
 import ast
@@ -59,3 +60,10 @@ def test_it_would_catch_an_upward_import(tmp_path):
     (tmp_path / "reports").mkdir()
     (tmp_path / "reports" / "probe.py").write_text("from ita_portal import settings\nfrom measures import x\n")
     assert upward_imports(tmp_path) == ["common/probe.py:2 imports measures", "reports/probe.py:1 imports ita_portal"]
+
+
+def test_it_knows_every_app_of_the_project():
+    from django.conf import settings
+
+    own = [name for name in settings.INSTALLED_APPS if (ROOT / name).is_dir()]
+    assert sorted(own) == sorted([*LAYERS, WIRING])
