@@ -147,3 +147,11 @@ def test_a_round_import_writes_the_results_of_the_plans_measures(editor_client):
 def test_the_plan_and_round_pages_link_to_the_import(editor_client):
     assert f'href="{PLAN}/plan/import/"' in editor_client.get(f"{PLAN}/plan/").content.decode()
     assert f'href="{PLAN}/rounds/6/import/"' in editor_client.get(f"{PLAN}/rounds/6/").content.decode()
+
+
+def test_it_shows_a_read_period_in_the_buddhist_era(editor_client):
+    header = [*HEADER[:4], "ระยะเวลาดำเนินการ"]
+    data = docx_bytes([header, ["1", "มาตรการมีช่วงเวลา", "๑. ขั้นเดียว", "กองคลัง", "1 ตุลาคม 2568 - 30 กันยายน 2569"]])
+    page = upload(editor_client, data).content.decode()
+    assert "1 ตุลาคม 2568 – 30 กันยายน 2569" in page
+    assert "2025" not in page and "ค.ศ." not in page
