@@ -109,7 +109,8 @@ class Policy:
     body on the dashboard and the area people page, and re-publishes any province. They do not
     edit, review or comment on a body's documents, keep a signature or copy from the library unless
     they also hold the body's role: those stay the body's people's, signed by name. (Sign-in asks
-    another question, which accounts must use a second factor: signin/otp.py, staff accounts.)"""
+    another question, which accounts must use a second factor: signin/otp.py; who may reset a
+    person's lost second factor is this policy's: ``may_reset_second_factor``.)"""
 
     editor_of: set[int]
     approver_of: set[int]
@@ -172,6 +173,28 @@ class Policy:
         if self.is_admin or self.may_review(org):
             return True
         return role in (None, Membership.Role.APPROVER) and self.supervises(org)
+
+    def may_reset_second_factor(self, org: Organization, role: str) -> bool:
+        """Remove the second factor (app, recovery codes, passkeys) of a person who holds ``role``
+        in the body and lost both (they enrol again at their next sign-in): the administrator; the
+        body's approver its editors; a supervisor whose area contains it its approvers and editors."""
+        if self.is_admin:
+            return True
+        if role == Membership.Role.EDITOR:
+            return self.may_review(org) or self.supervises(org)
+        return role == Membership.Role.APPROVER and self.supervises(org)
+
+    def may_reset_second_factor_of(self, person: "Policy", *, staff: bool = False) -> bool:
+        """The same of a person as a whole (their factor opens every body of theirs): each role they
+        hold must be one the user may reset; a staff account, a supervisor or an account with no
+        role only the administrator. ``person`` is their ``user_roles``; one query at most."""
+        if self.is_admin:
+            return True
+        if staff or person.is_admin or person.is_supervisor or not person.is_member:
+            return False
+        orgs = Organization.objects.filter(pk__in=person.editor_of | person.approver_of).only(
+            "pk", "province_id", "district")
+        return all(self.may_reset_second_factor(org, role) for org in orgs for role in person.roles_in(org.pk))
 
     def people_roles(self, org: Organization) -> list[str]:
         """The roles the user may give in the body, for the forms."""

@@ -82,6 +82,9 @@ def _people_page(request, access, *, invite_form=None, status=200):
     people = selectors.body_people(org)
     for membership in people:
         membership.manageable = access.may(membership.role)
+        # A lost second factor (signin/views.py people_second_factor_reset), never one's own.
+        membership.second_factor_resettable = (access.policy.may_reset_second_factor(org, membership.role)
+                                               and membership.user_id != request.user.pk)
         since = membership.grant.granted_at if hasattr(membership, "grant") else membership.user.date_joined
         membership.since = timezone.localtime(since).date()
     invitations = selectors.body_invitations(org)

@@ -13,3 +13,5 @@ class OtpAction(models.TextChoices):
     OTP_RECOVERY_USED = "otp.recovery_used", _("เข้าสู่ระบบด้วยรหัสสำรอง")
     OTP_DISABLE = "otp.disable", _("ปิดการยืนยันตัวตนสองขั้นตอน")
     OTP_RESET = "otp.reset", _("ผู้ดูแลระบบยกเลิกการยืนยันตัวตนสองขั้นตอนของผู้ใช้")
+    # In the body's people log (people/selectors.py reads "people."): its approver or area supervisor.
+    OTP_RESET_PERSON = "people.otp_reset", _("ยกเลิกการยืนยันตัวตนสองขั้นตอนของบุคลากรที่ทำหายทั้งสองอย่าง")

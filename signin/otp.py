@@ -47,8 +47,10 @@ from django_otp.models import VerifyNotAllowed
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from assessments.access import user_roles
 from assessments.models import Membership, SupervisorScope
 from assessments.services import audit
+from common.errors import Refusal
 from common.thai import to_arabic_digits
 
 from .audit_actions import OtpAction
@@ -285,6 +287,36 @@ def otp_disable(*, user):
         StaticDevice.objects.filter(user=user).delete()
         audit(actor=user, action=OtpAction.OTP_DISABLE,
               summary=_("%(user)s ปิดการยืนยันตัวตนสองขั้นตอน") % {"user": user.get_username()})
+
+
+def has_second_factor(user) -> bool:
+    """Anything to reset: an app (confirmed or being set up) or recovery codes."""
+    return TOTPDevice.objects.filter(user=user).exists() or StaticDevice.objects.filter(user=user).exists()
+
+
+def second_factor_reset(*, person, actor, org):
+    """A person lost both their app and their recovery codes: the body's approver (for its
+    editors), the area's supervisor (for its approvers and editors) or the administrator removes
+    their second factor, as the policy answers (``may_reset_second_factor_of``: every role the
+    person holds must be one the actor may reset, so nobody opens another body's or a
+    supervisor's account). The person enrols again at their next sign-in; a session of theirs
+    verified with the old factor is asked again on its next page. Audited in the body's people log."""
+    if person.pk == actor.pk:
+        raise Refusal(_("ยกเลิกการยืนยันตัวตนสองขั้นตอนของตนเองไม่ได้ หากทำหายทั้งแอปและรหัสสำรอง "
+                        "กรุณาติดต่อผู้บริหารของหน่วยงาน ผู้กำกับดูแลพื้นที่ หรือผู้ดูแลระบบ"))
+    staff = person.is_staff or person.is_superuser
+    if not user_roles(actor).may_reset_second_factor_of(user_roles(person), staff=staff):
+        raise PermissionDenied(_("คุณยกเลิกการยืนยันตัวตนสองขั้นตอนของบัญชีนี้ไม่ได้ เพราะบัญชีนี้มีบทบาทที่อยู่นอกความรับผิดชอบของคุณ "
+                                 "กรุณาติดต่อผู้ดูแลระบบ"))
+    with transaction.atomic():
+        if not has_second_factor(person):
+            raise Refusal(_("%(user)s ยังไม่ได้ตั้งค่าการยืนยันตัวตนสองขั้นตอน ไม่มีสิ่งใดให้ยกเลิก")
+                          % {"user": person.get_full_name() or person.get_username()})
+        TOTPDevice.objects.filter(user=person).delete()
+        StaticDevice.objects.filter(user=person).delete()
+        audit(actor=actor, action=OtpAction.OTP_RESET_PERSON, org=org, detail={"user": person.pk},
+              summary=_("ยกเลิกการยืนยันตัวตนสองขั้นตอนของ %(user)s (ทำหายทั้งแอปและรหัสสำรอง) ให้ตั้งค่าใหม่")
+              % {"user": person.get_full_name() or person.get_username()})
 
 
 def otp_reset(*, user, actor):

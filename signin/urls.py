@@ -21,4 +21,7 @@ urlpatterns = [
     path("app/security/setup/", views.otp_setup, name="otp-setup"),
     path("app/security/recovery-codes/", views.otp_recovery_codes, name="otp-recovery-codes"),
     path("app/security/disable/", views.otp_disable_view, name="otp-disable"),
+    # A body's approver or area supervisor resets a person's lost second factor (the people page's button).
+    path("app/orgs/<slug:slug>/people/<int:membership_id>/second-factor/reset/", views.people_second_factor_reset,
+         name="people-otp-reset"),
 ]

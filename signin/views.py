@@ -13,11 +13,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from common.errors import Refusal
 from common.redirects import safe_url
+from people.access import membership_or_404, people_access
 
 from .forms import AppCodeForm, CodeForm
 from .otp import (
@@ -33,6 +36,7 @@ from .otp import (
     otp_recovery_codes_renew,
     recovery_codes_left,
     required_for,
+    second_factor_reset,
     throttle_message,
     verified,
 )
@@ -175,3 +179,25 @@ def otp_disable_view(request):
     elif request.method == "POST":
         status = 400
     return render(request, "signin/otp_disable.html", {"form": form}, status=status)
+
+
+@login_required
+@require_POST
+def people_second_factor_reset(request, slug, membership_id):
+    """From a body's people page: reset the second factor of a person who lost both (signin/otp.py
+    second_factor_reset asks the policy for the person as a whole)."""
+    access = people_access(request, slug)
+    membership = membership_or_404(access, membership_id)
+    if not access.policy.may_reset_second_factor(access.org, membership.role):
+        raise PermissionDenied(_("เฉพาะผู้บริหารของหน่วยงาน (สำหรับเจ้าหน้าที่ผู้จัดทำ) หรือผู้กำกับดูแลพื้นที่ "
+                                 "ยกเลิกการยืนยันตัวตนสองขั้นตอนของบุคลากรได้"))
+    person = membership.user
+    try:
+        second_factor_reset(person=person, actor=request.user, org=access.org)
+    except Refusal as refusal:
+        for message in refusal.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("ยกเลิกการยืนยันตัวตนสองขั้นตอนของ %(person)s แล้ว ผู้นั้นต้องตั้งค่าใหม่เมื่อเข้าสู่ระบบครั้งถัดไป")
+                         % {"person": person.get_full_name() or person.get_username()})
+    return redirect("people-org", slug=access.org.slug)

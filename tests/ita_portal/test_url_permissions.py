@@ -103,6 +103,8 @@ MATRIX = {
                                                    "position": "รองปลัด"}, PEOPLE_APPROVERS),
     "people-role": ("post", f"{PEOPLE}/{{editor_membership}}/role/", {"role": "approver"}, PEOPLE_EDITORS),
     "people-remove": ("post", f"{PEOPLE}/{{editor_membership}}/remove/", {}, PEOPLE_EDITORS),
+    # A lost second factor (signin/views.py): the body's approver, its area's supervisor, the admin.
+    "people-otp-reset": ("post", f"{PEOPLE}/{{editor_membership}}/second-factor/reset/", {}, PEOPLE_APPROVERS),
     "people-handover": ("post", f"{PEOPLE}/{{approver_membership}}/handover/", {"successor": "{editor_user}"},
                         PEOPLE_APPROVERS),
     "invitation-resend": ("post", f"{PEOPLE}/invitations/{{invitation}}/resend/", {}, PEOPLE_APPROVERS),
