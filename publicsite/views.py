@@ -214,8 +214,10 @@ def _verify_page(request, form, *, status):
     if form.is_valid():
         digest = form.cleaned_data["digest"]
         found = _verified_documents(request, selectors.published_with_sha256(digest))
-        # The OIT evidence files a body published (oit/, docs/OIT.md): a second lookup, one query.
-        found += oit_selectors.verified_files(digest, request.build_absolute_uri)
+        if not found:
+            # The OIT evidence files a body published (oit/, docs/OIT.md): one query more, only when
+            # the file is not one of the published documents (their check stays one query).
+            found = oit_selectors.verified_files(digest, request.build_absolute_uri)
     response = render(request, "publicsite/verify.html", {"form": form, "digest": digest, "found": found},
                       status=status)
     response["Cache-Control"] = "private, no-store"

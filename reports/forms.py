@@ -160,9 +160,9 @@ def file_sha256(upload) -> str:
 
 
 class VerifyForm(forms.Form):
-    """A PDF (hashed, never kept) or its SHA-256 typed or pasted."""
+    """A published file (a PDF, or an OIT evidence file; hashed, never kept) or its SHA-256 typed or pasted."""
 
-    file = forms.FileField(label=_("ไฟล์ PDF ที่ต้องการตรวจสอบ (ไม่เกิน 20 MB)"), required=False,
+    file = forms.FileField(label=_("ไฟล์ที่ต้องการตรวจสอบ (PDF หรือไฟล์หลักฐาน ITA ไม่เกิน 20 MB)"), required=False,
                            widget=forms.ClearableFileInput(attrs={
                                "accept": "application/pdf,.pdf,.png,.jpg,.jpeg,.xlsx,.docx"}))
     sha256 = forms.CharField(label=_("หรือวางค่า SHA-256 ของไฟล์"), required=False,
@@ -192,5 +192,5 @@ class VerifyForm(forms.Form):
         elif data.get("sha256"):
             data["digest"] = data["sha256"]
         elif not self.errors:
-            raise forms.ValidationError(_("กรุณาเลือกไฟล์ PDF หรือวางค่า SHA-256 ของไฟล์"))
+            raise forms.ValidationError(_("กรุณาเลือกไฟล์ หรือวางค่า SHA-256 ของไฟล์"))
         return data

@@ -127,7 +127,7 @@ def test_a_sha256_that_is_not_64_hex_digits_is_refused(db, value):
 def test_an_empty_form_says_what_to_give(db):
     response = Client().post(URL, {})
     assert response.status_code == 400
-    assert "กรุณาเลือกไฟล์ PDF หรือวางค่า SHA-256" in response.content.decode()
+    assert "กรุณาเลือกไฟล์ หรือวางค่า SHA-256" in response.content.decode()
 
 
 def test_the_post_needs_its_csrf_token(published):
