@@ -18,3 +18,15 @@ class AssessmentAction(models.TextChoices):
     ADMIN_CHANGE = "admin.change", _("ผู้ดูแลระบบแก้ไขรายการ")
     ADMIN_DELETE = "admin.delete", _("ผู้ดูแลระบบลบรายการ")
     ADMIN_OTHER = "admin.other", _("ผู้ดูแลระบบ (อื่น ๆ)")
+
+
+class SecurityAction(models.TextChoices):
+    """The security log (assessments/security_log.py): signing in and out, failures, lockouts and
+    refused access, each with the client's address (docs/SECURITY.md, "The security log")."""
+
+    SIGNIN = "security.signin", _("เข้าสู่ระบบ")
+    SIGNOUT = "security.signout", _("ออกจากระบบ")
+    SIGNIN_FAILED = "security.signin_failed", _("เข้าสู่ระบบไม่สำเร็จ")
+    LOCKED_OUT = "security.locked_out", _("บัญชีถูกระงับชั่วคราวเพราะใส่รหัสผ่านผิดหลายครั้ง")
+    FORBIDDEN = "security.forbidden", _("ถูกปฏิเสธการเข้าถึง (403)")
+    NOT_FOUND = "security.not_found", _("ขอหน้าเจ้าหน้าที่ที่ไม่มีหรือไม่มีสิทธิ์เห็น (404)")

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -476,7 +477,13 @@ class AuditEvent(models.Model):
                             verbose_name=_("หน่วยงาน"))
     summary = models.CharField(_("สรุป"), max_length=300)
     detail = models.JSONField(_("รายละเอียด"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("เวลา"), auto_now_add=True, db_index=True)
+    # Set when the row is made (not auto_now_add): the time is part of the row's hash.
+    created_at = models.DateTimeField(_("เวลา"), default=timezone.now, editable=False, db_index=True)
+    # Where the request came from (common/client.py; "" outside a request: commands, tasks).
+    client_ip = models.CharField(_("ที่อยู่ไอพีของผู้ใช้"), max_length=45, blank=True, default="")
+    # The chain (assessments/audit_chain.py, manage.py verify_audit): the row before's hash and this one's.
+    prev_hash = models.CharField(_("ค่าแฮชของแถวก่อนหน้า"), max_length=64, blank=True, default="", editable=False)
+    row_hash = models.CharField(_("ค่าแฮชของแถวนี้"), max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["-created_at"]

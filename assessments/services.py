@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from common import audit_actions, public_cache
 
-from . import framework_io, register_io, score_io, slugs
+from . import audit_chain, framework_io, register_io, score_io, slugs
 from .audit_actions import AssessmentAction
 from .models import (
     Assessment,
@@ -39,10 +39,10 @@ def audit(*, actor, action: str, summary: str, org=None, detail=None) -> AuditEv
     action is a name some app registered (its ``audit_actions.py``, common/audit_actions.py); a
     name nobody registered is a programming error (ValueError) and nothing is written."""
     action = audit_actions.registry(action)
-    event = AuditEvent.objects.create(
+    [event] = audit_chain.append([AuditEvent(  # chained by hash, with the client's address (audit_chain.py)
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action, org=org, summary=summary[:300], detail=detail or {},
-    )
+    )])
     if org is not None:
         slug, province_id = org.slug, org.province_id
         transaction.on_commit(lambda: public_cache.bump(slug, province_id))
@@ -577,7 +577,7 @@ def _write_register(plan: _RegisterPlan, result: RegisterImported, *, actor, sou
     events.append(AuditEvent(actor=actor, action=AssessmentAction.ORGS_IMPORT, summary=(_(
         "นำเข้าทะเบียนหน่วยงาน: เพิ่ม %(created)s แห่ง แก้ไข %(updated)s แห่ง ไม่เปลี่ยนแปลง %(unchanged)s แห่ง") % counts)[:300],
         detail={**counts, "source": source}))
-    AuditEvent.objects.bulk_create(events, batch_size=BATCH)
+    audit_chain.append(events)
     transaction.on_commit(public_cache.bump_all)  # names show on every list, former addresses must not be served
 
 

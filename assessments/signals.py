@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from common import public_cache
 
+from . import audit_chain
 from .audit_actions import AssessmentAction
 from .models import AuditEvent
 
@@ -18,7 +19,7 @@ ACTIONS = {ADDITION: AssessmentAction.ADMIN_ADD, CHANGE: AssessmentAction.ADMIN_
 
 def record_admin_entries(entries) -> None:
     """The portal's audit rows for admin LogEntry rows; every cached page becomes stale."""
-    AuditEvent.objects.bulk_create([
+    audit_chain.append([
         AuditEvent(
             actor_id=entry.user_id, action=ACTIONS.get(entry.action_flag, AssessmentAction.ADMIN_OTHER),
             summary=(_("ผู้ดูแลระบบ: %(what)s %(type)s “%(name)s”") % {

@@ -62,6 +62,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The client's address, for every audit row the request writes (common/client.py).
+    "common.client.ClientAddressMiddleware",
     # Staff pages and downloads: Cache-Control: no-store on every answer (ita_portal/middleware.py).
     "ita_portal.middleware.NoStoreMiddleware",
     # An over-long address (414) or a form in another charset (400): Thai pages before anything
@@ -76,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     # A body's former address (renamed) answers 301 to its current one (assessments/slugs.py).
     "assessments.slugs.FormerSlugRedirectMiddleware",
+    # A 403 anywhere (a refused CSRF check too) and a 404 on /app/: security log rows (assessments/security_log.py).
+    "assessments.security_log.RefusedAccessMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",

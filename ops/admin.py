@@ -62,7 +62,7 @@ class PortalUserAdmin(UserAdmin):
 
     @admin.action(description=_("ส่งออกข้อมูลส่วนบุคคล (JSON)"))
     def export_personal_data(self, request, queryset):
-        data = [privacy.personal_data(user) for user in queryset]
+        data = privacy.export_personal_data(users=list(queryset), actor=request.user)
         response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=1),
                                 content_type="application/json; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="personal-data.json"'

@@ -9,3 +9,4 @@ class OpsAction(models.TextChoices):
     """The operator's tools (ops/privacy.py)."""
 
     PRIVACY_ERASE = "privacy.erase", _("ลบข้อมูลส่วนบุคคล")
+    PRIVACY_EXPORT = "privacy.export", _("ส่งออกข้อมูลส่วนบุคคล")

@@ -43,6 +43,16 @@ def personal_data(user) -> dict:
 
 
 @transaction.atomic
+def export_personal_data(*, users, actor) -> list[dict]:
+    """What the portal keeps about each person (a PDPA access request), the export audited."""
+    data = [personal_data(user) for user in users]
+    audit(actor=actor, action=OpsAction.PRIVACY_EXPORT,
+          summary=_("ส่งออกข้อมูลส่วนบุคคลของผู้ใช้ %(count)s บัญชี") % {"count": len(data)},
+          detail={"users": [user.pk for user in users]})
+    return data
+
+
+@transaction.atomic
 def erase_personal_data(*, user, actor) -> None:
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
