@@ -186,7 +186,9 @@ def test_saving_a_progress_entry_runs_the_same_queries_with_5_or_50_measures(cli
     five = count()
     for n in range(45):
         services.measure_save(plan=plan, actor=editor, data={"title": f"ม{n}", "steps": "ก"})
-    assert count() == five <= 20  # 17 outside a test; the test transaction adds savepoints
+    # 18 outside a test; the test transaction adds savepoints; the audit row's hash chain reads the
+    # last hash (and on PostgreSQL takes its lock first: assessments/audit_chain.py)
+    assert count() == five <= (22 if connection.vendor == "postgresql" else 21)
 
 
 # ---------------------------------------------------------------- one form, one save (issue 22)
