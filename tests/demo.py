@@ -29,10 +29,12 @@ def ensure_test_database():
     or a fixture; a run of only the browser page tests (a fixture of a module's own reads the
     database, tests/ita_portal/test_browser_accessibility.py) creates it here. What to drop at the
     end, or None."""
+    from django.db.backends.base.creation import TEST_DATABASE_PREFIX
     from django.test.utils import setup_databases
 
-    if connection.settings_dict["NAME"] == connection.creation._get_test_db_name():
-        return None
+    name, test_name = connection.settings_dict["NAME"], connection.settings_dict["TEST"].get("NAME")
+    if name == test_name or (not test_name and name.startswith(TEST_DATABASE_PREFIX)):
+        return None  # pytest-django created it
     return setup_databases(verbosity=0, interactive=False, aliases={"default"})
 
 
