@@ -50,8 +50,8 @@ def dashboard_row(html, slug):
 
 
 def days_late(row):
-    """The text of the row's last cell (days late, "–" for none)."""
-    return row.rsplit("<td", 1)[1].split(">", 1)[1].split("</td>")[0].strip()
+    """The text of the row's days-late cell ("–" for none)."""
+    return row.split('data-col="late">', 1)[1].split("</td>")[0].strip()
 
 
 # ---------------------------------------------------------------- the year picker
