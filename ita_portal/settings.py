@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",  # passkeys, the second factor offered first (signin/passkeys.py)
     "ita_portal",
     "common",
     "assessments",
@@ -239,8 +240,9 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
 
-# One-time passwords (django-otp, signin/otp.py). OTP_REQUIRED: the system administrator (staff)
-# and supervisors must sign in with a code from an authenticator app as well as the password;
+# One-time passwords (django-otp, signin/otp.py). OTP_REQUIRED: every staff member (the system
+# administrator, the supervisors, every body's editors and approvers) must sign in with a second
+# factor (a passkey or a code from an authenticator app) as well as the password;
 # on by default in production, off with DEBUG (`make run` stays password-only). Anyone else may
 # turn it on for themselves; once on, sign-in always asks for the code.
 OTP_REQUIRED = env_bool("OTP_REQUIRED", not DEBUG)
@@ -248,6 +250,18 @@ OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "ITA Portal")  # the account's name
 OTP_TOTP_THROTTLE_FACTOR = 1  # after n wrong codes wait 2^(n-1) seconds (django-otp's throttling)
 OTP_STATIC_THROTTLE_FACTOR = 1
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Passkeys (django-otp-webauthn, signin/passkeys.py): a second factor only, after the password. The
+# relying party is OTP_WEBAUTHN_RP_ID or the host name the site is reached at; passkeys are accepted
+# from OTP_WEBAUTHN_ALLOWED_ORIGINS (https://<each of ALLOWED_HOSTS> unless set) and, on localhost only,
+# from the request's own origin.
+OTP_WEBAUTHN_RP_ID = env_str("OTP_WEBAUTHN_RP_ID", "")
+OTP_WEBAUTHN_RP_ID_CALLABLE = "signin.passkeys.rp_id"
+OTP_WEBAUTHN_RP_NAME = OTP_TOTP_ISSUER
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("OTP_WEBAUTHN_ALLOWED_ORIGINS", [
+    f"https://{host}" for host in ALLOWED_HOSTS if host and host != "*" and not host.startswith(".")]
+    or ["https://localhost"])
+OTP_WEBAUTHN_HELPER_CLASS = "signin.passkeys.PortalWebAuthnHelper"
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 
 # Content-Security-Policy (django-csp): scripts only from our own static files, never inline.
 # Inline style attributes are allowed (Bootstrap components and templates use them).

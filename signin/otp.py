@@ -46,6 +46,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django_otp.models import VerifyNotAllowed
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from assessments.access import user_roles
 from assessments.models import Membership, SupervisorScope
@@ -91,7 +92,9 @@ def app_device(user, *, confirmed=True) -> TOTPDevice | None:
 
 
 def enrolled(user) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    """A confirmed second factor: a passkey (signin/passkeys.py) or the app."""
+    return (WebAuthnCredential.objects.filter(user=user, confirmed=True).exists()
+            or TOTPDevice.objects.filter(user=user, confirmed=True).exists())
 
 
 def needs_code(user) -> bool:
@@ -101,7 +104,8 @@ def needs_code(user) -> bool:
         return False
     if settings.OTP_REQUIRED and (user.is_staff or user.is_superuser):
         return True
-    condition = Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True))
+    condition = Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)) | Exists(
+        WebAuthnCredential.objects.filter(user=OuterRef("pk"), confirmed=True))
     if settings.OTP_REQUIRED:
         condition |= _holds_a_role()
     return get_user_model().objects.filter(pk=user.pk).filter(condition).exists()
@@ -237,7 +241,7 @@ def otp_enrol_start(*, user) -> TOTPDevice:
     return device
 
 
-def _new_recovery_codes(user) -> list[str]:
+def new_recovery_codes(user) -> list[str]:
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name=str(CODES_NAME), confirmed=True)
     codes = [StaticToken.random_token() for _n in range(RECOVERY_CODES)]
@@ -261,7 +265,7 @@ def otp_enrol_confirm(*, user, device: TOTPDevice, code: str) -> list[str] | Non
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
-        codes = _new_recovery_codes(user)
+        codes = new_recovery_codes(user)
         audit(actor=user, action=OtpAction.OTP_ENABLE,
               summary=_("%(user)s เปิดใช้การยืนยันตัวตนสองขั้นตอน") % {"user": user.get_username()})
     return codes
@@ -272,7 +276,7 @@ def otp_recovery_codes_renew(*, user) -> list[str]:
     with transaction.atomic():
         if not enrolled(user):
             raise PermissionDenied(_("ยังไม่ได้เปิดใช้การยืนยันตัวตนสองขั้นตอน"))
-        codes = _new_recovery_codes(user)
+        codes = new_recovery_codes(user)
         audit(actor=user, action=OtpAction.OTP_RECOVERY_CODES,
               summary=_("%(user)s สร้างรหัสสำรองชุดใหม่") % {"user": user.get_username()})
     return codes
@@ -285,13 +289,15 @@ def otp_disable(*, user):
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
+        WebAuthnCredential.objects.filter(user=user).delete()
         audit(actor=user, action=OtpAction.OTP_DISABLE,
               summary=_("%(user)s ปิดการยืนยันตัวตนสองขั้นตอน") % {"user": user.get_username()})
 
 
 def has_second_factor(user) -> bool:
-    """Anything to reset: an app (confirmed or being set up) or recovery codes."""
-    return TOTPDevice.objects.filter(user=user).exists() or StaticDevice.objects.filter(user=user).exists()
+    """Anything to reset: an app (confirmed or being set up), recovery codes or a passkey."""
+    return (TOTPDevice.objects.filter(user=user).exists() or StaticDevice.objects.filter(user=user).exists()
+            or WebAuthnCredential.objects.filter(user=user).exists())
 
 
 def second_factor_reset(*, person, actor, org):
@@ -314,6 +320,7 @@ def second_factor_reset(*, person, actor, org):
                           % {"user": person.get_full_name() or person.get_username()})
         TOTPDevice.objects.filter(user=person).delete()
         StaticDevice.objects.filter(user=person).delete()
+        WebAuthnCredential.objects.filter(user=person).delete()
         audit(actor=actor, action=OtpAction.OTP_RESET_PERSON, org=org, detail={"user": person.pk},
               summary=_("ยกเลิกการยืนยันตัวตนสองขั้นตอนของ %(user)s (ทำหายทั้งแอปและรหัสสำรอง) ให้ตั้งค่าใหม่")
               % {"user": person.get_full_name() or person.get_username()})
@@ -325,5 +332,6 @@ def otp_reset(*, user, actor):
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
+        WebAuthnCredential.objects.filter(user=user).delete()
         audit(actor=actor, action=OtpAction.OTP_RESET,
               summary=_("ยกเลิกการยืนยันตัวตนสองขั้นตอนของ %(user)s ให้ลงทะเบียนใหม่") % {"user": user.get_username()})

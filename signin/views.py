@@ -40,6 +40,8 @@ from .otp import (
     throttle_message,
     verified,
 )
+from .passkeys import config as passkey_config
+from .passkeys import passkeys
 
 
 def _next(request, default="app-home") -> str:
@@ -80,7 +82,10 @@ def otp_verify(request):
         status = 429 if checked.throttled else 400
     elif request.method == "POST":
         status = 400
-    return render(request, "signin/otp_verify.html", {"form": form, "next": next_url}, status=status)
+    has_passkey = passkeys(user).exists()
+    context = {"form": form, "next": next_url, "has_passkey": has_passkey,
+               "passkey_config": passkey_config(request) if has_passkey else None}
+    return render(request, "signin/otp_verify.html", context, status=status)
 
 
 def _qr_svg(device: TOTPDevice) -> str:
@@ -123,7 +128,8 @@ def otp_setup(request):
     elif request.method == "POST":
         status = 400
     context = {"form": form, "next": next_url, "qr_svg": _qr_svg(device), "secret": _secret_text(device),
-               "required": required_for(user), "issuer": settings.OTP_TOTP_ISSUER, "username": user.get_username()}
+               "required": required_for(user), "issuer": settings.OTP_TOTP_ISSUER, "username": user.get_username(),
+               "passkey_config": passkey_config(request)}
     return render(request, "signin/otp_setup.html", context, status=status)
 
 
@@ -132,9 +138,11 @@ def otp_settings(request):
     """One's own sign-in security: whether the second factor is on, recovery codes left."""
     user = request.user
     device = app_device(user)
-    codes_left = recovery_codes_left(user) if device else 0
+    keys = list(passkeys(user))
+    codes_left = recovery_codes_left(user) if device or keys else 0
     context = {"device": device, "required": required_for(user), "codes_left": codes_left,
-               "setting_on": settings.OTP_REQUIRED}
+               "setting_on": settings.OTP_REQUIRED, "passkeys": keys, "enrolled": bool(device or keys),
+               "may_add_passkey": verified(request) or not (device or keys), "passkey_config": passkey_config(request)}
     return render(request, "signin/otp_settings.html", context)
 
 

@@ -4,6 +4,7 @@
 from django import template
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 register = template.Library()
 
@@ -11,9 +12,11 @@ register = template.Library()
 @register.simple_tag
 def second_factor_users(memberships) -> set[int]:
     """The ids of the users of ``memberships`` who have a second factor (an app, confirmed or being
-    set up, or recovery codes): two queries for the page."""
+    set up, recovery codes or a passkey): one query for the page."""
     ids = {m.user_id for m in memberships}
     if not ids:
         return set()
-    with_app = set(TOTPDevice.objects.filter(user_id__in=ids).values_list("user_id", flat=True))
-    return with_app | set(StaticDevice.objects.filter(user_id__in=ids).values_list("user_id", flat=True))
+    found = TOTPDevice.objects.filter(user_id__in=ids).values_list("user_id", flat=True).union(
+        StaticDevice.objects.filter(user_id__in=ids).values_list("user_id", flat=True),
+        WebAuthnCredential.objects.filter(user_id__in=ids).values_list("user_id", flat=True))
+    return set(found)

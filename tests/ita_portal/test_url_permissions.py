@@ -129,6 +129,13 @@ MATRIX = {
     "otp-setup": ("get", "/app/security/setup/", None, [LOGIN, 200, 200, 200, 200, 200, 200]),
     "otp-recovery-codes": ("get", "/app/security/recovery-codes/", None, [LOGIN, 302, 302, 302, 302, 302, 302]),
     "otp-disable": ("get", "/app/security/disable/", None, [LOGIN, 302, 302, 302, 302, 302, 302]),
+    # Passkeys (signin/passkeys.py, django-otp-webauthn's JSON views): anyone signed in; a ceremony's
+    # second half without its first is refused (400); without a session 403 (no passwordless sign-in).
+    "passkey-register-begin": ("post", "/accounts/passkeys/registration/begin/", {}, [403] + [200] * 6),
+    "passkey-register-complete": ("post", "/accounts/passkeys/registration/complete/", {}, [403] + [400] * 6),
+    "passkey-auth-begin": ("post", "/accounts/passkeys/authentication/begin/", {}, [403] + [200] * 6),
+    "passkey-auth-complete": ("post", "/accounts/passkeys/authentication/complete/", {}, [403] + [400] * 6),
+    "passkey-js-catalog": ("get", "/accounts/passkeys/jsi18n/", None, [200] * 7),
     # A body's OIT year (oit/urls.py): read like a plan; saving and submitting for its editor, the
     # approver decides and publishes; the public page, its data and published files are public.
     "oit-year": ("get", f"{PLAN}/ita/", None, READ),
