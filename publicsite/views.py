@@ -41,12 +41,6 @@ def _get_org_for_page(slug):
     return get_object_or_404(Organization.objects.select_related("province").prefetch_related(names), slug=slug)
 
 
-def _doc_or_404(doc):
-    if documents.kind_of(doc) is None:
-        raise Http404(_("ไม่มีเอกสารชนิดนี้"))
-    return doc
-
-
 # ---------------------------------------------------------------- public pages
 
 
@@ -100,7 +94,7 @@ def org_year(request, slug, fy):
 @cached_public
 def public_pdf(request, slug, fy, doc):
     org = _get_org(slug)
-    document = selectors.latest(org, fy, _doc_or_404(doc))
+    document = selectors.latest(org, fy, documents.doc_or_404(doc))
     if document is None:
         raise Http404(_("เอกสารนี้ยังไม่ได้เผยแพร่"))
     document.org = org
@@ -111,7 +105,7 @@ def public_pdf(request, slug, fy, doc):
 @cached_public
 def public_pdf_version(request, slug, fy, doc, version):
     org = _get_org(slug)
-    document = PublishedDocument.objects.filter(org=org, fiscal_year=fy, doc=_doc_or_404(doc),
+    document = PublishedDocument.objects.filter(org=org, fiscal_year=fy, doc=documents.doc_or_404(doc),
                                                 version=version).defer("snapshot").first()
     if document is None:
         raise Http404(_("ไม่พบเอกสารฉบับนี้"))

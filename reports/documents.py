@@ -9,6 +9,7 @@ document is added."""
 
 from dataclasses import dataclass
 
+from django.http import Http404
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -191,6 +192,13 @@ if list(REGISTRY) != list(Doc.values):  # one entry for each document, in the li
 
 def kind_of(doc: str) -> DocumentKind | None:
     return REGISTRY.get(doc)
+
+
+def doc_or_404(doc: str) -> str:
+    """A document key from an address: one the registry knows, else a Thai 404."""
+    if doc not in REGISTRY:
+        raise Http404(gettext("ไม่มีเอกสารชนิดนี้"))
+    return doc
 
 
 def analysis_written(plan) -> bool:

@@ -7,15 +7,13 @@ import logging
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from assessments.access import request_roles
-from assessments.models import Organization, OrganizationName
 from common import params
 from common.errors import Refusal
 from common.text import clean_text
@@ -30,22 +28,6 @@ from .models import ReportSettings, RepublishJob, UserSignature
 log = logging.getLogger(__name__)
 
 
-def _get_org(slug):
-    return get_object_or_404(Organization.objects.select_related("province"), slug=slug)
-
-
-def _get_org_for_page(slug):
-    """The body with its other names (one query more), for the public pages that show them."""
-    names = Prefetch("names", queryset=OrganizationName.objects.order_by("name"))
-    return get_object_or_404(Organization.objects.select_related("province").prefetch_related(names), slug=slug)
-
-
-def _doc_or_404(doc):
-    if documents.kind_of(doc) is None:
-        raise Http404(_("ไม่มีเอกสารชนิดนี้"))
-    return doc
-
-
 # ---------------------------------------------------------------- staff previews and settings
 
 
@@ -58,7 +40,7 @@ def _preview_objects(request, slug, fy, doc):
 
 @login_required
 def preview_pdf(request, slug, fy, doc):
-    access, plan, progress_round = _preview_objects(request, slug, fy, _doc_or_404(doc))
+    access, plan, progress_round = _preview_objects(request, slug, fy, documents.doc_or_404(doc))
     try:
         _context, pdf = services.render_document(plan, doc, progress_round,
                                                  draft=documents.is_draft(plan, progress_round))
@@ -77,7 +59,7 @@ def preview_pdf(request, slug, fy, doc):
 def report_docx(request, slug, fy, doc):
     """The document as a Word file, for a body to adjust before it prints and signs: the same
     context as the PDF preview (what was approved, once approved), a draft marked ร่าง."""
-    _access, plan, progress_round = _preview_objects(request, slug, fy, _doc_or_404(doc))
+    _access, plan, progress_round = _preview_objects(request, slug, fy, documents.doc_or_404(doc))
     context = services.document_context(plan, doc, progress_round)
     draft = documents.is_draft(plan, progress_round)
     data = docx.render_docx(context, draft=draft, logo=services.document_logo(context, plan.org))
