@@ -6,17 +6,15 @@ import csv
 import io
 import logging
 
-from django.conf import settings
-from django.http import Http404, HttpResponse, HttpResponseNotModified, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.http import content_disposition_header, http_date, quote_etag
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from assessments.models import Organization
 from common.public_cache import cached_public
 from common.spreadsheet import spreadsheet_row
-from reports.downloads import _verified_bytes  # the one check of a stored file against its SHA-256
+from reports.downloads import published_file_response
 
 from . import selectors
 
@@ -114,29 +112,13 @@ def data_csv(request, slug, fy):
 
 
 def _file_response(request, org, evidence):
-    etag = quote_etag(evidence.sha256)
-    if request.headers.get("If-None-Match") == etag:
-        response = HttpResponseNotModified()
-    else:
-        sendfile = settings.PUBLISHED_FILE_HEADER
-        data = _verified_bytes(evidence, cache=bool(sendfile))
-        if data is None:
-            log.error("OIT evidence file %s (%s) does not match its SHA-256; refused", evidence.pk, evidence.file.name)
-            return HttpResponse(_("ไฟล์นี้ไม่ตรงกับฉบับที่เผยแพร่ ระบบจึงงดให้ดาวน์โหลด ผู้ดูแลระบบได้รับแจ้งแล้ว"),
-                                status=503, content_type="text/plain; charset=utf-8")
-        filename = f"{org.name} {evidence.fiscal_year} {selectors.display_code(evidence.item_code)} " \
-                   f"ฉบับที่ {evidence.version}.{evidence.ext}"
-        if sendfile:
-            response = HttpResponse(content_type=evidence.content_type)
-            response[sendfile] = settings.PUBLISHED_FILE_PREFIX + evidence.file.name
-        else:
-            response = HttpResponse(data, content_type=evidence.content_type)
-        response["Content-Disposition"] = content_disposition_header(evidence.ext not in INLINE, filename)
-    response["ETag"] = etag
-    response["Last-Modified"] = http_date(evidence.published_at.timestamp())
-    response["Cache-Control"] = "public, max-age=300"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    filename = f"{org.name} {evidence.fiscal_year} {selectors.display_code(evidence.item_code)} " \
+               f"ฉบับที่ {evidence.version}.{evidence.ext}"
+    response = published_file_response(
+        request, evidence, filename=filename, content_type=evidence.content_type,
+        attachment=evidence.ext not in INLINE,
+        refused=_("ไฟล์นี้ไม่ตรงกับฉบับที่เผยแพร่ ระบบจึงงดให้ดาวน์โหลด ผู้ดูแลระบบได้รับแจ้งแล้ว"))
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"  # an uploaded file never runs
     return response
 
 

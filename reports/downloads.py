@@ -19,29 +19,37 @@ log = logging.getLogger(__name__)
 
 
 def pdf_response(request, document: PublishedDocument):
-    """Serve the stored file as it was published; never render. Cheap repeats via ETag.
+    """Serve a published document's PDF as it was published; never render."""
+    filename = f"{document.title} {document.org.name} {document.fiscal_year} ฉบับที่ {document.version}.pdf"
+    return published_file_response(
+        request, document, filename=filename, content_type="application/pdf", attachment=False,
+        refused=_("ไฟล์เอกสารนี้ไม่ตรงกับฉบับที่เผยแพร่ ระบบจึงงดให้ดาวน์โหลด ผู้ดูแลระบบได้รับแจ้งแล้ว"))
+
+
+def published_file_response(request, stored, *, filename: str, content_type: str, attachment: bool, refused: str):
+    """Serve a stored published file (a document's PDF, an OIT evidence file: anything with
+    ``file``, ``sha256`` and ``published_at``) as it was published. Cheap repeats via ETag.
 
     The bytes are checked against the SHA-256 recorded at publishing; a file changed on
-    disk is refused and logged, never served."""
-    etag = quote_etag(document.sha256)
+    disk is refused (503, ``refused``) and logged, never served."""
+    etag = quote_etag(stored.sha256)
     if request.headers.get("If-None-Match") == etag:
         response = HttpResponseNotModified()
     else:
         sendfile = settings.PUBLISHED_FILE_HEADER
-        data = _verified_bytes(document, cache=bool(sendfile))
+        data = _verified_bytes(stored, cache=bool(sendfile))
         if data is None:
-            log.error("published file %s (%s) does not match its SHA-256; refused", document.pk, document.file.name)
-            return HttpResponse(_("ไฟล์เอกสารนี้ไม่ตรงกับฉบับที่เผยแพร่ ระบบจึงงดให้ดาวน์โหลด ผู้ดูแลระบบได้รับแจ้งแล้ว"),
-                                status=503, content_type="text/plain; charset=utf-8")
-        filename = f"{document.title} {document.org.name} {document.fiscal_year} ฉบับที่ {document.version}.pdf"
+            log.error("published file %s %s (%s) does not match its SHA-256; refused", type(stored).__name__,
+                      stored.pk, stored.file.name)
+            return HttpResponse(refused, status=503, content_type="text/plain; charset=utf-8")
         if sendfile:  # the web server sends the bytes
-            response = HttpResponse(content_type="application/pdf")
-            response[sendfile] = settings.PUBLISHED_FILE_PREFIX + document.file.name
+            response = HttpResponse(content_type=content_type)
+            response[sendfile] = settings.PUBLISHED_FILE_PREFIX + stored.file.name
         else:
-            response = HttpResponse(data, content_type="application/pdf")
-        response["Content-Disposition"] = content_disposition_header(False, filename)
+            response = HttpResponse(data, content_type=content_type)
+        response["Content-Disposition"] = content_disposition_header(attachment, filename)
     response["ETag"] = etag
-    response["Last-Modified"] = http_date(document.published_at.timestamp())
+    response["Last-Modified"] = http_date(stored.published_at.timestamp())
     response["Cache-Control"] = "public, max-age=300"
     response["X-Content-Type-Options"] = "nosniff"
     return response
