@@ -269,6 +269,9 @@ class Site:
             violations = axe_violations(page)
             if violations:
                 problems.append(axe_report(violations, f"{entry.name} ({page.url}, {width} px)"))
+            wider = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            if wider > 0:  # a phone scrolls sideways only inside a table's own scroll box
+                problems.append(f"{entry.name} ({page.url}, {width} px): the page is {wider} px wider than the screen")
         return problems
 
 
