@@ -5,12 +5,16 @@ audit row. Second-factor enrolment and removal are recorded by signin/otp.py (``
 role grants and removals by people/services.py (``PeopleAction``), exports and erasure of
 personal data by ops/privacy.py (``OpsAction``). docs/SECURITY.md, "The security log"."""
 
+import logging
+
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.utils.translation import gettext as _
 
 from .audit_actions import SecurityAction
 from .services import audit
+
+logger = logging.getLogger(__name__)
 
 STAFF_PREFIX = "/app/"
 TYPED_MAX = 150  # the user name as typed, cut to the column's width
@@ -48,8 +52,10 @@ def locked_out(sender, request, username=None, ip_address=None, **kwargs):
 
 
 class RefusedAccessMiddleware:
-    """A 403 on any address and a 404 on a staff address (/app/…) become audit rows, written
-    after the view's own transaction ended (so a refusal that rolled it back is still recorded)."""
+    """A 403 on any address and a 404 on a staff address (/app/…) of a signed-in person become audit
+    rows, written after the view's own transaction ended (so a refusal that rolled it back is still
+    recorded). Refusals of nobody signed in (a form without its CSRF token, say) go to the log file
+    only: anyone could otherwise grow the chained audit log, and queue on its lock, at no cost."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -59,6 +65,10 @@ class RefusedAccessMiddleware:
         status = response.status_code
         if status == 403 or (status == 404 and request.path.startswith(STAFF_PREFIX)):
             user = getattr(request, "user", None)
+            if user is None or not user.is_authenticated:
+                logger.warning("refused %s %s (%s) for nobody signed in, from %s", request.method,
+                               request.path[:500], status, request.META.get("REMOTE_ADDR", ""))
+                return response
             action = SecurityAction.FORBIDDEN if status == 403 else SecurityAction.NOT_FOUND
             audit(actor=user, action=action,
                   summary=(_("ปฏิเสธ %(method)s %(path)s (%(status)s)") % {

@@ -56,6 +56,15 @@ def test_it_records_a_refusal_and_a_missing_staff_page(client, db):
     assert missing.actor == user(EDITOR) and missing.detail["path"] == "/app/orgs/abt-bo-kaeo/2569/plan/"
 
 
+def test_a_refusal_of_nobody_signed_in_goes_to_the_log_file_not_the_audit_chain(db, caplog):
+    from django.test import Client
+
+    anonymous = Client(enforce_csrf_checks=True)
+    assert anonymous.post("/verify/", {"sha256": "0" * 64}, **FROM).status_code == 403  # no CSRF token
+    assert not rows("security.forbidden")
+    assert "for nobody signed in" in caplog.text
+
+
 def test_a_missing_public_page_is_not_a_security_event(client, db):
     assert client.get("/orgs/no-such-body/").status_code == 404
     assert not rows("security.not_found")
