@@ -31,6 +31,7 @@ from common.text import clean_text, too_long
 from common.thai import (
     THAI_MONTHS,
     THAI_MONTHS_SHORT,
+    be_year,
     ce_year,
     fiscal_year_bounds,
     parse_decimal,
@@ -538,7 +539,7 @@ def months_period(months: list[int], fiscal_year: int) -> tuple[str, datetime.da
     end = _add_months(days[-1], 1) - datetime.timedelta(days=1)
     text = ""
     if position != list(range(position[0], position[-1] + 1)):
-        text = ", ".join(f"{THAI_MONTHS_SHORT[d.month - 1]} {d.year + 543}" for d in days)
+        text = ", ".join(f"{THAI_MONTHS_SHORT[d.month - 1]} {be_year(d.year)}" for d in days)
     return text, start, end
 
 

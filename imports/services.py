@@ -126,7 +126,7 @@ def import_records(*, plan, actor, records: list[Record], progress_round=None, f
                 measures_open, closed = False, error.messages
         errors: list[str] = []
         created = entries = matched = 0
-        made: dict[int, object] = {}  # a row's number -> the measure it added (a round's duplicates)
+        matched_measures = plan.measures.in_bulk([r.measure_id for r in rows if r.measure_id is not None])
         for row in rows:
             record = row.record
             try:
@@ -137,7 +137,7 @@ def import_records(*, plan, actor, records: list[Record], progress_round=None, f
                             _("มาตรการ “%(t)s” ซ้ำกับแถวที่ %(row)s (รายงานผลหนึ่งรอบมีผลของมาตรการหนึ่งได้ครั้งเดียว)")
                             % {"t": record.measure["title"][:80], "row": row.duplicate_of})
                     if row.measure_id is not None:
-                        measure = plan.measures.get(pk=row.measure_id)
+                        measure = matched_measures[row.measure_id]
                         matched += 1
                     else:
                         if not measures_open:
@@ -147,7 +147,6 @@ def import_records(*, plan, actor, records: list[Record], progress_round=None, f
                         data = {**record.measure, "responsible_units": [], "new_units": record.units,
                                 "indicators": [indicators[n] for n in record.indicators if n in indicators]}
                         measure = measure_services.measure_save(plan=plan, actor=actor, data=data)
-                        made[record.number] = measure
                         created += 1
                     if progress_round is not None and record.entry:
                         measure_services.entry_save(progress_round=progress_round, measure=measure, actor=actor,

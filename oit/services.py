@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,6 +31,7 @@ from assessments.models import Item, Membership
 from assessments.services import audit
 from common.errors import ConcurrentEdit, Refusal
 from common.text import clean_text
+from common.thai import ce_year
 
 from . import selectors
 from .audit_actions import OitAction
@@ -130,7 +131,7 @@ def _next_file(*, org, item, data: bytes, ext: str, name: str, actor) -> tuple[E
     latest = files.order_by("-version").first()
     if latest is not None and latest.sha256 == digest:
         return latest, False
-    version = (files.aggregate(n=Max("version"))["n"] or 0) + 1
+    version = (latest.version if latest is not None else 0) + 1
     evidence = EvidenceFile(org=org, fiscal_year=item.framework.fiscal_year, item_code=item.code, version=version,
                             sha256=digest, size=len(data), ext=ext, content_type=FILE_KINDS[ext],
                             original_name=clean_text(name or "")[:255], uploaded_by=actor)
@@ -367,7 +368,7 @@ def carry_forward(*, org, fiscal_year: int, actor, codes) -> int:
 def oit_window(fiscal_year: int) -> datetime.date:
     """The day ITAS opens the OIT answers of ITA ``fiscal_year`` (OIT_WINDOW_OPENS, default 1 March)."""
     month, day = (int(part) for part in settings.OIT_WINDOW_OPENS.split("-"))
-    return datetime.date(fiscal_year - 543, month, day)
+    return datetime.date(ce_year(fiscal_year), month, day)
 
 
 def window_reminders_run(*, today: datetime.date | None = None) -> int:
@@ -385,13 +386,12 @@ def window_reminders_run(*, today: datetime.date | None = None) -> int:
     opens = oit_window(year)
     if not (opens - datetime.timedelta(days=settings.OIT_WINDOW_REMIND_DAYS) <= today < opens):
         return 0
-    bodies = dict(Organization.objects.filter(memberships__role=Membership.Role.EDITOR).distinct()
-                  .values_list("pk", "name"))
+    bodies = {pk: (name, slug) for pk, name, slug in Organization.objects.filter(
+        memberships__role=Membership.Role.EDITOR).distinct().values_list("pk", "name", "slug")}
     covered = selectors.coverage(list(bodies), year)
     late = [(org_id, c) for org_id, c in covered.items() if c["items"] and c["answered"] < c["items"]]
-    slugs = dict(Organization.objects.filter(pk__in=[org_id for org_id, _c in late]).values_list("pk", "slug"))
-    tell_editors([(org_id, f"oitwindow:{year}", f"/app/orgs/{slugs[org_id]}/{year}/ita/",
-                   {"org": bodies[org_id], "fiscal_year": year, "count": c["items"] - c["answered"],
+    tell_editors([(org_id, f"oitwindow:{year}", reverse("oit-year", args=[bodies[org_id][1], year]),
+                   {"org": bodies[org_id][0], "fiscal_year": year, "count": c["items"] - c["answered"],
                     "items": c["items"]}) for org_id, c in late],
                  kind=NotificationKind.OIT_WINDOW, due_date=opens)
     return len(late)

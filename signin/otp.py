@@ -287,11 +287,16 @@ def otp_disable(*, user):
     if required_for(user):
         raise PermissionDenied(str(REQUIRED_CANNOT_DISABLE))
     with transaction.atomic():
-        TOTPDevice.objects.filter(user=user).delete()
-        StaticDevice.objects.filter(user=user).delete()
-        WebAuthnCredential.objects.filter(user=user).delete()
+        _remove_second_factor(user)
         audit(actor=user, action=OtpAction.OTP_DISABLE,
               summary=_("%(user)s ปิดการยืนยันตัวตนสองขั้นตอน") % {"user": user.get_username()})
+
+
+def _remove_second_factor(user) -> None:
+    """Every factor of the person: the app, the recovery codes, the passkeys."""
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    WebAuthnCredential.objects.filter(user=user).delete()
 
 
 def has_second_factor(user) -> bool:
@@ -318,9 +323,7 @@ def second_factor_reset(*, person, actor, org):
         if not has_second_factor(person):
             raise Refusal(_("%(user)s ยังไม่ได้ตั้งค่าการยืนยันตัวตนสองขั้นตอน ไม่มีสิ่งใดให้ยกเลิก")
                           % {"user": person.get_full_name() or person.get_username()})
-        TOTPDevice.objects.filter(user=person).delete()
-        StaticDevice.objects.filter(user=person).delete()
-        WebAuthnCredential.objects.filter(user=person).delete()
+        _remove_second_factor(person)
         audit(actor=actor, action=OtpAction.OTP_RESET_PERSON, org=org, detail={"user": person.pk},
               summary=_("ยกเลิกการยืนยันตัวตนสองขั้นตอนของ %(user)s (ทำหายทั้งแอปและรหัสสำรอง) ให้ตั้งค่าใหม่")
               % {"user": person.get_full_name() or person.get_username()})
@@ -330,8 +333,6 @@ def otp_reset(*, user, actor):
     """The system administrator removes a person's app and recovery codes (a lost phone): the
     person signs in with the password and, where it is required, enrols again."""
     with transaction.atomic():
-        TOTPDevice.objects.filter(user=user).delete()
-        StaticDevice.objects.filter(user=user).delete()
-        WebAuthnCredential.objects.filter(user=user).delete()
+        _remove_second_factor(user)
         audit(actor=actor, action=OtpAction.OTP_RESET,
               summary=_("ยกเลิกการยืนยันตัวตนสองขั้นตอนของ %(user)s ให้ลงทะเบียนใหม่") % {"user": user.get_username()})
