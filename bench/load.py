@@ -10,8 +10,10 @@
     DATABASE_URL=... DEBUG=1 .venv/bin/python bench/load.py [--url http://127.0.0.1:8001] [--seconds 10]
 
 Uses wrk (Debian package `wrk`) for every target, in the same run: the bare view
-(/healthz, a constant response through the full middleware stack; measured first and last,
-ratios use the mean of the two), the public year and body
+(/healthz, a constant response through the full middleware stack; measured before each target
+and once more at the end, and each target's ratio is against the mean of the two bare runs
+beside it, so the machine's drift during the run shows in the bare rows, not in the ratios),
+the public year and body
 pages, a published PDF download, the national overview and the largest province's overview
 (with the public cache's hit rate), the measure library's search (a common and a rare Thai word,
 with and without filters; left out while /measures/ does not answer), the supervisor dashboard
@@ -33,6 +35,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
+
+import _noise  # bench/_noise.py (the script's directory is on sys.path)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ita_portal.settings")
@@ -156,7 +160,6 @@ def targets(base):
     result_year = document.fiscal_year - 1  # the plans are for the year after the last result
     # (name, path, wrk environment, target); the last entry of each tuple is checked.
     return [
-        ("bare view /healthz", "/healthz", {}, None),  # first: the ratios' reference
         ("national overview", f"/overview/{result_year}/", {"WRK_HITS": "1"}, ("p95", 200)),
         (f"province overview {korat.code} ({korat.organizations.count()} bodies)",
          f"/provinces/{korat.code}/{result_year}/", {"WRK_HITS": "1"}, ("p95", 200)),
@@ -183,22 +186,34 @@ def main():
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install wrk")
+    _noise.report()
     base = args.url.rstrip("/")
-    rows = []
+
+    def bare_view():
+        return run_wrk(base + "/healthz", args.seconds, args.connections, args.threads)
+
+    # The bare view before each target and once more at the end: a target's ratio is against
+    # the mean of the two bare runs beside it, so a machine that gets busier (or quieter)
+    # during the run does not tilt it, and the bare rows show how much the machine drifted.
+    bares, measured = [], []
     for name, path, env, target in targets(base):
-        result = run_wrk(base + path, args.seconds, args.connections, args.threads, env)
-        rows.append((name, result, target))
-    # The bare view again at the end: ratios use the mean of both, so a machine that gets
-    # busier (or quieter) during the run does not tilt them.
-    again = run_wrk(base + "/healthz", args.seconds, args.connections, args.threads)
-    rows.append((f"{rows[0][0]} (again)", again, None))
-    bare = (rows[0][1]["rps"] + again["rps"]) / 2
+        bares.append(bare_view())
+        measured.append((name, run_wrk(base + path, args.seconds, args.connections, args.threads, env), target))
+    bares.append(bare_view())
+    rows = []  # (name, result, target, the bare req/s its ratio is against)
+    for n, (name, result, target) in enumerate(measured):
+        rows.append((f"bare view /healthz ({n + 1})", bares[n], None, bares[0]["rps"]))
+        rows.append((name, result, target, (bares[n]["rps"] + bares[n + 1]["rps"]) / 2))
+    rows.append((f"bare view /healthz ({len(bares)})", bares[-1], None, bares[0]["rps"]))
+    spread = [b["rps"] for b in bares]
     print(f"server {base}, {args.connections} connections, {args.seconds} s per target, {os.cpu_count()} cores; "
-          f"ratios against the mean of the two bare runs ({bare:.0f} req/s)")
+          f"each ratio against the mean of the bare runs before and after it; the bare rows' ratio is to the "
+          f"first bare run (bare view {min(spread):.0f}–{max(spread):.0f} req/s over {len(bares)} runs, "
+          f"spread {(max(spread) - min(spread)) / max(spread):.0%})")
     print(f"{'target':<42} {'req/s':>8} {'ratio':>6} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>6} "
           f"{'hits':>5}  verdict")
     failed = False
-    for name, r, target in rows:
+    for name, r, target, bare in rows:
         ratio = r["rps"] / bare
         verdict = ""
         if target:
