@@ -19,6 +19,8 @@ import urllib.error
 import urllib.parse
 from pathlib import Path
 
+import _noise  # bench/_noise.py (the script's directory is on sys.path)
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ita_portal.settings")
 os.environ.setdefault("DEBUG", "1")
@@ -85,6 +87,7 @@ def main():
     parser.add_argument("--url", default="http://127.0.0.1:8001")
     parser.add_argument("--sessions", type=int, default=200)
     args = parser.parse_args()
+    _noise.report()
     base = args.url.rstrip("/")
     jobs = prepare(args.sessions)
     expected_entries = sum(len(j[3]) for j in jobs)

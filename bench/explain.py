@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 from urllib.parse import quote
 
+import _noise  # bench/_noise.py (the script's directory is on sys.path)
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ita_portal.settings")
 os.environ.setdefault("DEBUG", "1")
@@ -89,6 +91,7 @@ def pages():
 
 
 def main():
+    _noise.report()
     if connection.vendor != "postgresql":
         raise SystemExit("run this against PostgreSQL (DATABASE_URL=postgres://…)")
     settings.PUBLIC_CACHE_SECONDS = 0

@@ -152,6 +152,9 @@ def score(entry: dict) -> tuple[int, int, list[str], int, float]:
 
 def main():
     setup()
+    import _noise  # bench/_noise.py (the script's directory is on sys.path; the tests import this module)
+
+    _noise.report()
     from imports import mapping, reading
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])

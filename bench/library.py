@@ -22,6 +22,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
+import _noise  # bench/_noise.py (the script's directory is on sys.path)
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ita_portal.settings")
 if "--debug" in sys.argv:
@@ -105,12 +107,11 @@ def main():
     parser.add_argument("--debug", action="store_true", help="with DEBUG on (its query log included)")
     parser.add_argument("--only", default="", help="run the cases whose name contains this")
     args = parser.parse_args()
+    _noise.report()
     settings.PUBLIC_CACHE_SECONDS = 0  # uncached: every request reaches the database
     client = Client()
-    load = os.getloadavg()
     print(f"{connection.vendor}, {LibraryEntry.objects.count():,} library rows, DEBUG={settings.DEBUG}, "
-          f"{args.runs} runs per case, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} "
-          f"on {os.cpu_count()} cores")
+          f"{args.runs} runs per case")
     print(f"{'case':<32} {'found':>14} {'queries':>7} {'p50 ms':>7} {'p95 ms':>7} {'sql p50':>7} {'sql p95':>7}"
           "  verdict")
     failed = False
@@ -137,8 +138,6 @@ def main():
         print(f"{name:<32} {found(html):>14} {queries:>7} {statistics.median(totals):>7.1f} {p95:>7.1f} "
               f"{statistics.median(sqls):>7.1f} {percentile(sqls, 0.95):>7.1f}  "
               f"{'PASS' if ok else 'FAIL'} (p95 < {TARGET_MS} ms)")
-    load = os.getloadavg()
-    print(f"load average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     sys.exit(1 if failed else 0)
 
 

@@ -11,6 +11,8 @@ import argparse
 import subprocess
 from pathlib import Path
 
+import _noise  # bench/_noise.py (the script's directory is on sys.path)
+
 ROOT = Path(__file__).resolve().parent.parent
 TMP = Path("/tmp/ita-bench-nginx")
 
@@ -22,6 +24,7 @@ def main():
     parser.add_argument("--port", default="8080")
     parser.add_argument("--upstream", default="127.0.0.1:8001")
     args = parser.parse_args()
+    _noise.report()
     conf = TMP / "nginx.conf"
     if args.action == "stop":
         subprocess.run(["nginx", "-c", str(conf), "-s", "stop"], check=False)

@@ -18,6 +18,8 @@ import sys
 import time
 from pathlib import Path
 
+import _noise  # bench/_noise.py (the script's directory is on sys.path)
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ita_portal.settings")
 os.environ.setdefault("DEBUG", "1")
@@ -78,6 +80,7 @@ def main():
     parser.add_argument("--seed", action="store_true")
     parser.add_argument("--runs", type=int, default=50)
     args = parser.parse_args()
+    _noise.report()
     year = newest_year()
     if not Framework.objects.filter(fiscal_year=year).exists():
         raise SystemExit("no framework with OIT items")

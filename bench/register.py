@@ -21,6 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import _noise  # bench/_noise.py (the script's directory is on sys.path)
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 BUDGET_SECONDS = 30.0
 SYLLABLES = ["บ้าน", "หนอง", "นา", "โคก", "ท่า", "ดอน", "ป่า", "ห้วย", "บาง", "ทุ่ง", "สระ", "วัง", "เขา", "น้ำ",
@@ -79,6 +81,7 @@ def generate(provinces, n_bodies, rng) -> list[dict]:
 
 def main():
     args = parse_args()
+    _noise.report()
     workdir = tempfile.mkdtemp(prefix="ita-bench-register-")
     os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{workdir}/register.sqlite3"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ita_portal.settings")

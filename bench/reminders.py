@@ -30,6 +30,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import _noise  # bench/_noise.py (the script's directory is on sys.path)
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ita_portal.settings")
@@ -133,6 +135,7 @@ def main():
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--date", help="the day of the pass (default: the day before the 12-month deadline)")
     args = parser.parse_args()
+    _noise.report()
     call_command("migrate", verbosity=0)
     year = (MeasurePlan.objects.filter(org__slug__startswith=PREFIX).order_by("-fiscal_year")
             .values_list("fiscal_year", flat=True).first())

@@ -20,6 +20,8 @@ import sys
 import time
 from pathlib import Path
 
+import _noise  # bench/_noise.py (the script's directory is on sys.path)
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ita_portal.settings")
 os.environ.setdefault("DEBUG", "1")
@@ -122,6 +124,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     runs = parser.parse_args().runs
+    _noise.report()
     rows = []
     seed = MeasurePlan.objects.get(org__slug="abt-bo-kaeo", fiscal_year=2568)
     rows.append(("seed 001 results-6m", *timed(runs, seed, "results-6m", seed.rounds.get(months=6))))

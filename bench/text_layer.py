@@ -32,6 +32,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+import _noise  # bench/_noise.py (the script's directory is on sys.path)
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ita_portal.settings")
 os.environ.setdefault("DEBUG", "1")
@@ -195,6 +197,7 @@ def main():
     parser.add_argument("--keep", type=Path, help="keep the HTML, the PDFs and the page images in this folder")
     parser.add_argument("--no-chromium", action="store_true", help="WeasyPrint only")
     args = parser.parse_args()
+    _noise.report()
     chromium = not args.no_chromium and shutil.which(CHROMIUM) is not None
     if not chromium and not args.no_chromium:
         print(f"{CHROMIUM} not found: WeasyPrint only")
