@@ -24,3 +24,11 @@ preload_app = True
 # address in the Referer of the next request.
 limit_request_line = int(os.environ.get("WEB_LIMIT_REQUEST_LINE", "8190"))
 limit_request_field_size = int(os.environ.get("WEB_LIMIT_REQUEST_FIELD_SIZE", "16384"))
+
+
+def when_ready(server):
+    """In the master, after the application is loaded and before the first worker is forked:
+    build what every worker would otherwise build on its first request (common/warm.py)."""
+    from common.warm import warm
+
+    server.log.info("warm: %s", warm())
