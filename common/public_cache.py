@@ -98,6 +98,42 @@ def _lookup(key):
     return hit
 
 
+BUILD_WAIT = 5.0  # seconds a request waits for another process building the same page
+
+
+def _entry(response):
+    headers = {h: response[h] for h in KEPT_HEADERS if h in response}
+    return response["Content-Type"], response.content, headers
+
+
+def serve_kept(key: str, build) -> tuple[HttpResponse, bool]:
+    """(the page kept at ``key``, True), else (``build()``'s response, False), kept when it is
+    a 200. Requests that miss the same key at once (a busy page just after a version bump, or
+    a worker's first minutes) wait for the one building it, up to BUILD_WAIT seconds, rather
+    than each building it: a stampede of N costs one build."""
+    hit = _lookup(key)
+    if hit is not None:
+        return _response(hit), True
+    building = f"{key}:building"
+    if not cache.add(building, 1, timeout=int(BUILD_WAIT) + 1):
+        deadline = time.monotonic() + BUILD_WAIT
+        while time.monotonic() < deadline:
+            time.sleep(0.02)
+            hit = cache.get(key)
+            if hit is not None:
+                _local.set(key, hit)
+                return _response(hit), True
+    try:
+        response = build()
+        if response.status_code == 200 and not response.streaming:
+            entry = _entry(response)
+            cache.set(key, entry, settings.PUBLIC_CACHE_SECONDS)
+            _local.set(key, entry)
+    finally:
+        cache.delete(building)
+    return response, False
+
+
 def _response(hit) -> HttpResponse:
     content_type, body, headers = hit
     response = HttpResponse(body, content_type=content_type)
@@ -142,17 +178,7 @@ def cached_public(view):
     def wrapper(request, slug, *args, **kwargs):
         if not _cacheable(request) or request.user.is_authenticated:
             return view(request, slug, *args, **kwargs)
-        key = _key(request, slug)
-        hit = _lookup(key)
-        if hit is not None:
-            return _response(hit)
-        response = view(request, slug, *args, **kwargs)
-        if response.status_code == 200 and not response.streaming:
-            headers = {h: response[h] for h in KEPT_HEADERS if h in response}
-            entry = (response["Content-Type"], response.content, headers)
-            cache.set(key, entry, settings.PUBLIC_CACHE_SECONDS)
-            _local.set(key, entry)
-        return response
+        return serve_kept(_key(request, slug), lambda: view(request, slug, *args, **kwargs))[0]
 
     return wrapper
 
@@ -180,18 +206,9 @@ def cached_public_area(versions):
             found = cache.get_many(keys)  # one round trip
             version = ".".join(str(found.get(k, 0)) for k in keys)
             key = f"pub:{version}:{'/'.join(keys)}:{request.scheme}:{request.get_host()}:{request.path}"
-            hit = _lookup(key)
-            if hit is not None:
-                response = _response(hit)
-                response[CACHE_HEADER] = "hit"  # bench/load.py counts the hit rate by it
-                return response
-            response = view(request, *args, **kwargs)
-            if response.status_code == 200 and not response.streaming:
-                headers = {h: response[h] for h in KEPT_HEADERS if h in response}
-                entry = (response["Content-Type"], response.content, headers)
-                cache.set(key, entry, settings.PUBLIC_CACHE_SECONDS)
-                _local.set(key, entry)
-                response[CACHE_HEADER] = "miss"
+            response, hit = serve_kept(key, lambda: view(request, *args, **kwargs))
+            if hit or response.status_code == 200:
+                response[CACHE_HEADER] = "hit" if hit else "miss"  # bench/load.py counts the hit rate by it
             return response
 
         return wrapper

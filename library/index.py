@@ -77,7 +77,7 @@ def cache_version() -> str:
 
 def cache_key(query_string: str) -> str:
     digest = hashlib.sha256(query_string.encode()).hexdigest()[:32]
-    return f"library:{cache_version()}:{digest}"
+    return f"lib:{cache_version()}:{digest}"  # kept as public_cache.serve_kept keeps a page
 
 
 # ---------------------------------------------------------------- writing the rows

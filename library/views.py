@@ -5,10 +5,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from assessments.access import request_roles
 from assessments.models import Organization
-from common import params
+from common import params, public_cache
 from common.errors import Refusal
 from common.thai_search import highlight
 from measures import selectors as measure_selectors
@@ -54,10 +52,12 @@ def _results(page, words) -> list[dict]:
 def measure_library(request):
     """ค้นหามาตรการ: every published measure, searchable in Thai, for anyone. Pages for visitors
     without an account are kept until the library (or anything every page shows) changes."""
-    cacheable = settings.PUBLIC_CACHE_SECONDS > 0 and not request.user.is_authenticated
-    key = index.cache_key(request.GET.urlencode()) if cacheable else None
-    if key is not None and (hit := cache.get(key)) is not None:
-        return HttpResponse(hit)
+    if settings.PUBLIC_CACHE_SECONDS > 0 and not request.user.is_authenticated:
+        return public_cache.serve_kept(index.cache_key(request.GET.urlencode()), lambda: _library(request))[0]
+    return _library(request)
+
+
+def _library(request):
     form = LibrarySearchForm(request.GET or None, indicators=indicator_choices())
     page, words = None, []
     status = 200
@@ -70,16 +70,13 @@ def measure_library(request):
                                      rose=data["rose"])
         page = Paginator(rows, PAGE_SIZE).get_page(params.text(request.GET, "page"))  # a capped count
     roles = request_roles(request)
-    response = render(request, "library/library.html", {
+    return render(request, "library/library.html", {
         "form": form, "page": page, "results": _results(page, words) if page is not None else [],
         "words": words, "query_without_words": bool(form.is_bound and form.is_valid() and form.cleaned_data["q"]
                                                       and not words),
         "can_copy": roles.may_copy_from_library, "more": page is not None and page.paginator.object_list.more,
         "cap": f"{index.CAP:,}",
     }, status=status)
-    if key is not None and status == 200:
-        cache.set(key, response.content, settings.PUBLIC_CACHE_SECONDS)
-    return response
 
 
 def _copy_plans(roles):

@@ -137,3 +137,51 @@ def test_it_never_keeps_a_page_with_a_message_waiting(client, db, settings):
     shown = client.get(url).content.decode()
     assert "alert" in shown
     assert queries(client, url)[0] > 8  # built again, without the message
+
+
+def test_it_builds_a_page_missed_by_many_requests_at_once_only_once(db):
+    """A stampede (a busy page just after a version bump): the first request builds, the others
+    wait for its page instead of each building it."""
+    import threading
+    import time
+
+    from django.http import HttpResponse
+
+    from common import public_cache
+
+    built, answers = [], []
+    start = threading.Barrier(6)
+
+    def build():
+        built.append(1)
+        time.sleep(0.3)  # a slow page
+        return HttpResponse("หน้าเดียวกัน")
+
+    def visitor():
+        start.wait()
+        response, hit = public_cache.serve_kept("pub:test-stampede", build)
+        answers.append((response.content.decode(), hit))
+
+    visitors = [threading.Thread(target=visitor) for _ in range(6)]
+    for thread in visitors:
+        thread.start()
+    for thread in visitors:
+        thread.join()
+    assert len(built) == 1
+    assert sorted(answers) == [("หน้าเดียวกัน", False)] + [("หน้าเดียวกัน", True)] * 5
+
+
+def test_it_keeps_a_library_search_for_visitors_until_the_library_changes(client, db,
+                                                                          django_capture_on_commit_callbacks):
+    from library import index
+
+    first = client.get("/measures/?q=ประชุม")
+    assert first.status_code == 200 and first["Content-Type"].startswith("text/html")
+    with CaptureQueriesContext(connection) as ctx:
+        again = client.get("/measures/?q=ประชุม")
+    assert again.content == first.content and len(ctx.captured_queries) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        index._bump()  # what every change of the library's rows does
+    with CaptureQueriesContext(connection) as ctx:
+        client.get("/measures/?q=ประชุม")
+    assert len(ctx.captured_queries) > 0
