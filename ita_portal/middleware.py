@@ -66,7 +66,7 @@ class MethodNotAllowedPageMiddleware:
 # unsubscribe link): never kept by a browser or a proxy (ASVS 14.3.2; docs/SECURITY.md). Every
 # preview, .docx, evidence file and export of personal or unpublished data is under /app/ or
 # /admin/; the public pages keep their own Cache-Control.
-NO_STORE_PREFIXES = ("/app/", "/admin/", "/accounts/", "/invite/", "/unsubscribe/")
+NO_STORE_PREFIXES = ("/app/", "/admin/", "/accounts/", "/invite/", "/unsubscribe/", "/line/")
 
 
 class NoStoreMiddleware:

@@ -219,6 +219,15 @@ OIT_LINK_CHECK_AFTER_SAVE = env_bool("OIT_LINK_CHECK_AFTER_SAVE", True)  # a che
 OIT_LINK_CHECK_ALLOW_LOCAL = env_bool("OIT_LINK_CHECK_ALLOW_LOCAL", False)
 OIT_WINDOW_OPENS = env_str("OIT_WINDOW_OPENS", "03-01")  # MM-DD: ITAS takes OIT answers from then (Mar–Apr)
 OIT_WINDOW_REMIND_DAYS = env_int("OIT_WINDOW_REMIND_DAYS", 14)  # days before it, bodies with unanswered items
+# LINE beside e-mail (notifications/line.py; docs/DEPLOYMENT.md "LINE"): the Official Account's
+# Messaging API channel. Off unless both the access token and the channel secret are set.
+LINE_CHANNEL_ACCESS_TOKEN = env_str("LINE_CHANNEL_ACCESS_TOKEN", "")
+LINE_CHANNEL_SECRET = env_str("LINE_CHANNEL_SECRET", "")  # checks X-Line-Signature of every webhook delivery
+LINE_API_URL = env_str("LINE_API_URL", "https://api.line.me").rstrip("/")  # tests: a local stand-in
+LINE_OA_ID = env_str("LINE_OA_ID", "")  # the Official Account's ID (e.g. @123abcde), shown on the settings page
+LINE_DIGEST_HOUR = env_int("LINE_DIGEST_HOUR", 8)  # local hour from which the day's LINE digest is made
+LINE_MONTHLY_QUOTA = env_int("LINE_MONTHLY_QUOTA", 0)  # the plan's messages a month, when LINE cannot be asked
+LINE_TIMEOUT = env_int("LINE_TIMEOUT", 10)  # seconds per request to the Messaging API
 
 # A PDF render that runs longer than this is stopped with reports.render.RenderTimeout (well
 # inside gunicorn's 60 s worker timeout); 0 turns the limit off. See reports/render.py.

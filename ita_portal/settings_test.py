@@ -20,6 +20,11 @@ OTP_REQUIRED = False
 # Tasks run at once, inside the request, so tests see their results.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 OIT_LINK_CHECK_AFTER_SAVE = False  # no network from a save; tests/oit/ run the checker against a local server
+# LINE is on, with a test secret; its API address is a closed local port until a test starts the
+# Messaging API's stand-in (tests/line_stub.py, the ``line_api`` fixture of tests/notifications/).
+LINE_CHANNEL_ACCESS_TOKEN = "test-line-access-token"
+LINE_CHANNEL_SECRET = "test-line-channel-secret"
+LINE_API_URL = "http://127.0.0.1:9"
 
 # Public-page caching is off in tests (writes never commit inside a test's transaction, so
 # the cache would never be invalidated); tests/common/test_public_cache.py turns it on.

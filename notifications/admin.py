@@ -1,5 +1,5 @@
-"""The administrator sees every notification, its e-mail's state and last error, and can send
-failed ones again."""
+"""The administrator sees every notification, its channel (e-mail or LINE), its sending's state
+and last error, and can send failed ones again; and who has linked a LINE account."""
 
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
@@ -8,7 +8,7 @@ from django.utils.translation import ngettext
 from common.admin_mixins import ReadOnlyAdminMixin
 
 from . import services
-from .models import Follow, MailState, Notification, Preference
+from .models import Follow, LineLink, MailState, Notification, Preference
 
 
 class HasErrorFilter(admin.SimpleListFilter):
@@ -30,9 +30,9 @@ class HasErrorFilter(admin.SimpleListFilter):
 class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Written only by the services; read here, and failed ones can be sent again."""
 
-    list_display = ["created_at", "recipient", "kind", "org", "state", "attempts", "next_attempt_at", "sent_at",
-                    "last_error"]
-    list_filter = ["state", HasErrorFilter, "kind"]
+    list_display = ["created_at", "recipient", "kind", "org", "channel", "state", "attempts", "next_attempt_at",
+                    "sent_at", "fell_back", "last_error"]
+    list_filter = ["state", "channel", "fell_back", HasErrorFilter, "kind"]
     list_select_related = ["recipient", "org"]
     search_fields = ["recipient__username", "recipient__email", "key", "last_error"]
     date_hierarchy = "created_at"
@@ -53,7 +53,7 @@ class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(Preference)
 class PreferenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["user", "email_enabled", "off_kinds", "email_off_kinds", "updated_at"]
+    list_display = ["user", "email_enabled", "off_kinds", "email_off_kinds", "line_kinds", "line_digest", "updated_at"]
     list_select_related = ["user"]
     search_fields = ["user__username"]
 
@@ -63,3 +63,14 @@ class FollowAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["user", "org", "created_at"]
     list_select_related = ["user", "org"]
     search_fields = ["user__username", "org__name"]
+
+
+@admin.register(LineLink)
+class LineLinkAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Written by the linking flow only (notifications/linking.py); a person unlinks on their settings page."""
+
+    list_display = ["user", "linked_at", "failed_at", "last_error"]
+    list_filter = [("failed_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["user"]
+    search_fields = ["user__username"]
+    exclude = ["line_user_id"]  # LINE's identifier of the person: not shown

@@ -8,6 +8,7 @@ e-mail), docs/ARCHITECTURE.md "Notifications, exactly once"."""
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -30,14 +31,33 @@ class Kind(models.TextChoices):
     # A body's OIT year (oit/): a link of its evidence broke; items unanswered before the OIT window.
     OIT_LINK_BROKEN = "oit_link_broken", _("ลิงก์หลักฐาน OIT เปิดไม่ได้")
     OIT_WINDOW = "oit_window", _("ข้อ OIT ที่ยังไม่เผยแพร่หลักฐานก่อนช่วงตอบแบบ OIT")
+    # The day's notifications of a person who chose LINE's daily digest, in one LINE message
+    # (made by the reminder pass; not a choice on the settings page: PERSON_KINDS).
+    LINE_DAILY = "line_daily", _("สรุปการแจ้งเตือนประจำวันทาง LINE")
+
+
+# The kinds a person chooses on the settings page (the daily digest follows their LINE choices).
+PERSON_KINDS = [(value, label) for value, label in Kind.choices if value != Kind.LINE_DAILY]
+
+
+class Channel(models.TextChoices):
+    """How a notification leaves: by e-mail, or as a LINE message (notifications/line.py)."""
+
+    EMAIL = "email", _("อีเมล")
+    LINE = "line", _("LINE")
 
 
 class MailState(models.TextChoices):
+    """The sending's state, by the row's channel (e-mail or LINE)."""
+
     QUEUED = "queued", _("รอส่ง")
     SENDING = "sending", _("กำลังส่ง")
     SENT = "sent", _("ส่งแล้ว")
     FAILED = "failed", _("ส่งไม่สำเร็จ (ครบจำนวนครั้ง)")
     SKIPPED = "skipped", _("ไม่ส่งอีเมล")
+    # LINE's daily digest: kept for the day's digest, then sent inside it (``digest``).
+    HELD = "held", _("รอสรุปประจำวันทาง LINE")
+    DIGESTED = "digested", _("ส่งในสรุปประจำวันทาง LINE")
 
 
 NOTIFICATION_LIMITS = {"reason": 2_000, "last_error": 1_000}
@@ -63,13 +83,17 @@ class Notification(LengthChecked):
     context = models.JSONField(_("ข้อความประกอบ"), default=dict, blank=True)
     created_at = models.DateTimeField(_("สร้างเมื่อ"), auto_now_add=True)
     read_at = models.DateTimeField(_("อ่านเมื่อ"), null=True, blank=True)
-    # The e-mail.
-    state = models.CharField(_("สถานะอีเมล"), max_length=16, choices=MailState.choices, default=MailState.QUEUED)
+    # The sending: by e-mail, or by LINE (falls back to e-mail when LINE cannot deliver it).
+    channel = models.CharField(_("ช่องทาง"), max_length=8, choices=Channel.choices, default=Channel.EMAIL)
+    fell_back = models.BooleanField(_("ส่ง LINE ไม่ได้ จึงส่งทางอีเมล"), default=False)
+    digest = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                               verbose_name=_("ส่งในสรุปประจำวัน"))
+    state = models.CharField(_("สถานะการส่ง"), max_length=16, choices=MailState.choices, default=MailState.QUEUED)
     attempts = models.PositiveSmallIntegerField(_("จำนวนครั้งที่พยายามส่ง"), default=0)
     next_attempt_at = models.DateTimeField(_("พยายามส่งครั้งถัดไป"), null=True, blank=True)
     claimed_by = models.CharField(_("ผู้ส่งที่รับงาน"), max_length=40, blank=True)
     claimed_at = models.DateTimeField(_("เวลาที่รับงานส่ง"), null=True, blank=True)
-    sent_at = models.DateTimeField(_("ส่งอีเมลเมื่อ"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("ส่งเมื่อ"), null=True, blank=True)
     last_error = models.CharField(_("ข้อผิดพลาดล่าสุด"), max_length=NOTIFICATION_LIMITS["last_error"], blank=True)
 
     class Meta:
@@ -113,18 +137,25 @@ class Notification(LengthChecked):
             Kind.DIGEST: gettext("หน่วยงานในพื้นที่ของคุณที่ส่งรายงานล่าช้า %(count)s แห่ง"),
             Kind.OIT_LINK_BROKEN: gettext("ลิงก์หลักฐาน OIT ข้อ %(item)s ปี %(fy)s ของ%(org)s เปิดไม่ได้"),
             Kind.OIT_WINDOW: gettext("%(org)s ยังไม่เผยแพร่หลักฐาน OIT ปี %(fy)s อีก %(count)s ข้อ ก่อนวันที่ %(date)s"),
+            Kind.LINE_DAILY: gettext("การแจ้งเตือนของคุณวันนี้ %(count)s เรื่อง"),
         }.get(self.kind, "%(document)s")
         return sentence % values
 
 
 class Preference(models.Model):
-    """One person's choices. No row: everything on, e-mail included."""
+    """One person's choices. No row: everything on, by e-mail.
+
+    Per kind: recorded at all (``off_kinds``), and how it is sent: e-mail, LINE (``line_kinds``;
+    by e-mail instead while LINE cannot deliver it, unless e-mail is off for the kind), or not at
+    all (``email_off_kinds`` and not on LINE). ``line_digest``: the day's LINE messages as one."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                                 related_name="notification_preference", verbose_name=_("ผู้ใช้"))
     email_enabled = models.BooleanField(_("รับอีเมลแจ้งเตือน"), default=True)
     off_kinds = models.JSONField(_("ประเภทที่ไม่รับการแจ้งเตือน"), default=list, blank=True)
     email_off_kinds = models.JSONField(_("ประเภทที่ไม่รับทางอีเมล"), default=list, blank=True)
+    line_kinds = models.JSONField(_("ประเภทที่รับทาง LINE"), default=list, blank=True)
+    line_digest = models.BooleanField(_("รวมข้อความ LINE เป็นสรุปวันละครั้ง"), default=False)
     updated_at = models.DateTimeField(_("แก้ไขล่าสุด"), auto_now=True)
 
     class Meta:
@@ -139,6 +170,19 @@ class Preference(models.Model):
 
     def wants_email(self, kind) -> bool:
         return self.email_enabled and kind not in self.off_kinds and kind not in self.email_off_kinds
+
+    def wants_line(self, kind) -> bool:
+        """LINE for this kind (the daily digest: whenever any kind goes by LINE)."""
+        if kind == Kind.LINE_DAILY:
+            return bool(self.line_kinds)
+        return kind not in self.off_kinds and kind in self.line_kinds
+
+    def channel_of(self, kind) -> str:
+        """How the settings page shows a kind is sent: "line", "email" or "none" (e-mail as a
+        whole is ``email_enabled``, a switch of its own)."""
+        if kind in self.line_kinds:
+            return "line"
+        return "none" if kind in self.email_off_kinds else "email"
 
 
 class Follow(models.Model):
@@ -157,3 +201,51 @@ class Follow(models.Model):
 
     def __str__(self):
         return f"{self.user} → {self.org}"
+
+
+LINE_LINK_LIMITS = {"line_user_id": 64, "last_error": 300}
+
+
+class LineLink(LengthChecked):
+    """A person's LINE account, bound through LINE's account-linking flow (a link token from the
+    Official Account, a single-use nonce of the portal's, the ``accountLink`` webhook event;
+    notifications/line.py). One LINE account for one person. Removed when the person unlinks it or
+    blocks the Official Account (the ``unfollow`` event); ``failed_at`` is set when LINE refused a
+    message for good, and cleared when the person follows the account again or links anew."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="line_link",
+                                verbose_name=_("ผู้ใช้"))
+    line_user_id = models.CharField(_("รหัสผู้ใช้ LINE"), max_length=LINE_LINK_LIMITS["line_user_id"], unique=True)
+    linked_at = models.DateTimeField(_("เชื่อมเมื่อ"), default=timezone.now)
+    failed_at = models.DateTimeField(_("ส่ง LINE ไม่สำเร็จเมื่อ"), null=True, blank=True)
+    last_error = models.CharField(_("ข้อผิดพลาดล่าสุด"), max_length=LINE_LINK_LIMITS["last_error"], blank=True)
+
+    class Meta:
+        verbose_name = _("บัญชี LINE ที่เชื่อมไว้")
+        verbose_name_plural = _("บัญชี LINE ที่เชื่อมไว้")
+        constraints = [*length_checks("linelink", LINE_LINK_LIMITS)]
+
+    def __str__(self):
+        return f"{self.user} ↔ LINE"
+
+    @property
+    def works(self) -> bool:
+        return self.failed_at is None
+
+
+class LineLinkNonce(models.Model):
+    """The portal's half of one account-linking attempt: a random nonce (only its SHA-256 kept)
+    sent to LINE with the person's link token; LINE's ``accountLink`` event brings it back with the
+    LINE user, and the nonce is used once, within ``line.NONCE_MINUTES``."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                             verbose_name=_("ผู้ใช้"))
+    digest = models.CharField(_("ค่าแฮชของรหัสใช้ครั้งเดียว"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("สร้างเมื่อ"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("คำขอเชื่อมบัญชี LINE")
+        verbose_name_plural = _("คำขอเชื่อมบัญชี LINE")
+
+    def __str__(self):
+        return str(self.user)

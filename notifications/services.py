@@ -12,7 +12,15 @@ transaction takes at BEGIN, and a conditional ``UPDATE … WHERE state = 'queued
 each over one SMTP connection and marks it sent as soon as the server accepted it. A refused or
 unreachable server puts the row back with a later ``next_attempt_at`` (back-off) until the last
 attempt, after which it stays ``failed`` for the administrator. docs/ARCHITECTURE.md
-("Notifications, exactly once") says what a crash can and cannot do."""
+("Notifications, exactly once") says what a crash can and cannot do.
+
+LINE (line.py) is a second channel of the same outbox: a row's ``channel`` is decided when it is
+recorded (LINE when the person chose it for the kind and has a working link), its push goes out
+from the same claim with a retry key of its own (LINE refuses a repeat), a 429 pauses the batch
+for its Retry-After, and a permanent refusal, or the last failed attempt, sends the row by e-mail
+instead (``fell_back``). A person who chose the daily digest has their LINE rows ``held`` until
+the first reminder pass after LINE_DIGEST_HOUR, which records one ``line_daily`` row for them
+(unique per day) and marks the held rows ``digested`` into it."""
 
 import datetime
 import logging
@@ -23,8 +31,8 @@ from collections import defaultdict
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail, signing
-from django.db import transaction
-from django.db.models import F, Q
+from django.db import connection, transaction
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,8 +47,9 @@ from common.thai import fiscal_year_bounds
 from measures.models import EDITABLE_STATUSES, MeasurePlan, Status, Transition
 from measures.selectors import unsent_rounds
 
+from . import line
 from .audit_actions import NotificationAction
-from .models import Follow, Kind, MailState, Notification, Preference
+from .models import Channel, Follow, Kind, LineLink, MailState, Notification, Preference
 
 log = logging.getLogger("ita.notifications")
 
@@ -135,27 +144,58 @@ def _people(org_ids, role) -> dict[int, list[tuple[int, bool, str]]]:
     return by_org
 
 
-def _record(rows: list[Notification], people: dict[int, tuple[bool, str]], *, enqueue: bool = True) -> int:
-    """Store the rows nobody has yet (the unique rule drops the others): in-app for each, and
-    an e-mail queued unless the person gets none. ``people``: {user id: (is_active, email)}.
-    Returns the number of rows given; sending starts when the transaction commits."""
+def _working_links(user_ids) -> set[int]:
+    """The people of ``user_ids`` whose LINE link works (linked, not refused for good)."""
+    found = set()
+    ids = list(user_ids)
+    for start in range(0, len(ids), 5000):
+        found.update(LineLink.objects.filter(user_id__in=ids[start:start + 5000], failed_at__isnull=True)
+                     .values_list("user_id", flat=True))
+    return found
+
+
+def _plan(rows: list[Notification], people: dict[int, tuple[bool, str]], *, now=None) -> list[Notification]:
+    """The rows a person is told of (their turned-off kinds dropped), each with its channel and
+    state: LINE (held for the daily digest, or queued) when the person chose LINE for the kind and
+    has a working link, else e-mail queued or skipped with the reason. Writes nothing; reads the
+    preferences, and the LINE links of those who chose LINE only."""
     if not rows:
-        return 0
+        return []
     preferences = _preferences({row.recipient_id for row in rows})
-    now = timezone.now()
+    now = now or timezone.now()
+    line_on = line.enabled()
+    on_line = {row.recipient_id for row in rows
+               if line_on and (p := preferences.get(row.recipient_id)) is not None and p.wants_line(row.kind)}
+    linked = _working_links(on_line) if on_line else set()
     kept = []
     for row in rows:
         preference = preferences.get(row.recipient_id)
         if preference is not None and not preference.wants(row.kind):
             continue
         is_active, email = people[row.recipient_id]
-        reason = _no_mail_reason(is_active, email, preference, row.kind)
         row.reason = row.reason[:2000]
-        if reason:
-            row.state, row.last_error = MailState.SKIPPED, reason
+        if is_active and row.recipient_id in linked and preference.wants_line(row.kind):
+            row.channel = Channel.LINE
+            if preference.line_digest and row.kind != Kind.LINE_DAILY:
+                row.state, row.next_attempt_at = MailState.HELD, None
+            else:
+                row.state, row.next_attempt_at = MailState.QUEUED, now
+        elif reason := _no_mail_reason(is_active, email, preference, row.kind):
+            row.channel, row.state, row.last_error = Channel.EMAIL, MailState.SKIPPED, reason
         else:
-            row.state, row.next_attempt_at = MailState.QUEUED, now
+            row.channel, row.state, row.next_attempt_at = Channel.EMAIL, MailState.QUEUED, now
         kept.append(row)
+    return kept
+
+
+def _record(rows: list[Notification], people: dict[int, tuple[bool, str]], *, enqueue: bool = True) -> int:
+    """Store the rows nobody has yet (the unique rule drops the others): in-app for each, and
+    an e-mail or a LINE message queued (or held for the day's LINE digest) unless the person gets
+    none. ``people``: {user id: (is_active, email)}. Returns the number of rows given; sending
+    starts when the transaction commits."""
+    kept = _plan(rows, people)
+    if not kept:
+        return 0
     Notification.objects.bulk_create(kept, batch_size=1000, ignore_conflicts=True)
     if enqueue and any(row.state == MailState.QUEUED for row in kept):
         transaction.on_commit(lambda: enqueue_sending(len(kept)))
@@ -260,15 +300,24 @@ def follow_set(*, user, org, follow: bool) -> bool:
 
 
 @transaction.atomic
-def preference_save(*, user, email_enabled: bool, off_kinds, email_off_kinds) -> Preference:
+def preference_save(*, user, email_enabled: bool, off_kinds, email_off_kinds, line_kinds=None,
+                    line_digest=None) -> Preference:
+    """A person's choices: e-mail at all, per kind whether to be told and how (e-mail, LINE or
+    neither), and LINE's daily digest. ``line_kinds``/``line_digest`` left None keep what is stored.
+    Rows held for a digest the person turned off go out at the next reminder pass."""
     preference, _created = Preference.objects.select_for_update().get_or_create(user=user)
     preference.email_enabled = bool(email_enabled)
     preference.off_kinds = sorted(k for k in set(off_kinds) if k in Kind.values)
     preference.email_off_kinds = sorted(k for k in set(email_off_kinds) if k in Kind.values)
+    if line_kinds is not None:
+        preference.line_kinds = sorted(k for k in set(line_kinds) if k in Kind.values and k != Kind.LINE_DAILY)
+    if line_digest is not None:
+        preference.line_digest = bool(line_digest)
     preference.save()
     audit(actor=user, action=SETTINGS_ACTION, summary=_("แก้ไขการตั้งค่าการแจ้งเตือน"),
           detail={"email": preference.email_enabled, "off": preference.off_kinds,
-                  "email_off": preference.email_off_kinds})
+                  "email_off": preference.email_off_kinds, "line": preference.line_kinds,
+                  "line_digest": preference.line_digest})
     return preference
 
 
@@ -284,7 +333,7 @@ def unsubscribe(*, user_id: int, kind: str) -> Preference:
               summary=_("ยกเลิกการรับอีเมลประเภท “%(kind)s” จากลิงก์ในอีเมล") % {"kind": Kind(kind).label},
               detail={"email_off": preference.email_off_kinds})
     # What is still waiting to be sent of that kind is not sent either.
-    Notification.objects.filter(recipient=user, kind=kind, state=MailState.QUEUED).update(
+    Notification.objects.filter(recipient=user, kind=kind, channel=Channel.EMAIL, state=MailState.QUEUED).update(
         state=MailState.SKIPPED, last_error=_("ผู้รับปิดการรับอีเมลประเภทนี้"), next_attempt_at=None)
     return preference
 
@@ -433,28 +482,166 @@ def _digest_rows(today) -> tuple[list[Notification], dict]:
     return rows, people
 
 
+def _candidates(today, now):
+    return (("due", [Kind.DUE_SOON, Kind.OVERDUE], _due_rows(today)),
+            ("review", [Kind.REVIEW_WAITING], _review_rows(now)),
+            ("digest", [Kind.DIGEST], _digest_rows(today)))
+
+
 def reminders_run(*, today: datetime.date | None = None, now: datetime.datetime | None = None) -> dict:
     """One reminder pass: record what is owed today (the unique rule drops what an earlier or
-    concurrent pass recorded), give crashed claims back to the queue, and start the sending.
-    Safe to run any number of times, on any number of servers at once."""
+    concurrent pass recorded), make the day's LINE digests, give crashed claims back to the
+    queue, and start the sending. Safe to run any number of times, on any number of servers at once."""
     now = now or timezone.now()
     today = today or timezone.localdate(now)
     counts = {}
     with transaction.atomic():
-        for name, kinds, (rows, people) in (
-                ("due", [Kind.DUE_SOON, Kind.OVERDUE], _due_rows(today)),
-                ("review", [Kind.REVIEW_WAITING], _review_rows(now)),
-                ("digest", [Kind.DIGEST], _digest_rows(today))):
+        for name, kinds, (rows, people) in _candidates(today, now):
             started = timezone.now()
             _record(rows, people, enqueue=False)  # the pass starts the sending itself, below
             # New rows only: those an earlier (or a concurrent) pass recorded are not counted.
             counts[name] = Notification.objects.filter(kind__in=kinds, created_at__gte=started).count()
+        counts["line_daily"] = line_digests_run(now=now)
         counts["requeued"] = requeue_stale(now=now)
     due_now = max(now, timezone.now())
-    counts["queued"] = Notification.objects.filter(state=MailState.QUEUED, next_attempt_at__lte=due_now).count()
+    queued = Notification.objects.filter(state=MailState.QUEUED, next_attempt_at__lte=due_now).aggregate(
+        total=Count("pk"), line=Count("pk", filter=Q(channel=Channel.LINE)))
+    counts["queued"], counts["line_queued"] = queued["total"], queued["line"]
+    counts["email_queued"] = queued["total"] - queued["line"]
     if counts["queued"]:
         transaction.on_commit(lambda: enqueue_sending(counts["queued"]))  # now, outside a transaction
     return counts
+
+
+def reminders_preview(*, today: datetime.date | None = None, now: datetime.datetime | None = None) -> dict:
+    """What ``reminders_run`` would record and send now, writing nothing (``send_reminders
+    --dry-run``): the new notifications, and the messages by channel: e-mails, LINE messages pushed
+    one by one, LINE digests, plus what is already queued; and the month's LINE quota and use (from
+    LINE when it answers, else the portal's own count), so the administrator sees before a run
+    whether it fits the Official Account's plan."""
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
+    new, people = [], {}
+    for _name, kinds, (rows, their_people) in _candidates(today, now):
+        recorded = _recorded_keys(rows, kinds)
+        new += [row for row in rows if (row.recipient_id, row.kind, row.key) not in recorded]
+        people.update(their_people)
+    planned = _plan(new, people, now=now)
+    held_by = {row.recipient_id for row in planned if row.state == MailState.HELD}
+    due_now = Notification.objects.filter(state=MailState.QUEUED, next_attempt_at__lte=now).aggregate(
+        total=Count("pk"), line=Count("pk", filter=Q(channel=Channel.LINE)))
+    held_by |= set(Notification.objects.filter(state=MailState.HELD).values_list("recipient_id", flat=True).distinct())
+    digests = len(_digest_people(held_by, now)) if held_by and _digest_time(now) else 0
+    new_email = sum(row.channel == Channel.EMAIL and row.state == MailState.QUEUED for row in planned)
+    new_line = sum(row.channel == Channel.LINE and row.state == MailState.QUEUED for row in planned)
+    result = {
+        "new": len(planned), "email": new_email, "line": new_line,
+        "line_held": sum(row.state == MailState.HELD for row in planned), "line_daily": digests,
+        "in_app_only": sum(row.state == MailState.SKIPPED for row in planned),
+        "queued_email": due_now["total"] - due_now["line"], "queued_line": due_now["line"],
+    }
+    result["line_total"] = new_line + digests + due_now["line"]
+    result["email_total"] = new_email + result["queued_email"]
+    result.update(line_month_use(now=now))
+    return result
+
+
+def _recorded_keys(rows, kinds) -> set[tuple[int, str, str]]:
+    keys = sorted({row.key for row in rows})
+    found = set()
+    for start in range(0, len(keys), 2000):
+        found.update(Notification.objects.filter(kind__in=kinds, key__in=keys[start:start + 2000])
+                     .values_list("recipient_id", "kind", "key"))
+    return found
+
+
+def line_month_use(*, now=None) -> dict:
+    """The month's LINE messages: LINE's own figures when it answers (its quota and use), else the
+    pushes the portal recorded as sent this month and LINE_MONTHLY_QUOTA."""
+    now = now or timezone.now()
+    start = timezone.localtime(now).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    counted = Notification.objects.filter(channel=Channel.LINE, state=MailState.SENT, sent_at__gte=start).count()
+    figures = {"line_month_sent": counted, "line_quota": settings.LINE_MONTHLY_QUOTA or None,
+               "line_month_used": counted, "line_quota_source": "portal"}
+    if line.enabled():
+        try:
+            with line.Client() as client:
+                limit, used = client.quota()
+        except line.LineNotSent as exc:
+            log.warning("LINE quota not read: %s", exc.detail)
+        else:
+            figures.update(line_quota=limit, line_month_used=used, line_quota_source="line")
+    return figures
+
+
+# ---------------------------------------------------------------- LINE's daily digest
+
+LINE_DIGEST_LOCK = 2_026_280_028  # pg_advisory_xact_lock: one digest step at a time
+DIGEST_HEADLINES = 5  # headlines a LINE digest names; the rest are counted
+
+
+def _digest_time(now) -> bool:
+    return timezone.localtime(now).hour >= settings.LINE_DIGEST_HOUR
+
+
+def _digest_key(now) -> str:
+    return f"line_daily:{timezone.localdate(now).isoformat()}"
+
+
+def _digest_people(user_ids, now) -> set[int]:
+    """Of ``user_ids``, those who have no LINE digest of today yet."""
+    done = set(Notification.objects.filter(kind=Kind.LINE_DAILY, key=_digest_key(now))
+               .values_list("recipient_id", flat=True))
+    return set(user_ids) - done
+
+
+def line_digests_run(*, now=None) -> int:
+    """The daily digest step of the reminder pass (inside its transaction): rows held for people
+    who no longer take the digest (or with LINE off) go to the queue now; after LINE_DIGEST_HOUR,
+    everyone else with held rows and no digest today gets one ``line_daily`` row naming them, and
+    the held rows become ``digested`` into it. One step at a time (an advisory lock on PostgreSQL,
+    SQLite's write lock), so two passes at once make one digest per person per day."""
+    now = now or timezone.now()
+    if not Notification.objects.filter(state=MailState.HELD).exists():
+        return 0
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LINE_DIGEST_LOCK])
+    held = list(Notification.objects.filter(state=MailState.HELD).order_by("created_at", "pk")
+                .only("pk", "recipient_id", "kind", "context", "due_date"))
+    preferences = _preferences({row.recipient_id for row in held})
+    line_on = line.enabled()
+    keep = {user_id for user_id, p in preferences.items() if line_on and p.line_digest and p.line_kinds}
+    release = [row.pk for row in held if row.recipient_id not in keep]
+    for start in range(0, len(release), 5000):
+        Notification.objects.filter(pk__in=release[start:start + 5000], state=MailState.HELD).update(
+            state=MailState.QUEUED, next_attempt_at=now)
+    if not _digest_time(now):
+        return 0
+    by_person = defaultdict(list)
+    for row in held:
+        if row.recipient_id in keep:
+            by_person[row.recipient_id].append(row)
+    people = _digest_people(by_person, now)
+    if not people:
+        return 0
+    key, url = _digest_key(now), reverse("notifications") + "?unread=1"
+    digests = []
+    for user_id in sorted(people):
+        rows = by_person[user_id]
+        digests.append(Notification(
+            recipient_id=user_id, kind=Kind.LINE_DAILY, key=key, url=url, channel=Channel.LINE,
+            state=MailState.QUEUED, next_attempt_at=now, read_at=now,  # the rows it names light the bell
+            context={"count": len(rows), "more": max(0, len(rows) - DIGEST_HEADLINES),
+                     "headlines": [row.headline for row in rows[:DIGEST_HEADLINES]]}))
+    Notification.objects.bulk_create(digests, batch_size=1000, ignore_conflicts=True)
+    digested = [row.pk for user_id in people for row in by_person[user_id]]
+    their_digest = Subquery(Notification.objects.filter(recipient_id=OuterRef("recipient_id"), kind=Kind.LINE_DAILY,
+                                                        key=key).values("pk")[:1])
+    for start in range(0, len(digested), 5000):
+        Notification.objects.filter(pk__in=digested[start:start + 5000], state=MailState.HELD).update(
+            state=MailState.DIGESTED, digest_id=their_digest)
+    return len(digests)
 
 
 def requeue_stale(*, now=None) -> int:
@@ -523,14 +710,33 @@ def _failed(row, detail: str) -> None:
         log.error("notification %s to %s failed for good after %s attempts: %s", row.pk, row.recipient_id,
                   row.attempts, detail)
         return
-    delay = BACKOFF_MINUTES[min(row.attempts, len(BACKOFF_MINUTES)) - 1]
-    _finish(row, state=MailState.QUEUED, next_attempt_at=now + datetime.timedelta(minutes=delay),
+    _finish(row, state=MailState.QUEUED, next_attempt_at=now + datetime.timedelta(minutes=_backoff(row.attempts)),
             last_error=detail[:1000])
 
 
+def _backoff(attempts: int) -> int:
+    """Minutes to wait after the ``attempts``-th failed attempt."""
+    return BACKOFF_MINUTES[max(1, min(attempts, len(BACKOFF_MINUTES))) - 1]
+
+
 def send_claimed(rows: list[Notification]) -> int:
-    """Send each claimed row over one connection; each is marked the moment it is accepted."""
+    """Send each claimed row by its channel: LINE rows first (those LINE cannot take fall back to
+    e-mail here and now), then the e-mails over one connection; each is marked the moment it is
+    accepted. The number sent."""
     preferences = _preferences({row.recipient_id for row in rows})
+    on_line = [row for row in rows if row.channel == Channel.LINE]
+    by_email = [row for row in rows if row.channel != Channel.LINE]
+    sent = 0
+    if on_line:
+        line_sent, fallen = _send_line(on_line, preferences)
+        sent += line_sent
+        by_email += fallen
+    if by_email:
+        sent += _send_email(sorted(by_email, key=lambda row: row.pk), preferences)
+    return sent
+
+
+def _send_email(rows: list[Notification], preferences) -> int:
     connection = mail.get_connection()
     sent = 0
     try:
@@ -559,6 +765,100 @@ def send_claimed(rows: list[Notification]) -> int:
     finally:
         connection.close()
     return sent
+
+
+# ---------------------------------------------------------------- LINE (in the worker)
+
+LINE_QUOTE = 120  # characters of a return's reason or a comment a LINE message quotes
+
+
+def line_text(row: Notification) -> str:
+    """The LINE message of a notification: Thai, short, one link back to the page to act on, and
+    nothing the recipient cannot already see in the portal (the headline, a reason or comment
+    written to them, a digest's headlines)."""
+    parts = [_("ITA Portal: %(headline)s") % {"headline": row.headline}]
+    c = row.context or {}
+    if row.kind in (Kind.RETURNED, Kind.COMMENT) and row.reason:
+        quote = row.reason if len(row.reason) <= LINE_QUOTE else row.reason[:LINE_QUOTE - 1] + "…"
+        parts.append(_("“%(text)s”") % {"text": quote})
+    if row.kind == Kind.LINE_DAILY:
+        parts += ["• " + headline for headline in c.get("headlines", [])]
+        if c.get("more"):
+            parts.append(_("และอีก %(more)s เรื่อง") % {"more": c["more"]})
+    parts.append(absolute(row.url or reverse("notifications")))
+    return "\n".join(parts)
+
+
+def _line_links(user_ids) -> dict[int, LineLink]:
+    return {link.user_id: link for link in LineLink.objects.filter(user_id__in=list(user_ids))}
+
+
+def _to_email(row: Notification, detail: str, *, failed: bool) -> Notification:
+    """A claimed LINE row goes by e-mail instead, in the same claim (its attempts start again)."""
+    Notification.objects.filter(pk=row.pk, claimed_by=row.claimed_by, state=MailState.SENDING).update(
+        channel=Channel.EMAIL, fell_back=failed, attempts=1, last_error=detail[:1000])
+    row.channel, row.fell_back, row.attempts, row.last_error = Channel.EMAIL, failed, 1, detail[:1000]
+    if failed:
+        log.warning("notification %s to %s: LINE did not take it, sent by e-mail instead: %s", row.pk,
+                    row.recipient_id, detail)
+    return row
+
+
+def _send_line(rows: list[Notification], preferences) -> tuple[int, list[Notification]]:
+    """Push each claimed LINE row (one connection pool), marking each sent the moment LINE accepts
+    it. Returns (sent, the rows to send by e-mail now). A 429 puts this row and the rest of the batch
+    back for LINE's Retry-After (the rest not counted as an attempt); a server error or a broken
+    connection retries with back-off; a permanent refusal (and the last attempt of any failure)
+    falls back to e-mail, and a refusal about the person's account marks their link as not working."""
+    links = _line_links({row.recipient_id for row in rows})
+    fallen, sent, pause_until = [], 0, None
+    client = line.Client() if line.enabled() else None
+    try:
+        for row in rows:
+            recipient, link = row.recipient, links.get(row.recipient_id)
+            preference = preferences.get(row.recipient_id)
+            if not recipient.is_active:
+                _finish(row, state=MailState.SKIPPED, next_attempt_at=None, last_error=_("บัญชีผู้ใช้ถูกปิดใช้งาน"))
+                continue
+            if pause_until is not None:  # LINE asked us to wait: not tried, not counted
+                _finish(row, state=MailState.QUEUED, next_attempt_at=pause_until, attempts=F("attempts") - 1)
+                continue
+            if client is None or link is None or not link.works:
+                why = _("ระบบยังไม่ได้ตั้งค่า LINE") if client is None else (
+                    _("ผู้รับยังไม่ได้เชื่อมบัญชี LINE") if link is None else _("ส่งทาง LINE ไม่ได้: %(error)s") % {
+                        "error": link.last_error})
+                fallen.append(_to_email(row, why, failed=True))
+                continue
+            if preference is None or not preference.wants_line(row.kind):  # changed their mind since
+                fallen.append(_to_email(row, "", failed=False))
+                continue
+            try:
+                client.push(link.line_user_id, line_text(row), key=line.retry_key(row.pk))
+            except line.LineNotSent as exc:
+                now = timezone.now()
+                if exc.status == 429 and not exc.permanent and row.attempts < max_attempts():
+                    wait = exc.retry_after if exc.retry_after is not None else 60 * _backoff(row.attempts)
+                    pause_until = now + datetime.timedelta(seconds=wait)
+                    _finish(row, state=MailState.QUEUED, next_attempt_at=pause_until, last_error=exc.detail[:1000])
+                    log.warning("LINE asked to wait %s s (429); notification %s and the rest of its batch wait", wait,
+                                row.pk)
+                    continue
+                if exc.permanent or row.attempts >= max_attempts():
+                    if exc.recipient:
+                        LineLink.objects.filter(pk=link.pk).update(failed_at=now, last_error=exc.detail[:300])
+                    fallen.append(_to_email(row, exc.detail, failed=True))
+                    continue
+                _finish(row, state=MailState.QUEUED, last_error=exc.detail[:1000],
+                        next_attempt_at=now + datetime.timedelta(minutes=_backoff(row.attempts)))
+                log.warning("LINE push of notification %s not sent (attempt %s): %s", row.pk, row.attempts,
+                            exc.detail)
+                continue
+            _finish(row, state=MailState.SENT, sent_at=timezone.now(), next_attempt_at=None, last_error="")
+            sent += 1
+    finally:
+        if client is not None:
+            client.close()
+    return sent, fallen
 
 
 def send_queued(*, limit: int = TASK_SIZE) -> int:

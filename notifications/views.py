@@ -1,6 +1,8 @@
 """The notification pages: the list behind the bell, a person's settings, following a body,
-and the e-mail's unsubscribe link (no sign-in)."""
+the e-mail's unsubscribe link (no sign-in), and who in a supervisor's area no channel reaches.
+LINE's own pages (webhook, linking) are in line_views.py."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -14,12 +16,14 @@ from django.views.decorators.http import require_POST
 from assessments.models import Organization
 from common import params
 from common.redirects import safe_url
+from people import access as people_access
 
-from . import selectors, services
+from . import line, selectors, services
 from .forms import PreferenceForm
 from .models import Kind
 
 PAGE = 30
+REACH_PAGE = 50
 
 
 @login_required
@@ -53,19 +57,23 @@ def notification_read_all(request):
 @login_required
 def notification_settings(request):
     preference = services.preference_for(request.user)
+    line_on = line.enabled()
     status = 200
     if request.method == "POST":
-        form = PreferenceForm(request.POST, preference=preference)
+        form = PreferenceForm(request.POST, preference=preference, line_on=line_on)
         if form.is_valid():
             services.preference_save(user=request.user, **form.values())
             messages.success(request, _("บันทึกการตั้งค่าการแจ้งเตือนแล้ว"))
             return redirect("notification-settings")
         status = 400
     else:
-        form = PreferenceForm(preference=preference)
+        form = PreferenceForm(preference=preference, line_on=line_on)
     return render(request, "notifications/settings.html", {
         "form": form, "follows": selectors.follows_of(request.user),
-        "has_email": bool(request.user.email.strip())}, status=status)
+        "has_email": bool(request.user.email.strip()), "line_on": line_on,
+        "line_link": selectors.line_link_of(request.user) if line_on else None,
+        "line_oa_id": settings.LINE_OA_ID, "line_add_url": selectors.line_add_friend_url(settings.LINE_OA_ID),
+        "line_digest_hour": settings.LINE_DIGEST_HOUR}, status=status)
 
 
 @login_required
@@ -101,3 +109,18 @@ def unsubscribe(request, token):
     response["Cache-Control"] = "private, no-store"
     response["Referrer-Policy"] = "no-referrer"
     return response
+
+
+@login_required
+def area_reach(request):
+    """A supervisor's area (every body for the administrator): the people no channel reaches (no
+    working e-mail and no working LINE link), or everyone with ``?all=1``, a page at a time."""
+    roles = people_access.require_area_supervisor(request)
+    orgs = roles.area_bodies()
+    everyone = params.text(request.GET, "all") == "1"
+    page = Paginator(selectors.area_reach(orgs, everyone=everyone), REACH_PAGE).get_page(
+        params.text(request.GET, "page"))
+    for row in page.object_list:
+        row.reasons = selectors.reach_reasons(row)
+    return render(request, "notifications/area_reach.html", {
+        "page": page, "everyone": everyone, "counts": selectors.area_reach_counts(orgs), "line_on": line.enabled()})

@@ -1,9 +1,10 @@
 """Personal data (PDPA): what the portal keeps about a person, exported or erased on request.
 
 The portal stores only a user name, a display name, an email, positions and, when a person
-uploads one, their signature image with the name and position printed under it. Erasing keeps
-the account row (records point to it) but removes everything that identifies the person;
-published documents are official records and stay exactly as published."""
+uploads one, their signature image with the name and position printed under it, and, when a
+person links one for notifications, their LINE user ID. Erasing keeps the account row (records
+point to it) but removes everything that identifies the person; published documents are official
+records and stay exactly as published."""
 
 from django.contrib.sessions.models import Session
 from django.db import transaction
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from assessments.models import AuditEvent, Membership, SupervisorScope
 from assessments.services import audit
 from library import index as library
+from notifications.models import LineLink, LineLinkNonce
 from people.models import EmailChange
 from reports.models import UserSignature
 from reports.services import signature_delete
@@ -39,6 +41,9 @@ def personal_data(user) -> dict:
         # The image itself is not exported here (a file): the person sees it on their own signature page.
         "signature": [{"name": s.name, "position": s.position, "uploaded_at": s.uploaded_at.isoformat(),
                        "sha256": s.sha256} for s in UserSignature.objects.filter(user=user)],
+        # A LINE account linked for notifications: LINE's user ID of the person and when.
+        "line": [{"line_user_id": link.line_user_id, "linked_at": link.linked_at.isoformat()}
+                 for link in LineLink.objects.filter(user=user)],
     }
 
 
@@ -65,6 +70,8 @@ def erase_personal_data(*, user, actor) -> None:
     user.save()
     Membership.objects.filter(user=user).update(position="")
     EmailChange.objects.filter(user=user).delete()  # addresses asked for, confirmed or not
+    LineLink.objects.filter(user=user).delete()  # their LINE user ID (notifications by LINE)
+    LineLinkNonce.objects.filter(user=user).delete()
     signature_delete(user=user)  # documents already approved keep the copy they were approved with
     library.person_erased(former_names)  # the measure library no longer finds a measure by their name
     for model in (AccessAttempt, AccessLog, AccessFailureLog):

@@ -41,9 +41,10 @@ def run_worker(monkeypatch):
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--interval", "0", verbosity=0)
 
 
-def worker_process(settings, *, worker_id):
+def worker_process(settings, *, worker_id, env=None):
     """A separate `manage.py db_worker --batch` process on the test database (the data must be
-    committed: transactional tests), sending to the test's SMTP server."""
+    committed: transactional tests), sending to the test's SMTP server; ``env``: more settings
+    (LINE's, for the Messaging API's stand-in)."""
     db = connection.settings_dict
     if db["ENGINE"].endswith("sqlite3"):
         url = f"sqlite:///{db['NAME']}"
@@ -53,7 +54,7 @@ def worker_process(settings, *, worker_id):
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "ita_portal.settings", "DEBUG": "1", "DATABASE_URL": url,
            "TASKS_BACKEND": "django_tasks_db.DatabaseBackend", "EMAIL_BACKEND": settings.EMAIL_BACKEND,
            "EMAIL_HOST": settings.EMAIL_HOST, "EMAIL_PORT": str(settings.EMAIL_PORT), "PORTAL_URL": settings.PORTAL_URL,
-           "LOG_LEVEL": "WARNING"}
+           "LOG_LEVEL": "WARNING", **(env or {})}
     return subprocess.Popen([sys.executable, "manage.py", "db_worker", "--batch", "--no-startup-delay", "--no-reload",
                              "--interval", "0", "--worker-id", worker_id], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)

@@ -17,7 +17,7 @@ USERS = {
 }
 LOGIN = "login"  # redirect to the sign-in page
 # Staff pages and downloads, and the pages a personal link opens: every answer is Cache-Control: no-store.
-STAFF_PREFIXES = ("/app/", "/admin/", "/accounts/", "/invite/", "/unsubscribe/")
+STAFF_PREFIXES = ("/app/", "/admin/", "/accounts/", "/invite/", "/unsubscribe/", "/line/")
 PLAN = f"/app/orgs/{ANGTHONG}/2569"
 READ = [LOGIN, 200, 404, 200, 200, 404, 200]  # the body's people, its supervisor and the admin may read
 EDIT_PAGE = [LOGIN, 200, 404, 403, 403, 404, 403]  # only the body's editor
@@ -156,6 +156,14 @@ MATRIX = {
     "notification-follow": ("post", f"/app/notifications/follow/{ANGTHONG}/", {},
                             [LOGIN, 302, 302, 302, 302, 302, 302]),
     "unsubscribe": ("get", "/unsubscribe/{unsubscribe}/", None, [200] * 7),  # the signed link, no sign-in
+    # Who no channel reaches: as the area people page (supervisors, the administrator).
+    "area-reach": ("get", "/app/area/reach/", None, [LOGIN, 403, 403, 403, 200, 200, 200]),
+    # LINE (notifications/line_views.py): the webhook takes only LINE's signed deliveries (an unsigned
+    # POST is refused for everyone, tests/notifications/test_line_webhook_view.py); the link from the
+    # Official Account's chat is for whoever signs in; unlinking is one's own.
+    "line-webhook": ("post", "/line/webhook/", {}, [400] * 7),
+    "line-link": ("get", "/line/link/?linkToken=abcdefgh12345678", None, [LOGIN, 200, 200, 200, 200, 200, 200]),
+    "line-unlink": ("post", "/app/notifications/line/unlink/", {}, [LOGIN, 302, 302, 302, 302, 302, 302]),
 }
 # Framework URLs whose rules belong to Django itself (admin, auth views).
 FRAMEWORK_PREFIXES = ("admin/", "accounts/")

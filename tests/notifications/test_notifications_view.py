@@ -109,8 +109,8 @@ def test_settings_turn_kinds_and_email_off(client, plan, editor):
     page = client.get("/app/notifications/settings/")
     assert page.status_code == 200 and "ตั้งค่าการแจ้งเตือน" in page.content.decode()
     on_all = {f"on_{k}": "on" for k in Kind.values if k != Kind.COMMENT}
-    email_all = {f"email_{k}": "on" for k in Kind.values if k != Kind.RETURNED}
-    response = client.post("/app/notifications/settings/", {"email_enabled": "on", **on_all, **email_all})
+    by_email = {f"channel_{k}": "email" if k != Kind.RETURNED else "none" for k in Kind.values}
+    response = client.post("/app/notifications/settings/", {"email_enabled": "on", **on_all, **by_email})
     assert response.status_code == 302
     preference = Preference.objects.get(user=editor)
     assert preference.off_kinds == [Kind.COMMENT] and preference.email_off_kinds == [Kind.RETURNED]

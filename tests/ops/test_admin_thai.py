@@ -31,6 +31,7 @@ ALLOWED = {
     "URL",  # "URL" is how Thai officials name a web address in forms
     "SHA",  # SHA-256 of a published file (with "256")
     "ID",  # Django's "ID" column of records without a name
+    "LINE",  # the messaging app, as Thai officials write its name (notifications by LINE, issue 28)
 }
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 SKIP_TAGS = {"script", "style", "textarea", "template"}
@@ -199,13 +200,13 @@ def test_every_admin_page_speaks_thai(client, db, model, view):
 
 
 def test_the_records_the_demo_has_none_of_speak_thai_too(client, db):
-    """A comment, a piece of evidence, a province's re-rendering job, a person's notification settings
-    and a body followed: the demo has none, so the
+    """A comment, a piece of evidence, a province's re-rendering job, a person's notification settings,
+    a body followed and a LINE account linked: the demo has none, so the
     scan above skips their pages; made here through the services, each page is scanned too."""
     from assessments.models import Province
     from measures import services as measure_services
     from notifications import services as notification_services
-    from notifications.models import Follow
+    from notifications.models import Follow, LineLink
     from reports import services as report_services
 
     admin_user = login(client, ADMIN)
@@ -219,6 +220,7 @@ def test_the_records_the_demo_has_none_of_speak_thai_too(client, db):
     ]
     notification_services.follow_set(user=admin_user, org=plan.org, follow=True)
     records.append(Follow.objects.get(user=admin_user, org=plan.org))
+    records.append(LineLink.objects.create(user=admin_user, line_user_id="U" + "0" * 32))
     for record in records:
         opts = record._meta
         for view, args in (("changelist", []), ("change", [record.pk]), ("history", [record.pk])):
