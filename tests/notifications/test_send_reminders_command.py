@@ -56,3 +56,30 @@ def test_the_weekly_digest_reaches_the_supervisor_with_a_link_to_the_dashboard(p
 def test_a_bad_date_is_a_thai_error(db):
     with pytest.raises(CommandError, match="วันที่ต้องอยู่ในรูปแบบ"):
         call_command("send_reminders", "--date", "30/04/2570")
+
+
+def test_the_dry_run_counts_emails_and_line_messages_against_the_quota_and_writes_nothing(plan, line_api, capsys):
+    from notifications import line
+    from tests.factories import user
+
+    from .conftest import link_line
+
+    link_line(user(EDITOR))  # every kind by LINE
+    with line.Client() as client:
+        client.push("U" + "1" * 32, "ITA Portal", key=line.key_of("earlier this month"))
+    line_api.quota = 1
+    day = plan.rounds.get(months=6).due_date - datetime.timedelta(days=1)
+    before = Notification.objects.count()
+    call_command("send_reminders", "--date", day.isoformat(), "--dry-run")
+    out = capsys.readouterr().out
+    assert Notification.objects.count() == before and len(line_api.pushes) == 1
+    assert "ทดลองนับ (ไม่บันทึกและไม่ส่งสิ่งใด)" in out
+    from notifications import services
+
+    counted = services.reminders_preview(today=day)
+    assert counted["line"] >= 1 and counted["line_total"] == counted["line"]  # the editor's reminders
+    assert f"ข้อความ LINE ที่จะส่ง {counted['line']} ข้อความ (ใหม่ {counted['line']}," in out
+    assert f"อีเมลที่จะส่ง {counted['email_total']} ฉบับ" in out
+    after = 1 + counted["line"]
+    assert f"LINE เดือนนี้ใช้ไปแล้ว 1 จากโควตา 1 ข้อความ (ตัวเลขจาก LINE); หลังรอบนี้ {after}" in out
+    assert "คำเตือน: รอบนี้จะเกินโควตาข้อความ LINE ของเดือน" in out
