@@ -40,9 +40,14 @@ sbom: $(STAMP)
 check-system:
 	@$(PYTHON) scripts/check_system.py
 
+# The background worker runs beside the server (long PDF previews, e-mail files, sweeps) and
+# stops with it (Ctrl+C).
 run: check-system $(STAMP)
 	DEBUG=1 $(PY) manage.py setup_demo
 	@echo "make run: e-mail is not sent; each message is written to var/mail/ (README.md)"
+	@echo "make run: the background worker (manage.py db_worker) runs beside the server"
+	@DEBUG=1 $(PY) manage.py db_worker --no-startup-delay & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 # Two worker processes (pytest-xdist), each with its own test database and demo data.

@@ -30,6 +30,7 @@ SWEPT = {
     "published/": ("reports.PublishedDocument", "file"),
     "logos/approved/": ("reports.LogoImage", "image"),
     "signatures/approved/": ("reports.SignatureImage", "image"),
+    "previews/": ("reports.PreviewRender", "file"),  # kept staff previews (reports/previews.py)
     PENDING: None,
 }
 

@@ -15,7 +15,7 @@ from measures.models import LengthChecked, length_checks
 
 from .documents import DEFAULT_MEASURE_COLUMNS, DEFAULT_RESULT_COLUMNS, Doc
 
-__all__ = ["Doc", "LogoImage", "PublishedDocument", "ReportSettings",
+__all__ = ["Doc", "LogoImage", "PreviewRender", "PublishedDocument", "ReportSettings",
            "RepublishJob", "SignatureImage", "UserSignature"]
 
 log = logging.getLogger(__name__)
@@ -269,3 +269,51 @@ class LogoImage(models.Model):
 
     def __str__(self):
         return self.sha256[:12]
+
+
+class PreviewRender(models.Model):
+    """A staff preview's PDF, kept by the hash of everything that makes it (``key``: the document's
+    context as built, the draft mark, the logo, the renderer's code and files; reports/previews.py).
+    A preview whose key has a ready render is answered with its file at once; a miss is rendered by
+    the worker while the page shows its progress. Kept until a newer render of the same document
+    of the body replaces it, or unread for ``PREVIEW_KEEP_DAYS``. Never public, never published."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("รอคิว")
+        RUNNING = "running", _("กำลังจัดทำ")
+        READY = "ready", _("เสร็จแล้ว")
+        FAILED = "failed", _("ไม่สำเร็จ")
+
+    class Failure(models.TextChoices):
+        TIMEOUT = "timeout", _("เกินเวลาที่กำหนด")
+        ERROR = "error", _("เกิดข้อผิดพลาด")
+
+    key = models.CharField(_("รหัสเนื้อหา (SHA-256)"), max_length=64, unique=True)
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", verbose_name=_("หน่วยงาน"))
+    fiscal_year = models.PositiveSmallIntegerField(_("ปีงบประมาณ (พ.ศ.)"))
+    doc = models.CharField(_("เอกสาร"), max_length=16)
+    draft = models.BooleanField(_("ร่าง"), default=True)
+    logo_sha256 = models.CharField(_("ค่า SHA-256 ของตราหน่วยงาน"), max_length=64, blank=True)
+    state = models.CharField(_("สถานะ"), max_length=16, choices=State.choices, default=State.QUEUED)
+    failure = models.CharField(_("สาเหตุที่ไม่สำเร็จ"), max_length=16, choices=Failure.choices, blank=True)
+    # What the worker renders (the context as the request built it); emptied once rendered.
+    context = models.JSONField(_("ข้อมูลที่ใช้จัดทำเอกสาร"), null=True, blank=True)
+    file = models.FileField(_("ไฟล์ PDF"), upload_to="previews/", max_length=200, blank=True)
+    size = models.PositiveIntegerField(_("ขนาดไฟล์ (ไบต์)"), default=0)
+    pages = models.PositiveIntegerField(_("จำนวนหน้า"), default=0)
+    seconds = models.FloatField(_("เวลาที่ใช้จัดทำ (วินาที)"), default=0)
+    attempts = models.PositiveSmallIntegerField(_("จำนวนครั้งที่เริ่มจัดทำ"), default=0)
+    created_at = models.DateTimeField(_("สั่งจัดทำเมื่อ"), auto_now_add=True)
+    enqueued_at = models.DateTimeField(_("ส่งเข้าคิวเมื่อ"), null=True, blank=True)
+    started_at = models.DateTimeField(_("เริ่มจัดทำเมื่อ"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("เสร็จเมื่อ"), null=True, blank=True)
+    read_at = models.DateTimeField(_("เปิดดูล่าสุด"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ตัวอย่างเอกสารที่จัดทำไว้")
+        verbose_name_plural = _("ตัวอย่างเอกสารที่จัดทำไว้")
+        indexes = [models.Index(fields=["org", "fiscal_year", "doc"], name="preview_org_year_doc"),
+                   models.Index(fields=["read_at"], name="preview_read_at")]
+
+    def __str__(self):
+        return f"{self.org_id} {self.fiscal_year} {self.doc} {self.key[:12]} {self.state}"

@@ -168,6 +168,12 @@ class RenderTimeout(Exception):
     """Rendering ran past ``settings.RENDER_TIMEOUT_SECONDS``."""
 
 
+def stops_in_time() -> bool:
+    """Whether a ``TimeBudget`` started here stops the render at its deadline (a SIGALRM timer, in
+    the main thread: gunicorn's sync workers, the db_worker), rather than only after it."""
+    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+
+
 class TimeBudget:
     """Raises ``RenderTimeout`` in the code between ``start()`` and ``stop()`` once it has run
     ``seconds`` (0 or less: no budget).
@@ -618,13 +624,14 @@ class RenderedPdf:
 
 
 def render_pdf(context: dict, *, draft: bool, logo: bytes | None = None,
-               signatures: dict[str, bytes] | None = None) -> RenderedPdf:
+               signatures: dict[str, bytes] | None = None, seconds: float | None = None) -> RenderedPdf:
     """``logo``: the body's logo file, read through the storage API (local disk or S3 alike);
     ``signatures``: {SHA-256: PNG bytes} of the signature images the context names.
-    Raises ``RenderTimeout`` past ``settings.RENDER_TIMEOUT_SECONDS`` (see ``TimeBudget``)."""
+    Raises ``RenderTimeout`` past ``seconds`` (default ``settings.RENDER_TIMEOUT_SECONDS``; see
+    ``TimeBudget``)."""
     from weasyprint import HTML
 
-    budget = TimeBudget(settings.RENDER_TIMEOUT_SECONDS)
+    budget = TimeBudget(settings.RENDER_TIMEOUT_SECONDS if seconds is None else seconds)
     budget.start()
     try:
         html = render_html(context, draft=draft, for_pdf=True, logo=logo, signatures=signatures)

@@ -6,6 +6,7 @@ year = "orgs/<slug:slug>/<fy:fy>/"
 
 urlpatterns = [
     path("app/" + year + "reports/<slug:doc>.pdf", views.preview_pdf, name="report-preview-pdf"),
+    path("app/" + year + "reports/<slug:doc>/preview/<str:key>/", views.preview_status, name="report-preview-status"),
     path("app/" + year + "reports/<slug:doc>.docx", views.report_docx, name="report-docx"),
     path("app/orgs/<slug:slug>/reports/settings/", views.report_settings, name="report-settings"),
     path("app/signature/", views.signature, name="signature"),

@@ -3,12 +3,14 @@ signature, and province-wide re-publishing."""
 
 import base64
 import logging
+import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -19,11 +21,10 @@ from common.errors import Refusal
 from common.text import clean_text
 from measures.access import Access, plan_or_404, province_for_supervisor, round_or_404
 
-from . import documents, docx, services
-from . import render as report_render
+from . import documents, docx, previews, services
 from .documents import Doc
 from .forms import ReportSettingsForm, SignatureForm
-from .models import ReportSettings, RepublishJob, UserSignature
+from .models import PreviewRender, ReportSettings, RepublishJob, UserSignature
 
 log = logging.getLogger(__name__)
 
@@ -39,19 +40,76 @@ def _preview_objects(request, slug, fy, doc):
 
 
 @login_required
+@require_GET
 def preview_pdf(request, slug, fy, doc):
+    """The document as it prints now, a draft marked ร่าง. Kept by content (reports/previews.py): a
+    render of the same content is answered at once; a long document is rendered by the worker
+    while this address answers with a progress page that opens the PDF when it is ready."""
     access, plan, progress_round = _preview_objects(request, slug, fy, documents.doc_or_404(doc))
-    try:
-        _context, pdf = services.render_document(plan, doc, progress_round,
-                                                 draft=documents.is_draft(plan, progress_round))
-    except report_render.RenderTimeout:
-        return render(request, "reports/render_timeout.html", {"access": access, "org": access.org, "plan": plan,
-                                                               "doc_title": Doc(doc).label}, status=503)
-    response = HttpResponse(pdf.data, content_type="application/pdf")
-    # A draft is named as one; an approved (or published) document is not.
-    name = f"draft-{doc}-{fy}.pdf" if documents.is_draft(plan, progress_round) else f"{doc}-{fy}-approved.pdf"
-    response["Content-Disposition"] = f'inline; filename="{name}"'
-    return response
+    preview = previews.preview_of(plan, doc, progress_round)
+    found = previews.answer(preview, retry=request.GET.get("retry") == "1")
+    if found.state == "ready":
+        response = HttpResponse(found.data, content_type="application/pdf")
+        # A draft is named as one; an approved (or published) document is not.
+        name = f"draft-{doc}-{fy}.pdf" if preview.draft else f"{doc}-{fy}-approved.pdf"
+        response["Content-Disposition"] = f'inline; filename="{name}"'
+        return response
+    page = {"access": access, "org": access.org, "plan": plan, "doc_title": Doc(doc).label,
+            "back_url": _back_url(plan, progress_round), "pdf_url": request.path,
+            "back_label": _("กลับไปที่รายงานผลการดำเนินงาน") if progress_round else _("กลับไปที่แผนมาตรการ")}
+    if found.state == "failed":
+        template = ("reports/render_timeout.html" if found.row.failure == PreviewRender.Failure.TIMEOUT
+                    else "reports/preview_failed.html")
+        return render(request, template, {**page, "retry_url": f"{request.path}?retry=1"}, status=503)
+    status = previews.status(found.row)
+    return render(request, "reports/preview_progress.html", {
+        **page, "message": _status_message(status),
+        "status_url": reverse("report-preview-status", args=[access.org.slug, plan.fiscal_year, doc, found.row.key])},
+        status=202)
+
+
+KEY = re.compile(r"[0-9a-f]{64}")
+
+
+@login_required
+@require_GET
+def preview_status(request, slug, fy, doc, key):
+    """The state of one preview render, for its progress page's script (JSON). The same access as
+    the preview: the body's people, its supervisors and the administrator; the render must be of
+    this body, year and document."""
+    _access, plan, _round = _preview_objects(request, slug, fy, documents.doc_or_404(doc))
+    row = None
+    if KEY.fullmatch(key):
+        row = PreviewRender.objects.filter(key=key, org=plan.org, fiscal_year=plan.fiscal_year, doc=doc).first()
+    status = previews.status(row)
+    status["message"] = _status_message(status)
+    return JsonResponse(status, status=200 if row is not None else 404)
+
+
+def _back_url(plan, progress_round) -> str:
+    if progress_round is not None:
+        return reverse("round-detail", args=[plan.org.slug, plan.fiscal_year, progress_round.months])
+    return reverse("plan-detail", args=[plan.org.slug, plan.fiscal_year])
+
+
+# After this long in the queue the page says the worker may be busy or not running.
+SLOW_QUEUE_SECONDS = 60
+
+
+def _status_message(status: dict) -> str:
+    state, waited = status.get("state"), status.get("waited", 0)
+    if state == PreviewRender.State.QUEUED:
+        if waited >= SLOW_QUEUE_SECONDS:
+            return _("ยังรอคิวอยู่ (รอมาแล้ว %(seconds)s วินาที) ระบบงานเบื้องหลังอาจมีงานมากหรือยังไม่ได้เปิด "
+                     "หากรอนานเกินไป กรุณาแจ้งผู้ดูแลระบบ") % {"seconds": waited}
+        return _("รอคิวจัดทำเอกสาร…")
+    if state == PreviewRender.State.RUNNING:
+        return _("กำลังจัดทำเอกสาร… (ผ่านไป %(seconds)s วินาที)") % {"seconds": waited}
+    if state == PreviewRender.State.READY:
+        return _("เอกสารเสร็จแล้ว กำลังเปิด…")
+    if state == PreviewRender.State.FAILED:
+        return _("จัดทำเอกสารไม่สำเร็จ")
+    return _("เนื้อหาของเอกสารเปลี่ยนไป กำลังจัดทำฉบับล่าสุด…")
 
 
 @login_required

@@ -81,6 +81,8 @@ MATRIX = {
     "open-data-csv": ("get", "/data/orgs/abt-bo-kaeo/2568.csv", None, [200] * 7),
     "open-data-scores-csv": ("get", "/data/orgs/abt-dong-khwang/2568-scores.csv", None, [200] * 7),
     "report-preview-pdf": ("get", f"{PLAN}/reports/results-6m.pdf", None, READ),
+    # A preview render's state, for its progress page: the same people as the preview itself.
+    "report-preview-status": ("get", f"{PLAN}/reports/results-6m/preview/{{preview_key}}/", None, READ),
     "report-docx": ("get", f"{PLAN}/reports/measures.docx", None, READ),
     "report-settings": ("get", f"/app/orgs/{ANGTHONG}/reports/settings/", None, EDIT_PAGE),
     "verify": ("get", "/verify/", None, [200] * 7),
@@ -220,6 +222,9 @@ def _objects():
     from reports import services as report_services
 
     job = report_services.republish_request(province=plan.org.province, actor=user(ADMIN))
+    from reports import previews
+
+    preview = previews.queue(previews.preview_of(plan, "results-6m", plan.rounds.get(months=6)))
     from assessments.models import Membership
     from people import services as people_services
 
@@ -233,7 +238,8 @@ def _objects():
             "editor_user": memberships["editor"].user_id, "invitation": invitation.pk,
             "scope": user(SUPERVISOR).supervisor_scopes.get().pk,
             "supervisor_invitation": supervisor_invitation.invitation.pk,
-            "library_entry": LibraryEntry.objects.order_by("pk").first().pk, **notification_objects(plan)}
+            "library_entry": LibraryEntry.objects.order_by("pk").first().pk, "preview_key": preview.key,
+            **notification_objects(plan)}
 
 
 def notification_objects(plan):
