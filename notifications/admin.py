@@ -65,12 +65,25 @@ class FollowAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["user__username", "org__name"]
 
 
+class LineWorksFilter(admin.SimpleListFilter):
+    title = _("การส่งทาง LINE")
+    parameter_name = "works"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("ส่งได้")), ("no", _("ส่งไม่ถึง"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(failed_at__isnull=self.value() == "yes")
+        return queryset
+
+
 @admin.register(LineLink)
 class LineLinkAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Written by the linking flow only (notifications/linking.py); a person unlinks on their settings page."""
 
     list_display = ["user", "linked_at", "failed_at", "last_error"]
-    list_filter = [("failed_at", admin.EmptyFieldListFilter)]
+    list_filter = [LineWorksFilter]
     list_select_related = ["user"]
     search_fields = ["user__username"]
     exclude = ["line_user_id"]  # LINE's identifier of the person: not shown
