@@ -4,8 +4,8 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Prefetch, Q
-from django.db.models.functions import Collate
+from django.db.models import CharField, DecimalField, F, Prefetch, Q, Value
+from django.db.models.functions import Cast, Collate
 
 from assessments import fiscal_years
 from common.memo import Memo
@@ -57,28 +57,37 @@ def frameworks_with_catalogue(framework_ids) -> dict[int, Framework]:
 
 
 def published_scores(assessments) -> dict[int, scoring.PublishedScores]:
-    """The published figures of several assessments: four queries."""
+    """The published figures of several assessments: one query (the four kinds of score row in
+    one UNION ALL; the plan page and the public pages read them on every request)."""
     by_id = {a.pk: scoring.PublishedScores(overall=a.overall, grade=a.grade, pass_label=a.pass_label)
              for a in assessments}
     ids = list(by_id)
-    for aid, code, part, score in ToolScore.objects.filter(assessment_id__in=ids).values_list(
-        "assessment_id", "tool__code", "part", "score"
-    ):
-        by_id[aid].tools[(code, part)] = score
-    for aid, code, part, score in GroupScore.objects.filter(assessment_id__in=ids).values_list(
-        "assessment_id", "group__code", "part", "score"
-    ):
-        by_id[aid].groups[(code, part)] = score
-    for aid, number, part, score, alt in IndicatorScore.objects.filter(assessment_id__in=ids).values_list(
-        "assessment_id", "indicator__number", "part", "score", "alt_score"
-    ):
-        by_id[aid].indicators[(number, part)] = score
-        if alt is not None:
-            by_id[aid].indicator_alts[(number, part)] = alt
-    for aid, code, part, score in ItemScore.objects.filter(assessment_id__in=ids).values_list(
-        "assessment_id", "item__code", "part", "score"
-    ):
-        by_id[aid].items[(code, part)] = score
+    if not ids:
+        return by_id
+
+    def rows(model, code, kind, alt=None):
+        # Every column an annotation, so that each part of the union has them in this order.
+        return model.objects.filter(assessment_id__in=ids).annotate(
+            row_kind=Value(kind), row_assessment=F("assessment_id"), row_code=Cast(code, CharField()),
+            row_part=F("part"), row_score=F("score"),
+            row_alt=F(alt) if alt else Cast(Value(None), DecimalField(max_digits=6, decimal_places=2)),
+        ).values_list("row_kind", "row_assessment", "row_code", "row_part", "row_score", "row_alt").order_by()
+
+    parts = rows(ToolScore, "tool__code", "tool").union(
+        rows(GroupScore, "group__code", "group"), rows(IndicatorScore, "indicator__number", "indicator", "alt_score"),
+        rows(ItemScore, "item__code", "item"), all=True)
+    for kind, aid, code, part, score, alt in parts:
+        figures = by_id[aid]
+        if kind == "tool":
+            figures.tools[(code, part)] = score
+        elif kind == "group":
+            figures.groups[(code, part)] = score
+        elif kind == "item":
+            figures.items[(code, part)] = score
+        else:
+            figures.indicators[(int(code), part)] = score
+            if alt is not None:
+                figures.indicator_alts[(int(code), part)] = alt
     return by_id
 
 
@@ -94,7 +103,7 @@ class Scorecard:
 
 
 def scorecards(assessments: list[Assessment]) -> list[Scorecard]:
-    """Evaluate assessments (framework already selected): nine queries in all."""
+    """Evaluate assessments (framework already selected): six queries in all."""
     if not assessments:
         return []
     frameworks = frameworks_with_catalogue(a.framework_id for a in assessments)

@@ -229,8 +229,11 @@ def kept_for_person(request, build, *, seconds: int, slugs=(), province_ids=()):
            f"{request.get_full_path()}")
     html = cache.get(key)
     if html is not None:
-        return HttpResponse(html)
+        response = HttpResponse(html)
+        response[CACHE_HEADER] = "hit"
+        return response
     response = build()
     if response.status_code == 200:
         cache.set(key, response.content, seconds)
+        response[CACHE_HEADER] = "miss"  # bench/load.py checks that the editor's page was built
     return response

@@ -26,7 +26,7 @@ from common.errors import ConcurrentEdit, Refusal
 from common.redirects import safe_url
 from common.thai import fiscal_year_of
 
-from . import checks, selectors, services, suggestions
+from . import cards, checks, selectors, services, suggestions
 from .access import (
     Access,
     evidence_for_user,
@@ -180,6 +180,7 @@ def _plan_detail(request, access, fy):
     rounds = selectors.plan_rounds(plan)
     rounds_in_review = [r.months for r in rounds if r.status in services.IN_REVIEW]
     history = selectors.document_history(plan)
+    measures_open = access.can_edit and plan.is_editable and not rounds_in_review
     return render(request, "measures/plan_detail.html", {
         # A resubmission: what the editor changed since the return, for the approver to read first.
         "revisions": selectors.changes_since_return(plan, history),
@@ -187,7 +188,9 @@ def _plan_detail(request, access, fy):
         "findings": findings, "gaps": [f for f in findings if f.needs_confirmation],
         "status_open": plan.status in OPEN_STATUSES,
         "rounds": rounds, "rounds_in_review": rounds_in_review,
-        "measures_open": access.can_edit and plan.is_editable and not rounds_in_review,
+        "measures_open": measures_open,
+        "measure_cards": cards.measure_cards(request, measures, org=access.org, plan=plan,
+                                             measures_open=measures_open),
         "history": history, "confirmed_gaps": selectors.confirmed_gaps(history), "plan_years": years,
         "past_year": fy < fiscal_year_of(timezone.localdate()),
         "returned": selectors.latest_return(plan) if plan.status == Status.RETURNED else None,

@@ -240,3 +240,53 @@ def test_it_copies_last_years_measures_once_when_the_same_button_is_sent_twice(c
     assert plan.measures.count() == previous
     follow = client.get(response["Location"]).content.decode()
     assert "คัดลอกมาตรการจากปีที่แล้วไปแล้ว" in follow
+
+
+def test_it_builds_a_measure_card_once_and_again_only_when_what_it_shows_changes(client, org):
+    """The plan page is built after every write of the body; its measure cards are kept by their
+    content (measures/cards.py), so a card is rendered again only when the measure changed."""
+    from django.test.signals import template_rendered
+
+    login(client, EDITOR)
+    plan = build_plan(org, 2570, measures=3)
+    url = f"/app/orgs/{ANGTHONG}/2570/plan/"
+    rendered = []
+
+    def count(sender, template, **kwargs):
+        if template.name == "measures/_measure_card.html":
+            rendered.append(1)
+
+    template_rendered.connect(count)
+    try:
+        first = client.get(url).content.decode()
+        assert len(rendered) == 3
+        rendered.clear()
+        again = client.get(url).content.decode()
+        assert rendered == [] and again.count('class="card measure-card') == 3
+        measure = plan.measures.order_by("order").first()
+        services.measure_save(plan=plan, actor=user(EDITOR), measure=measure, expected_version=measure.version,
+                              data={"title": "ชื่อมาตรการที่แก้แล้ว", "steps": "ก", "responsible_units": []})
+        changed = client.get(url).content.decode()
+        assert len(rendered) == 1 and "ชื่อมาตรการที่แก้แล้ว" in changed
+    finally:
+        template_rendered.disconnect(count)
+    assert "\x00" not in first + again + changed  # the placeholder a card is kept with
+
+
+def test_a_kept_measure_card_carries_this_requests_csrf_token(org):
+    from django.test import Client
+    from django.urls import reverse
+
+    plan = build_plan(org, 2570, measures=2)
+    strict = Client(enforce_csrf_checks=True)
+    login(strict, EDITOR)
+    url = f"/app/orgs/{ANGTHONG}/2570/plan/"
+    strict.get(url)  # the cards are kept now
+    html = strict.get(url).content.decode()
+    measure = plan.measures.order_by("order").first()
+    card = html.split(f'id="measure-{measure.pk}"', 1)[1]
+    token = card.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+    moved = strict.post(reverse("measure-move", args=[ANGTHONG, 2570, measure.pk]),
+                        {"direction": "down", "csrfmiddlewaretoken": token})
+    assert moved.status_code == 302
+    assert list(plan.measures.order_by("order").values_list("pk", flat=True))[1] == measure.pk
