@@ -15,6 +15,7 @@ import os
 import pwd
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.error
@@ -137,7 +138,7 @@ class Stack:
                "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-not-secret-" + "x" * 40),
                "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "0", "SECURE_COOKIES": "0",
                "SECURE_HSTS_SECONDS": "0", "PORTAL_URL": "https://ita.example.go.th"}
-        gunicorn = ROOT / ".venv" / "bin" / "gunicorn"
+        gunicorn = Path(sys.executable).parent / "gunicorn"  # the virtualenv the bench runs in
         self.processes.append(subprocess.Popen([str(gunicorn), "ita_portal.wsgi", "-c", "gunicorn.conf.py"],
                                                cwd=ROOT, env=env, stdout=subprocess.DEVNULL))
         _wait(lambda: _answers(f"http://127.0.0.1:{port}/healthz"), f"the server on port {port}")
