@@ -7,7 +7,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from .env import env_bool, env_int, env_list, env_str
+from .env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -232,6 +232,12 @@ LINE_TIMEOUT = env_int("LINE_TIMEOUT", 10)  # seconds per request to the Messagi
 # A PDF render that runs longer than this is stopped with reports.render.RenderTimeout (well
 # inside gunicorn's 60 s worker timeout); 0 turns the limit off. See reports/render.py.
 RENDER_TIMEOUT_SECONDS = env_int("RENDER_TIMEOUT_SECONDS", 20)
+# Staff previews (reports/previews.py; docs/ARCHITECTURE.md "Previews"): a request renders one
+# itself at most this long (where it can be stopped; 0: always the worker), a worker's render is
+# stopped past the second, and a kept preview nobody read for PREVIEW_KEEP_DAYS is removed.
+PREVIEW_INLINE_SECONDS = env_float("PREVIEW_INLINE_SECONDS", 1.0)
+PREVIEW_RENDER_TIMEOUT_SECONDS = env_int("PREVIEW_RENDER_TIMEOUT_SECONDS", 120)
+PREVIEW_KEEP_DAYS = env_int("PREVIEW_KEEP_DAYS", 7)
 # A published file no database row names (left by a crash mid-publish) is removed by the sweep
 # once it is older than this (reports/files.py; far longer than a publish's transaction).
 FILE_SWEEP_MINUTES = env_int("FILE_SWEEP_MINUTES", 10)

@@ -19,13 +19,15 @@ from django.utils.translation import gettext as _
 from common import public_cache
 from common.errors import Refusal
 
-EXCLUDE = ["contenttypes", "auth.permission", "sessions", "axes"]
+# Kept previews (reports/previews.py) are rendered again on demand: neither their rows nor their files.
+EXCLUDE = ["contenttypes", "auth.permission", "sessions", "axes", "reports.PreviewRender"]
 FORMAT = 1
 
 
 def backup(output: Path) -> dict:
     from reports.files import PENDING
     from reports.models import PublishedDocument
+    from reports.previews import FOLDER as PREVIEWS
 
     data = io.StringIO()
     call_command("dumpdata", "--natural-foreign", "--natural-primary", *sum((["-e", e] for e in EXCLUDE), []),
@@ -34,7 +36,7 @@ def backup(output: Path) -> dict:
     media = Path(settings.MEDIA_ROOT)
     # Not the files a publish was still writing (pending/): no row names them (reports/files.py).
     files = sorted(p for p in media.rglob("*") if p.is_file() and not
-                   p.relative_to(media).as_posix().startswith(PENDING)) if media.exists() else []
+                   p.relative_to(media).as_posix().startswith((PENDING, PREVIEWS))) if media.exists() else []
     manifest = {
         "format": FORMAT, "created_at": timezone.now().isoformat(), "objects": len(json.loads(payload)),
         "media_files": len(files),

@@ -68,15 +68,15 @@ RENDERER_PACKAGES = ["weasyprint", "pydyf", "fonttools", "pythainlp", "tinycss2"
 
 
 def inline_seconds() -> float:
-    return float(getattr(settings, "PREVIEW_INLINE_SECONDS", 1.0))
+    return float(settings.PREVIEW_INLINE_SECONDS)
 
 
 def render_seconds() -> float:
-    return float(getattr(settings, "PREVIEW_RENDER_TIMEOUT_SECONDS", 120))
+    return float(settings.PREVIEW_RENDER_TIMEOUT_SECONDS)
 
 
 def keep_days() -> int:
-    return int(getattr(settings, "PREVIEW_KEEP_DAYS", 7))
+    return int(settings.PREVIEW_KEEP_DAYS)
 
 
 @memoize("preview renderer version")

@@ -80,6 +80,7 @@ PAGES = [
     Page("entry-form-with-errors", EDITOR, f"{PLAN}/rounds/6/measures/{{measure}}/", then="submit_main_form"),
     Page("entry-form-12-months-carry", EDITOR, f"{PLAN}/rounds/12/measures/{{reported}}/?carry=6"),
     Page("report-settings", EDITOR, f"/app/orgs/{ANGTHONG}/reports/settings/"),
+    Page("preview-progress", EDITOR, f"{PLAN}/reports/measures.pdf", status=202),  # rendered by a worker
     Page("signature", EDITOR, "/app/signature/"),
     Page("scores-import", EDITOR, "/app/scores/import/"),
     Page("scores-edit", EDITOR, f"/app/orgs/{ANGTHONG}/scores/2568/"),
@@ -186,6 +187,17 @@ def _resubmitted(editor):
                                      confirmed=confirmed)
 
 
+def _preview_waiting(plan):
+    """The plan's measures preview queued for a worker (none runs here): its address answers with
+    the progress page."""
+    from django.test import override_settings
+
+    from reports import previews
+
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
+        previews.queue(previews.preview_of(plan, "measures"))
+
+
 def _names():
     """The objects PAGES' paths name, from the demo data."""
     from library.models import LibraryEntry
@@ -205,6 +217,7 @@ def _names():
                         data={"state": "in_progress", "percent": 50, "output": "ผลผลิตรอบ 6 เดือน"})
     services.evidence_add(progress_round=round6, measure=reported, actor=editor, url="https://example.go.th/6")
     _resubmitted(editor)
+    _preview_waiting(plan)
     return {
         "measure": plan.measures.order_by("order").first().pk,
         "reported": reported.pk,

@@ -221,3 +221,48 @@ def test_a_render_left_running_by_a_dead_worker_is_queued_again(client, plan, qu
     assert row.state == "queued" and DBTaskResult.objects.filter(task_path=TASK).count() == 2
     run_worker(monkeypatch)
     assert client.get(PREVIEW).status_code == 200
+
+
+
+def worker_command_env(settings, worker_id):
+    """`manage.py db_worker --batch` as a process of its own on the test database (committed: a
+    transactional test) and the test's media folder, as tests.notifying.worker_process runs one."""
+    import os
+    import sys
+
+    from django.db import connection
+
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        url = f"sqlite:///{db['NAME']}"
+    else:
+        url = f"postgres://{db['USER']}{':' + db['PASSWORD'] if db['PASSWORD'] else ''}@{db['HOST'] or '127.0.0.1'}:" \
+              f"{db['PORT'] or 5432}/{db['NAME']}"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "ita_portal.settings", "DEBUG": "1", "DATABASE_URL": url,
+           "TASKS_BACKEND": "django_tasks_db.DatabaseBackend", "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+           "LOG_LEVEL": "WARNING"}
+    command = [sys.executable, "manage.py", "db_worker", "--batch", "--no-startup-delay", "--no-reload",
+               "--interval", "0", "--worker-id", worker_id]
+    return command, env
+
+
+def test_a_worker_process_renders_the_preview_a_request_queued(demo_db, settings, client):
+    """A separate `manage.py db_worker` process (as `make worker` runs one) on the committed
+    database and the same media storage: the address then answers the PDF from its file."""
+    import subprocess
+
+    from assessments.models import Organization
+    from tests.notifying import ROOT
+
+    settings.TASKS = DB_TASKS
+    settings.PREVIEW_INLINE_SECONDS = 0
+    build_plan(Organization.objects.get(slug=ANGTHONG), 2570, measures=2)
+    login(client, EDITOR)
+    assert client.get(PREVIEW).status_code == 202
+    command, env = worker_command_env(settings, "preview-worker")
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=240, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    row = PreviewRender.objects.get()
+    assert row.state == "ready" and DBTaskResult.objects.get(task_path=TASK).worker_ids == ["preview-worker"]
+    pdf = client.get(PREVIEW)
+    assert pdf.status_code == 200 and pdf.content == files.storage().open(row.file.name).read()
