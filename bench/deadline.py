@@ -107,6 +107,7 @@ class Browser:
         self.jar.set_cookie(Cookie(0, settings.SESSION_COOKIE_NAME, session_key, None, False, "127.0.0.1", False,
                                    False, "/", True, False, None, False, None, None, {}))
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        self.poster = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect)
 
     def get(self, path) -> str:
         with self.opener.open(self.base + path, timeout=120) as response:
@@ -114,14 +115,24 @@ class Browser:
                 raise RuntimeError(f"{path} went to {response.geturl()}")
             return response.read().decode()
 
-    def post(self, path, fields) -> int:
+    def post(self, path, fields, then) -> int | str:
+        """The POST's status; its answer must be a redirect to ``then`` (the page the browser
+        opens next, not fetched here: the bench measures the writes)."""
         data = urllib.parse.urlencode(fields).encode()
         request = urllib.request.Request(self.base + path, data=data, headers={"Referer": self.base + path})
         try:
-            with self.opener.open(request, timeout=120) as response:
+            with self.poster.open(request, timeout=120) as response:
                 return response.status
         except urllib.error.HTTPError as error:
+            location = error.headers.get("Location", "")
+            if error.code == 302 and urllib.parse.urlsplit(location).path != then:
+                return f"302 to {location}"
             return error.code
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
 
 
 def token_of(page: str) -> str:
@@ -142,16 +153,18 @@ def editor_day(base, session_key, job, results, saves, barrier):
     try:
         for pk in measures:
             started = time.perf_counter()
-            statuses.append(browser.post(f"/app/orgs/{slug}/{fy}/rounds/6/measures/{pk}/", {
+            path = f"/app/orgs/{slug}/{fy}/rounds/6/measures/{pk}/"
+            statuses.append(browser.post(path, then=path, fields={
                 "state": "done", "percent": "100", "done_text": "ดำเนินการครบตามแผน", "output": "จัดกิจกรรม 2 ครั้ง",
                 "outcome": "บุคลากรรับทราบแนวทาง", "problems": "", "remarks": "", "version": "0",
                 "csrfmiddlewaretoken": token}))
             saves.append(time.perf_counter() - started)
         statuses.append(browser.post(f"/app/orgs/{slug}/{fy}/rounds/6/transition/",
-                                     {"action": "submit", "comment": "", "csrfmiddlewaretoken": token}))
+                                     then=f"/app/orgs/{slug}/{fy}/rounds/6/",
+                                     fields={"action": "submit", "comment": "", "csrfmiddlewaretoken": token}))
     except Exception as error:  # a dropped connection or timeout is a server error, not hidden
         statuses.append(f"exception {error}")
-    errors = sum(1 for s in statuses if not isinstance(s, int) or s >= 500)
+    errors = sum(1 for s in statuses if not isinstance(s, int) or s >= 500)  # a wrong redirect too
     refused = sum(1 for s in statuses if isinstance(s, int) and 400 <= s < 500)
     results[round_id] = (errors, refused, next((str(s) for s in statuses if not isinstance(s, int) or s >= 400), ""))
 
