@@ -805,13 +805,16 @@ def _to_email(row: Notification, detail: str, *, failed: bool) -> Notification:
 
 
 def _send_line(rows: list[Notification], preferences) -> tuple[int, list[Notification]]:
-    """Push each claimed LINE row (one connection pool), marking each sent the moment LINE accepts
-    it. Returns (sent, the rows to send by e-mail now). A 429 puts this row and the rest of the batch
-    back for LINE's Retry-After (the rest not counted as an attempt); a server error or a broken
-    connection retries with back-off; a permanent refusal (and the last attempt of any failure)
-    falls back to e-mail, and a refusal about the person's account marks their link as not working."""
+    """Push each claimed LINE row (one connection pool). Returns (sent, the rows to send by e-mail
+    now). The rows LINE accepted are marked sent together at the end of the batch (one UPDATE), not
+    one by one as e-mails are: a crash before that mark puts them back after CLAIM_LEASE, and their
+    second push carries the same retry key, which LINE refuses as already accepted (409, taken as
+    sent), so nobody gets a message twice. A 429 puts this row and the rest of the batch back for
+    LINE's Retry-After (the rest not counted as an attempt); a server error or a broken connection
+    retries with back-off; a permanent refusal (and the last attempt of any failure) falls back to
+    e-mail, and a refusal about the person's account marks their link as not working."""
     links = _line_links({row.recipient_id for row in rows})
-    fallen, sent, pause_until = [], 0, None
+    fallen, accepted, pause_until = [], [], None
     client = line.Client() if line.enabled() else None
     try:
         for row in rows:
@@ -853,12 +856,21 @@ def _send_line(rows: list[Notification], preferences) -> tuple[int, list[Notific
                 log.warning("LINE push of notification %s not sent (attempt %s): %s", row.pk, row.attempts,
                             exc.detail)
                 continue
-            _finish(row, state=MailState.SENT, sent_at=timezone.now(), next_attempt_at=None, last_error="")
-            sent += 1
+            accepted.append(row)
     finally:
         if client is not None:
             client.close()
+        sent = _mark_sent(accepted)
     return sent, fallen
+
+
+def _mark_sent(rows: list[Notification]) -> int:
+    """Rows of one claim that were accepted, marked sent in one UPDATE (still this claim's)."""
+    if not rows:
+        return 0
+    return Notification.objects.filter(pk__in=[row.pk for row in rows], claimed_by=rows[0].claimed_by,
+                                       state=MailState.SENDING).update(
+        state=MailState.SENT, sent_at=timezone.now(), next_attempt_at=None, last_error="", claimed_by="")
 
 
 def send_queued(*, limit: int = TASK_SIZE) -> int:

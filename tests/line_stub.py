@@ -98,6 +98,7 @@ class LineApi:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as LINE's API: one connection per worker batch
+    disable_nagle_algorithm = True  # else each small answer waits ~40 ms for the client's delayed ACK
 
     def _serve(self, method):
         length = int(self.headers.get("Content-Length") or 0)
