@@ -80,7 +80,8 @@ def preview_status(request, slug, fy, doc, key):
     _access, plan, _round = _preview_objects(request, slug, fy, documents.doc_or_404(doc))
     row = None
     if KEY.fullmatch(key):
-        row = PreviewRender.objects.filter(key=key, org=plan.org, fiscal_year=plan.fiscal_year, doc=doc).first()
+        row = (PreviewRender.objects.filter(key=key, org=plan.org, fiscal_year=plan.fiscal_year, doc=doc)
+               .defer("context").first())
     status = previews.status(row)
     status["message"] = _status_message(status)
     return JsonResponse(status, status=200 if row is not None else 404)

@@ -266,3 +266,22 @@ def test_a_worker_process_renders_the_preview_a_request_queued(demo_db, settings
     assert row.state == "ready" and DBTaskResult.objects.get(task_path=TASK).worker_ids == ["preview-worker"]
     pdf = client.get(PREVIEW)
     assert pdf.status_code == 200 and pdf.content == files.storage().open(row.file.name).read()
+
+
+@pytest.mark.parametrize("measures", [2, 6])
+def test_the_status_and_a_kept_preview_cost_the_same_queries_whatever_the_plan(
+        client, angthong, queue, monkeypatch, django_assert_num_queries, measures):
+    """The status is asked every second and a half while a page waits: a few queries, whatever the
+    plan's size; a kept preview builds the context (a fixed number of queries) and reads one row."""
+    build_plan(angthong, 2570, measures=measures)
+    login(client, EDITOR)
+    client.get(PREVIEW)
+    row = PreviewRender.objects.get()
+    # The session, the user, whether they have a second factor, the body, their roles (two), the plan,
+    # the render (without the context it keeps for the worker).
+    with django_assert_num_queries(8):
+        assert client.get(status_url(row)).status_code == 200
+    run_worker(monkeypatch)
+    client.get(PREVIEW)  # the first read marks the row read
+    with django_assert_num_queries(14):
+        assert client.get(PREVIEW).status_code == 200
