@@ -52,6 +52,11 @@ def test_a_delivery_without_the_right_signature_is_refused_and_changes_nothing(c
     assert AuditEvent.objects.count() == audited
 
 
+def test_the_consoles_verify_button_is_answered(client, db, settings):
+    """LINE Developers' "Verify" posts a signed delivery without events: 200, nothing else."""
+    assert deliver(client, body_of(), settings).status_code == 200
+
+
 def test_it_takes_post_only_and_refuses_a_large_body_unread(client, settings):
     assert client.get(URL).status_code == 405
     body = b"{" + b" " * (300 * 1024) + b"}"
