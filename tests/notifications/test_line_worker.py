@@ -2,24 +2,21 @@
 Messaging API's stand-in on 127.0.0.1): a linked editor gets one push when their plan is returned,
 none after blocking the Official Account (e-mail instead); a 500 is retried with back-off, a 429
 waits for its Retry-After, a permanent refusal falls back to e-mail; a push repeated after a crash
-is refused by LINE as already accepted; two worker processes push each message once."""
+is refused by LINE as already accepted. Two worker processes pushing each message once:
+test_notification_worker.py (one queue of e-mails and LINE messages)."""
 
 import datetime
 import json
-from collections import Counter
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.utils import timezone
-from django_tasks_db.models import DBTaskResult
 
-from assessments.models import Membership, Organization
 from measures import services as measure_services
 from notifications import line, services
 from notifications.models import Channel, Kind, LineLink, MailState, Notification
 from tests import line_stub
 from tests.factories import ANGTHONG, APPROVER, EDITOR, SUPERVISOR, build_plan, user
-from tests.notifying import DB_TASKS, address, give_emails, run_worker, worker_process
+from tests.notifying import DB_TASKS, address, give_emails, run_worker
 
 from .conftest import link_line
 
@@ -144,38 +141,3 @@ def test_a_push_repeated_after_a_crash_is_refused_by_line_and_counted_sent_once(
     row.refresh_from_db()
     assert row.state == MailState.SENT
     assert len(line_api.to(line_user)) == 1 and line_api.attempts[line.retry_key(row.pk)] == 2  # the 409
-
-
-def test_two_workers_at_once_push_each_line_message_once(demo_db, settings, line_api, smtp_server, monkeypatch):
-    """Two real `db_worker` processes drain one queue of LINE messages (and of the e-mails of those
-    without a link) together; the stand-in counts every push request per retry key."""
-    settings.TASKS = DB_TASKS
-    org = Organization.objects.get(slug=ANGTHONG)
-    plan = build_plan(org, 2570, measures=1)
-    people = [get_user_model().objects.create_user(f"line_{n}", email=f"line_{n}@example.go.th") for n in range(60)]
-    Membership.objects.bulk_create([Membership(user=p, org=org, role="editor") for p in people])
-    for n, person in enumerate(people[:50]):
-        link_line(person, 100 + n)
-    monkeypatch.setattr(services, "TASK_SIZE", 5)  # many small tasks, so both workers take some
-    due = plan.rounds.get(months=6).due_date
-    services.reminders_run(today=due - datetime.timedelta(days=1))
-    queued = Notification.objects.filter(state=MailState.QUEUED)
-    linked = {p.pk for p in people[:50]}
-    assert {c for r, c in queued.values_list("recipient_id", "channel") if r in linked} == {Channel.LINE}
-    assert {c for r, c in queued.values_list("recipient_id", "channel") if r not in linked} == {Channel.EMAIL}
-    queued = Counter(queued.values_list("channel", flat=True))
-    assert queued[Channel.LINE] >= 50 and queued[Channel.EMAIL] >= 10
-    env = {"LINE_API_URL": line_api.url, "LINE_CHANNEL_ACCESS_TOKEN": settings.LINE_CHANNEL_ACCESS_TOKEN,
-           "LINE_CHANNEL_SECRET": settings.LINE_CHANNEL_SECRET}
-    workers = [worker_process(settings, worker_id=f"line-worker-{n}", env=env) for n in (1, 2)]
-    for worker in workers:
-        output, _ = worker.communicate(timeout=240)
-        assert worker.returncode == 0, output.decode()
-    assert len(line_api.pushes) == queued[Channel.LINE] and max(line_api.attempts.values()) == 1  # none twice
-    assert len({p["to"] for p in line_api.pushes}) == 50
-    mails = Counter(m["X-ITA-Notification"] for m in smtp_server.messages)
-    assert len(mails) == queued[Channel.EMAIL] and max(mails.values()) == 1
-    assert not Notification.objects.exclude(state__in=[MailState.SENT, MailState.SKIPPED]).exists()
-    done_by = {w for ids in DBTaskResult.objects.filter(status="SUCCESSFUL").values_list("worker_ids", flat=True)
-               for w in ids}
-    assert done_by <= {"line-worker-1", "line-worker-2"} and done_by

@@ -1,7 +1,7 @@
 """The e-mails leave from the background worker (the real django_tasks_db queue and worker,
 a real SMTP server), never inside a request; a refused mail is retried with back-off and left
-visible when it fails for good; two workers at once send each mail once; a crashed worker's
-claims are sent later, once."""
+visible when it fails for good; two workers at once send each mail, and each LINE message, once;
+a crashed worker's claims are sent later, once."""
 
 import datetime
 from collections import Counter
@@ -14,9 +14,12 @@ from django_tasks_db.models import DBTaskResult
 from assessments.models import Membership, Organization
 from measures import services as measure_services
 from notifications import services
-from notifications.models import Kind, MailState, Notification
+from notifications.models import Channel, Kind, MailState, Notification
+from tests import line_stub
 from tests.factories import ANGTHONG, APPROVER, EDITOR, SUPERVISOR, build_plan, login, user
 from tests.notifying import DB_TASKS, address, give_emails, run_worker, worker_process
+
+from .conftest import link_line
 
 
 @pytest.fixture
@@ -114,24 +117,39 @@ def test_what_a_crashed_worker_claimed_is_sent_later_once(plan, queue, smtp_serv
     assert Notification.objects.filter(pk__in=[r.pk for r in claimed], state=MailState.SENT).count() == 2
 
 
-def test_two_workers_at_once_send_each_mail_once(demo_db, settings, smtp_server, monkeypatch):
-    """Two real `db_worker` processes drain one queue of small tasks together."""
+def test_two_workers_at_once_send_each_mail_and_line_message_once(demo_db, settings, smtp_server, line_api,
+                                                                   monkeypatch):
+    """Two real `db_worker` processes drain one queue of small tasks together: e-mails to the SMTP
+    server, and LINE pushes to the Messaging API's stand-in for the people who linked LINE (it
+    counts every push request per retry key, so a push sent twice shows even though LINE would
+    refuse the second)."""
     settings.TASKS = DB_TASKS
     org = Organization.objects.get(slug=ANGTHONG)
     plan = build_plan(org, 2570, measures=1)
     people = [get_user_model().objects.create_user(f"many_{n}", email=f"many_{n}@example.go.th") for n in range(60)]
     Membership.objects.bulk_create([Membership(user=p, org=org, role="editor") for p in people])
+    linked = {p.pk for p in people[:30]}
+    for n, person in enumerate(people[:30]):
+        link_line(person, 100 + n)
     monkeypatch.setattr(services, "TASK_SIZE", 5)  # many small tasks, so both workers take some
     due = plan.rounds.get(months=6).due_date
     counts = services.reminders_run(today=due - datetime.timedelta(days=1))
-    expected = Notification.objects.filter(state=MailState.QUEUED).count()
+    queued = Notification.objects.filter(state=MailState.QUEUED)
+    expected = queued.count()
+    by_line = queued.filter(channel=Channel.LINE)
     assert expected >= 60 and counts["queued"] == expected
-    workers = [worker_process(settings, worker_id=f"test-worker-{n}") for n in (1, 2)]
+    assert set(by_line.values_list("recipient_id", flat=True)) == linked  # theirs by LINE, the rest by e-mail
+    on_line, by_email = by_line.count(), expected - by_line.count()
+    env = {"LINE_API_URL": line_api.url, "LINE_CHANNEL_ACCESS_TOKEN": settings.LINE_CHANNEL_ACCESS_TOKEN,
+           "LINE_CHANNEL_SECRET": settings.LINE_CHANNEL_SECRET}
+    workers = [worker_process(settings, worker_id=f"test-worker-{n}", env=env) for n in (1, 2)]
     for worker in workers:
         output, _ = worker.communicate(timeout=240)
         assert worker.returncode == 0, output.decode()
     ids = Counter(m["X-ITA-Notification"] for m in smtp_server.messages)
-    assert len(ids) == expected and max(ids.values()) == 1
+    assert len(ids) == by_email and max(ids.values()) == 1
+    assert len(line_api.pushes) == on_line and max(line_api.attempts.values()) == 1  # no push twice
+    assert {p["to"] for p in line_api.pushes} == {line_stub.user_id(100 + n) for n in range(30)}
     assert not Notification.objects.exclude(state__in=[MailState.SENT, MailState.SKIPPED]).exists()
     done_by = {w for ids in DBTaskResult.objects.filter(status="SUCCESSFUL").values_list("worker_ids", flat=True)
                for w in ids}
