@@ -129,7 +129,9 @@ def start(token: str, *, keep_texts: bool = True) -> LineApi:
     server.daemon_threads = True
     server.api = api
     api.server = server
-    threading.Thread(target=server.serve_forever, name="line-stub", daemon=True).start()
+    # A short poll: stopping waits for it (the default 0.5 s would be half a second per test).
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="line-stub",
+                     daemon=True).start()
     return api
 
 
