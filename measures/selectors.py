@@ -58,12 +58,20 @@ def report_measures(plan) -> list[MeasureText]:
     progress is not what the executive approved), or the live rows of a plan never approved."""
     approval = (Transition.objects.filter(plan=plan, round=None, action="approve").order_by("-created_at", "-pk")
                 .values_list("snapshot", flat=True).first())
-    approved = (approval or {}).get("measures")
+    return report_measures_from(approval, lambda: plan_measures(plan))
+
+
+def report_measures_from(approval_snapshot, live_measures) -> list[MeasureText]:
+    """``report_measures`` from what was read already: the snapshot of the plan's last approval
+    (None if never approved) and a function giving its live measures (``plan_measures``), called
+    only when the approval does not list them (reports.builders.Preloaded reads both for many
+    plans at once)."""
+    approved = (approval_snapshot or {}).get("measures")
     if approved and all("period_start" in m for m in approved):
         return [MeasureText(m["id"], m["title"], list(m["steps"]), list(m["units"]), m["period_text"],
                             _day(m["period_start"]), _day(m["period_end"])) for m in approved]
     return [MeasureText(m.pk, m.title, m.step_list, [u.name for u in m.responsible_units.all()], m.period_text,
-                        m.period_start, m.period_end) for m in plan_measures(plan)]
+                        m.period_start, m.period_end) for m in live_measures()]
 
 
 def load_plan(org, fiscal_year) -> MeasurePlan | None:

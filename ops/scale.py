@@ -2,18 +2,25 @@
 
 Every body, user and row it makes has a slug or user name starting with "scale-", so it
 can be told apart from real data and removed with --reset. Built with bulk operations:
-no per-row history or audit (this is test data, not user work).
+no per-row history or audit (this is test data, not user work). The large tables are written
+with COPY on PostgreSQL (``_insert``) and the published documents are built from reads made for
+many plans at once, in worker processes (``_publish_some``); docs/DEPLOYMENT.md has the time
+of each step.
 """
 
 import hashlib
+import multiprocessing
+import os
 import random
 import time
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.core.cache import caches
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
+from django.utils import timezone
 
 from assessments.documents import Doc
 from assessments.models import (
@@ -30,6 +37,7 @@ from assessments.models import (
     name_key,
 )
 from assessments.scoring import level_for, q2
+from common.thai_search import index_terms
 from measures.models import Measure, MeasurePlan, ProgressEntry, ProgressRound, Status, default_due
 
 PREFIX = "scale-"
@@ -57,6 +65,46 @@ class Progress:
         now = time.perf_counter()
         self.write(f"[{now - self.started:7.1f} s] {message} ({now - self.last:.1f} s)")
         self.last = now
+
+    def load(self, when):
+        """The machine's load average: the cores are shared, and a busy machine doubles these times."""
+        one, five, fifteen = os.getloadavg()
+        self.write(f"load average {when}: {one:.2f} {five:.2f} {fifteen:.2f} ({os.cpu_count()} cores)")
+
+
+def _insert(model, fields, rows) -> int:
+    """Rows (tuples of the values of ``fields``, attribute names such as ``org_id``) into the
+    model's table; its other fields get their defaults, as a new instance would (``auto_now``:
+    now). On PostgreSQL one COPY: no model instance per row, and none of Django 5.2's UNNEST
+    arrays for bulk_create, which psycopg escapes in Python one quote at a time (the JSON of the
+    published documents: most of the old publishing time). Elsewhere bulk_create. Returns the
+    rows written."""
+    rows = list(rows)
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create([model(**dict(zip(fields, row, strict=True))) for row in rows], batch_size=BATCH)
+        return len(rows)
+    meta = model._meta
+    given = [meta.get_field(name) for name in fields]
+    others = [f for f in meta.concrete_fields if f not in given and not f.primary_key and not f.generated]
+    now = timezone.now()
+    defaults = []
+    for field in others:
+        if field.unique and not field.null:
+            raise ValueError(f"{meta.label}.{field.name}: a unique value per row must be given")
+        value = now if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False) else \
+            field.get_default()
+        defaults.append(field.get_db_prep_save(value, connection))
+    as_json = [n for n, f in enumerate(given) if f.get_internal_type() == "JSONField"]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in given + others)
+    with connection.cursor() as cursor, cursor.cursor.copy(
+            f"COPY {connection.ops.quote_name(meta.db_table)} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            if as_json:
+                row = list(row)
+                for n in as_json:
+                    row[n] = given[n].get_db_prep_save(row[n], connection)
+            copy.write_row((*row, *defaults))
+    return len(rows)
 
 
 def scale_exists() -> bool:
@@ -93,9 +141,10 @@ KIND_PREFIX = {"pao": "องค์การบริหารส่วนจั
                "subdistrict_municipality": "เทศบาลตำบล", "sao": "องค์การบริหารส่วนตำบล"}
 
 
-def seed(*, bodies: int, years: int, published: int, write, seed_value: int = 2568) -> dict:
+def seed(*, bodies: int, years: int, published: int, write, seed_value: int = 2568, workers: int = 1) -> dict:
     rng = random.Random(seed_value)
     progress = Progress(write)
+    progress.load("at start")
     frameworks = list(Framework.objects.filter(fiscal_year__lte=2568).order_by("-fiscal_year")[:years])
     if len(frameworks) < years:
         raise ValueError("ต้องมีกรอบการประเมินก่อน: รัน manage.py setup_demo")
@@ -131,61 +180,56 @@ def seed(*, bodies: int, years: int, published: int, write, seed_value: int = 25
     with transaction.atomic():
         Organization.objects.bulk_create(orgs, batch_size=BATCH)
         orgs = list(Organization.objects.filter(slug__startswith=PREFIX).order_by("slug"))
-        OrgUnit.objects.bulk_create([OrgUnit(org=o, name=u, order=i) for o in orgs for i, u in enumerate(UNITS)],
-                                    batch_size=BATCH)
+        _insert(OrgUnit, ["org_id", "name", "order"], [(o.pk, u, i) for o in orgs for i, u in enumerate(UNITS)])
     progress.step(f"หน่วยงาน {len(orgs):,} แห่ง ใน {len({o.province_id for o in orgs})} จังหวัด พร้อมส่วนราชการ")
 
     # -- people: one editor and one approver per body, one supervisor per province
     User = get_user_model()
     password = make_password(PASSWORD)  # hashed once, shared: test accounts only
     with transaction.atomic():
-        users = [User(username=f"{o.slug}-{role}", first_name=f"{label}{o.name}"[:150], password=password)
+        users = [(f"{o.slug}-{role}", f"{label}{o.name}"[:150], password)
                  for o in orgs for role, label in (("editor", "เจ้าหน้าที่"), ("approver", "ปลัด"))]
-        users += [User(username=f"{PREFIX}sup-{p.code.lower()}", first_name=f"ท้องถิ่นจังหวัด{p.name}",
-                       password=password) for p in provinces]
-        User.objects.bulk_create(users, batch_size=BATCH)
+        users += [(f"{PREFIX}sup-{p.code.lower()}", f"ท้องถิ่นจังหวัด{p.name}", password) for p in provinces]
+        _insert(User, ["username", "first_name", "password"], users)
         by_name = dict(User.objects.filter(username__startswith=PREFIX).values_list("username", "pk"))
-        Membership.objects.bulk_create([
-            Membership(user_id=by_name[f"{o.slug}-{role}"], org=o, role=role)
-            for o in orgs for role in ("editor", "approver")], batch_size=BATCH)
+        _insert(Membership, ["user_id", "org_id", "role"],
+                [(by_name[f"{o.slug}-{role}"], o.pk, role) for o in orgs for role in ("editor", "approver")])
         SupervisorScope.objects.bulk_create([
             SupervisorScope(user_id=by_name[f"{PREFIX}sup-{p.code.lower()}"], province=p) for p in provinces])
     progress.step(f"ผู้ใช้ {len(users):,} บัญชี (รหัสผ่าน {PASSWORD})")
 
-    # -- assessments: tools, indicators, overall and level, per year
+    # -- assessments: tools, indicators, overall and level, per year (computed before the rows
+    # are written: no UPDATE afterwards)
     rows = 0
     for framework in frameworks:
         tools = {t.code: t for t in framework.tools.all()}
+        weights = sum(t.weight for t in tools.values())
         indicators = list(framework.indicators.select_related("tool"))
+        results, scores, tool_scores = [], [], []
+        for org in orgs:
+            base = rng.gauss(86, 7)
+            values = {i.number: q2(Decimal(str(min(100.0, max(20.0, rng.gauss(base, 6)))))) for i in indicators}
+            by_tool = {}
+            for i in indicators:
+                by_tool.setdefault(i.tool.code, []).append(values[i.number])
+            tool_values = {code: q2(sum(v) / len(v)) for code, v in by_tool.items()}
+            overall = q2(sum(tools[c].weight * v for c, v in tool_values.items()) / weights)
+            level = level_for(framework.level_rule, overall, list(tool_values.values())) or ""
+            results.append((org.pk, framework.pk, "seed_scale", overall, level if level in GRADES else "",
+                            "" if level in GRADES else level))
+            scores.append([(i.pk, values[i.number]) for i in indicators])
+            tool_scores.append([(tools[code].pk, value) for code, value in tool_values.items()])
         with transaction.atomic():
-            Assessment.objects.bulk_create([Assessment(org=o, framework=framework, source="seed_scale") for o in orgs],
-                                           batch_size=BATCH)
-            assessments = list(Assessment.objects.filter(framework=framework, org__slug__startswith=PREFIX))
-            scores, tool_scores = [], []
-            for assessment in assessments:
-                base = rng.gauss(86, 7)
-                values = {i.number: q2(Decimal(str(min(100.0, max(20.0, rng.gauss(base, 6)))))) for i in indicators}
-                scores += [IndicatorScore(assessment=assessment, indicator=i, score=values[i.number])
-                           for i in indicators]
-                by_tool = {}
-                for i in indicators:
-                    by_tool.setdefault(i.tool.code, []).append(values[i.number])
-                tool_values = {code: q2(sum(v) / len(v)) for code, v in by_tool.items()}
-                tool_scores += [ToolScore(assessment=assessment, tool=tools[code], score=value)
-                                for code, value in tool_values.items()]
-                overall = q2(sum(tools[c].weight * v for c, v in tool_values.items()) / sum(t.weight for t in
-                                                                                          tools.values()))
-                assessment.overall = overall
-                level = level_for(framework.level_rule, overall, list(tool_values.values())) or ""
-                if level in GRADES:
-                    assessment.grade = level
-                else:
-                    assessment.pass_label = level
-            IndicatorScore.objects.bulk_create(scores, batch_size=BATCH)
-            ToolScore.objects.bulk_create(tool_scores, batch_size=BATCH)
-            Assessment.objects.bulk_update(assessments, ["overall", "grade", "pass_label"], batch_size=BATCH)
-            rows += len(scores) + len(tool_scores) + len(assessments)
-        progress.step(f"ผลการประเมินปี {framework.fiscal_year}: {len(assessments):,} หน่วยงาน")
+            _insert(Assessment, ["org_id", "framework_id", "source", "overall", "grade", "pass_label"], results)
+            ids = dict(Assessment.objects.filter(framework=framework, org__slug__startswith=PREFIX)
+                       .values_list("org_id", "pk"))
+            rows += _insert(IndicatorScore, ["assessment_id", "indicator_id", "score"],
+                            ((ids[org.pk], *score) for org, each in zip(orgs, scores, strict=True) for score in each))
+            rows += _insert(ToolScore, ["assessment_id", "tool_id", "score"],
+                            ((ids[org.pk], *score) for org, each in zip(orgs, tool_scores, strict=True)
+                             for score in each))
+            rows += len(results)
+        progress.step(f"ผลการประเมินปี {framework.fiscal_year}: {len(results):,} หน่วยงาน")
 
     # -- plans for the year after the last result, 8-15 measures, both rounds with entries
     last = frameworks[-1]
@@ -197,20 +241,19 @@ def seed(*, bodies: int, years: int, published: int, write, seed_value: int = 25
                              analysis_summary="สรุปผลการวิเคราะห์ " + " ".join(rng.sample(ACTIVITIES, 3)))
                  for o in orgs]
         MeasurePlan.objects.bulk_create(plans, batch_size=BATCH)
-        plans = list(MeasurePlan.objects.filter(fiscal_year=plan_year, org__slug__startswith=PREFIX))
-        rounds = [ProgressRound(plan=p, months=m, due_date=default_due(plan_year, m),
-                                status=rng.choice(statuses) if m == 6 else rng.choice(statuses[:5]))
-                  for p in plans for m in (6, 12)]
-        ProgressRound.objects.bulk_create(rounds, batch_size=BATCH)
+        plans = list(MeasurePlan.objects.filter(fiscal_year=plan_year, org__slug__startswith=PREFIX).order_by("pk"))
+        _insert(ProgressRound, ["plan_id", "months", "due_date", "status"],
+                [(p.pk, m, default_due(plan_year, m), rng.choice(statuses) if m == 6 else rng.choice(statuses[:5]))
+                 for p in plans for m in (6, 12)])
         measures = []
         for plan in plans:
             for order in range(1, rng.randint(8, 15) + 1):
                 steps = rng.sample(ACTIVITIES, rng.randint(3, 5))
-                measures.append(Measure(
-                    plan=plan, order=order, title=f"มาตรการ{rng.choice(ACTIVITIES)[:60]} ลำดับที่ {order}",
-                    analysis="ผลการประเมินสะท้อนว่า" + rng.choice(ACTIVITIES), steps="\n".join(steps),
-                    period_text=f"ตลอดปีงบประมาณ พ.ศ. {plan_year}", monitoring_rounds=[6, 12]))
-        Measure.objects.bulk_create(measures, batch_size=BATCH)
+                measures.append((plan.pk, order, f"มาตรการ{rng.choice(ACTIVITIES)[:60]} ลำดับที่ {order}",
+                                 "ผลการประเมินสะท้อนว่า" + rng.choice(ACTIVITIES), "\n".join(steps),
+                                 f"ตลอดปีงบประมาณ พ.ศ. {plan_year}", [6, 12]))
+        _insert(Measure, ["plan_id", "order", "title", "analysis", "steps", "period_text", "monitoring_rounds"],
+                measures)
     progress.step(f"แผนมาตรการปี {plan_year}: {len(plans):,} แผน, {len(measures):,} มาตรการ")
 
     with transaction.atomic():
@@ -219,30 +262,30 @@ def seed(*, bodies: int, years: int, published: int, write, seed_value: int = 25
             units.setdefault(org_id, []).append(unit_id)
         plan_org = {p.pk: p.org_id for p in plans}
         measure_ids = list(Measure.objects.filter(plan__fiscal_year=plan_year, plan__org__slug__startswith=PREFIX)
-                           .values_list("pk", "plan_id"))
-        Through = Measure.responsible_units.through
-        Through.objects.bulk_create([Through(measure_id=m, orgunit_id=rng.choice(units[plan_org[p]]))
-                                     for m, p in measure_ids], batch_size=BATCH)
-        round_ids = {(r.plan_id, r.months): r.pk for r in
-                     ProgressRound.objects.filter(plan__fiscal_year=plan_year, plan__org__slug__startswith=PREFIX)}
+                           .order_by("pk").values_list("pk", "plan_id"))
+        _insert(Measure.responsible_units.through, ["measure_id", "orgunit_id"],
+                [(m, rng.choice(units[plan_org[p]])) for m, p in measure_ids])
+        round_ids = {(plan_id, months): pk for pk, plan_id, months in ProgressRound.objects.filter(
+            plan__fiscal_year=plan_year, plan__org__slug__startswith=PREFIX).values_list("pk", "plan_id", "months")}
         entries = []
         for measure_id, plan_id in measure_ids:
             for months in (6, 12):
                 state = rng.choice(["not_started", "in_progress", "in_progress", "done"] if months == 6
                                    else ["in_progress", "done", "done", "done"])
-                entries.append(ProgressEntry(
-                    round_id=round_ids[(plan_id, months)], measure_id=measure_id, state=state,
-                    percent=100 if state == "done" else rng.choice([0, 25, 50, 75]),
-                    done_text=rng.choice(ACTIVITIES), output=rng.choice(ACTIVITIES) if state == "done" else "",
-                    outcome="บุคลากรและประชาชนรับทราบและมีส่วนร่วม" if state == "done" else ""))
-        ProgressEntry.objects.bulk_create(entries, batch_size=BATCH)
+                entries.append((round_ids[(plan_id, months)], measure_id, state,
+                                100 if state == "done" else rng.choice([0, 25, 50, 75]), rng.choice(ACTIVITIES),
+                                rng.choice(ACTIVITIES) if state == "done" else "",
+                                "บุคลากรและประชาชนรับทราบและมีส่วนร่วม" if state == "done" else ""))
+        _insert(ProgressEntry, ["round_id", "measure_id", "state", "percent", "done_text", "output", "outcome"],
+                entries)
     progress.step(f"ผลการดำเนินงาน {len(entries):,} รายการ (รอบ 6 และ 12 เดือน)")
 
-    count = _publish_some(orgs[:published], plan_year, by_name)
+    count = _publish_some(orgs[:published], plan_year, by_name, workers)
     progress.step(f"เอกสารที่เผยแพร่ {count:,} ฉบับ")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")  # fresh planner statistics after bulk loading
     progress.step("ANALYZE")
+    progress.load("at end")
     return {"bodies": len(orgs), "users": len(users), "score_rows": rows, "plans": len(plans),
             "measures": len(measures), "entries": len(entries), "published": count,
             "seconds": time.perf_counter() - progress.started}
@@ -251,57 +294,89 @@ def seed(*, bodies: int, years: int, published: int, write, seed_value: int = 25
 PUBLISHED_SHARE = 0.4  # of the bodies, with a published measures document: ~36,000 published measures at 7,850
 RESULTS_EVERY = 3  # every third of them has published its 6-month results report too
 OWN_FILES = 200  # the first bodies' documents each get their own file; the rest share the first file
+PUBLISH_CHUNK = 500  # bodies whose documents are built, stored and indexed together
 
 
 def default_published(bodies: int) -> int:
     return round(bodies * PUBLISHED_SHARE)
 
 
-def _publish_some(orgs, plan_year, by_name) -> int:
+def _publish_some(orgs, plan_year, by_name, workers=1) -> int:
     """Published documents for some bodies: the measures document of each (and the 6-month
-    results report of every third), each with its own snapshot built from its own measures (the
-    public pages, open data and the measure library read the snapshot). The first is rendered
+    results report of every third), each with its own snapshot built from its own measures,
+    exactly as ``builders.build`` builds it (the public pages, open data and the measure library
+    read the snapshot; tests/ops/test_seed_scale_command.py compares them). The first is rendered
     for real; the others store the same bytes, in a file of their own for the first OWN_FILES
-    bodies and in the first body's file after that (test data: disk is not spent on copies)."""
-    from reports import builders
+    bodies and in the first body's file after that (test data: disk is not spent on copies).
+
+    The bodies go in chunks of PUBLISH_CHUNK (``_publish_chunk``: their contexts built from reads
+    made for the whole chunk, stored with COPY, their library rows written), over ``workers``
+    processes on PostgreSQL outside a transaction (each with its own connection: the parent's is
+    closed before they fork), else one after the other in this process."""
     from reports import services as report_services
-    from reports.models import PublishedDocument
 
     if not orgs:
         return 0
-    plans = {p.org_id: p for p in MeasurePlan.objects.filter(org__in=orgs, fiscal_year=plan_year)
+    first = MeasurePlan.objects.select_related("org", "org__province").get(org=orgs[0], fiscal_year=plan_year)
+    _context, pdf = report_services.render_document(first, Doc.MEASURES, draft=False)
+    rendered = {"data": pdf.data, "pages": pdf.pages, "sha256": hashlib.sha256(pdf.data).hexdigest()}
+    rendered["shared"] = _stored_file(first.org, plan_year, Doc.MEASURES, rendered)
+    jobs = [(start, {o.pk: by_name[f"{o.slug}-approver"] for o in orgs[start:start + PUBLISH_CHUNK]}, plan_year,
+             rendered) for start in range(0, len(orgs), PUBLISH_CHUNK)]
+    workers = min(workers, len(jobs))
+    if workers > 1 and connection.vendor == "postgresql" and not connection.in_atomic_block:
+        index_terms("มาตรการ")  # the measure library's Thai word lists, built once here rather than in each worker
+        connections.close_all()
+        for cache in caches.all(initialized_only=True):
+            cache.close()
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            return sum(pool.starmap(_publish_chunk, jobs))
+    return sum(_publish_chunk(*job) for job in jobs)
+
+
+def _stored_file(org, plan_year, doc, rendered) -> str:
+    """The rendered bytes stored as this body's document file; returns its name."""
+    from reports.models import PublishedDocument
+
+    document = PublishedDocument(org=org, fiscal_year=plan_year, doc=doc, version=1, sha256=rendered["sha256"])
+    document.file.save("document.pdf", ContentFile(rendered["data"]), save=False)
+    return document.file.name
+
+
+def _publish_chunk(start, approvers, plan_year, rendered) -> int:
+    """The documents of these bodies (``approvers``: body id → its approver's user id, in the
+    order of the bodies; ``start``: the first one's place among all published bodies)."""
+    from library import index as library  # the measure library's rows of these documents (stored without the services)
+    from reports import builders
+    from reports.models import PublishedDocument
+
+    org_ids = list(approvers)
+    plans = {p.org_id: p for p in MeasurePlan.objects.filter(org_id__in=org_ids, fiscal_year=plan_year)
              .select_related("org", "org__province")}
     rounds = {r.plan_id: r for r in ProgressRound.objects.filter(plan__in=plans.values(), months=6)
               .select_related("plan__org__province")}
-    first = plans[orgs[0].pk]
-    _context, pdf = report_services.render_document(first, Doc.MEASURES, draft=False)
-    digest = hashlib.sha256(pdf.data).hexdigest()
-    shared_name = None
-    documents, with_results = [], []
-    for n, org in enumerate(orgs):
-        plan = plans[org.pk]
-        wanted = [(Doc.MEASURES, builders.build(plan, Doc.MEASURES))]
+    wanted = []
+    for n, org_id in enumerate(org_ids, start=start):
+        plan = plans[org_id]
+        wanted.append((n, plan, Doc.MEASURES, None))
         if n % RESULTS_EVERY == 0:
-            wanted.append((Doc.RESULTS_6M, builders.build(plan, Doc.RESULTS_6M, rounds[plan.pk])))
-            with_results.append(rounds[plan.pk].pk)
-        for doc, context in wanted:
-            document = PublishedDocument(org=org, fiscal_year=plan_year, doc=doc, version=1, sha256=digest,
-                                         size=len(pdf.data), pages=pdf.pages, snapshot=context,
-                                         published_by_id=by_name[f"{org.slug}-approver"])
-            if shared_name is None or n < OWN_FILES:
-                document.file.save("document.pdf", ContentFile(pdf.data), save=False)
-                shared_name = shared_name or document.file.name
-            else:
-                document.file.name = shared_name
-            documents.append(document)
-        if len(documents) >= BATCH:
-            PublishedDocument.objects.bulk_create(documents)
-            documents = []
-    PublishedDocument.objects.bulk_create(documents)
-    MeasurePlan.objects.filter(pk__in=[plans[o.pk].pk for o in orgs]).update(status=Status.PUBLISHED)
-    ProgressRound.objects.filter(pk__in=with_results).update(status=Status.PUBLISHED)
-    from library import index as library  # the measure library's rows of these documents (stored without the services)
-
-    library.rebuild(org_ids=[o.pk for o in orgs])
-    return len(orgs) + len(with_results)
-
+            wanted.append((n, plan, Doc.RESULTS_6M, rounds[plan.pk]))
+    contexts = builders.build_many([(plan, doc, progress_round) for _n, plan, doc, progress_round in wanted])
+    rows = []
+    for (n, plan, doc, _round), context in zip(wanted, contexts, strict=True):
+        if n >= OWN_FILES or (n == 0 and doc == Doc.MEASURES):
+            name = rendered["shared"]
+        else:
+            name = _stored_file(plan.org, plan_year, doc, rendered)
+        rows.append((plan.org_id, plan_year, doc, 1, name, rendered["sha256"], len(rendered["data"]),
+                     rendered["pages"], context, approvers[plan.org_id]))
+    with transaction.atomic():
+        _insert(PublishedDocument, ["org_id", "fiscal_year", "doc", "version", "file", "sha256", "size", "pages",
+                                    "snapshot", "published_by_id"], rows)
+        MeasurePlan.objects.filter(pk__in=[p.pk for p in plans.values()]).update(status=Status.PUBLISHED)
+        ProgressRound.objects.filter(pk__in=[r.pk for _n, _p, _d, r in wanted if r is not None]).update(
+            status=Status.PUBLISHED)
+    library.rebuild(org_ids=org_ids)
+    if multiprocessing.parent_process() is not None:
+        connection.close()  # a worker's own connection, before the pool ends it
+    return len(rows)

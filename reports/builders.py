@@ -5,12 +5,12 @@ text people typed is kept as typed."""
 
 from django.utils.translation import gettext as _
 
-from assessments.models import Membership
-from assessments.selectors import org_scorecards
+from assessments.models import Assessment, Membership
+from assessments.selectors import org_scorecards, scorecards
 from common import thai
 from common.text import readable_url
 from measures import selectors as measure_selectors
-from measures.models import ProgressEntry, Transition
+from measures.models import Measure, ProgressEntry, Transition
 from people.names import signing_name
 
 from . import charts, documents
@@ -140,6 +140,80 @@ def _approval(plan, progress_round=None):
         "plan", "round", "actor").last()
 
 
+class Reads:
+    """What the measures and results builders read about a plan, one plan at a time: the pages,
+    the approval hook and publishing build this way. ``Preloaded`` gives the same answers for
+    many plans from a few queries (``build_many``)."""
+
+    def settings(self, org) -> ReportSettings:
+        return _settings(org)
+
+    def scorecard(self, plan):
+        return measure_selectors.plan_scorecard(plan)
+
+    def approval(self, plan, progress_round=None):
+        return _approval(plan, progress_round)
+
+    def measures(self, plan) -> list:
+        return measure_selectors.plan_measures(plan)
+
+    def report_measures(self, plan) -> list:
+        return measure_selectors.report_measures(plan)
+
+    def entries(self, progress_round) -> dict:
+        return {e.measure_id: e for e in progress_round.entries.all()}
+
+
+ONE_BY_ONE = Reads()
+
+
+class Preloaded(Reads):
+    """``Reads`` of many plans (with their org and province selected) and rounds at once: eight
+    queries whatever their number (settings, assessments, their scores, approvals, measures with
+    their units and indicators, entries), and the framework catalogue once per process. Each
+    answer is the one ``Reads`` gives for that plan: the same rows in the same order (the approval
+    is the plan's or round's last, as ``_approval``; the measures in ``plan_measures``' order,
+    their units and indicators prefetched as it does). A document an approval signs still reads
+    its signatures itself (``_signature``); the seed's never do."""
+
+    def __init__(self, plans, rounds=()):
+        plan_ids = [p.pk for p in plans]
+        self._settings = {s.org_id: s for s in ReportSettings.objects.filter(org_id__in={p.org_id for p in plans})}
+        based = list(Assessment.objects.filter(pk__in={p.based_on_id for p in plans if p.based_on_id}))
+        self._cards = {card.assessment.pk: card for card in scorecards(based)}
+        self._approvals = {}
+        for transition in Transition.objects.filter(plan_id__in=plan_ids, action="approve").select_related(
+                "plan", "round", "actor"):  # oldest first (Meta.ordering): the last one stays
+            self._approvals[(transition.plan_id, transition.round_id)] = transition
+        self._measures = {pk: [] for pk in plan_ids}
+        for measure in Measure.objects.filter(plan_id__in=plan_ids).prefetch_related(
+                "responsible_units", "indicators").order_by("plan_id", "order", "pk"):
+            self._measures[measure.plan_id].append(measure)
+        self._entries = {r.pk: {} for r in rounds}
+        for entry in ProgressEntry.objects.filter(round_id__in=list(self._entries)):
+            self._entries[entry.round_id][entry.measure_id] = entry
+
+    def settings(self, org) -> ReportSettings:
+        return self._settings.get(org.pk) or ReportSettings(org=org)
+
+    def scorecard(self, plan):
+        return self._cards[plan.based_on_id] if plan.based_on_id else None
+
+    def approval(self, plan, progress_round=None):
+        return self._approvals.get((plan.pk, progress_round.pk if progress_round is not None else None))
+
+    def measures(self, plan) -> list:
+        return self._measures[plan.pk]
+
+    def report_measures(self, plan) -> list:
+        approval = self._approvals.get((plan.pk, None))
+        return measure_selectors.report_measures_from(approval.snapshot if approval else None,
+                                                      lambda: self._measures[plan.pk])
+
+    def entries(self, progress_round) -> dict:
+        return self._entries[progress_round.pk]
+
+
 def _period(measure, numbers) -> str:
     if measure.period_text:
         return measure.period_text
@@ -152,17 +226,18 @@ def _monitoring(rounds, numbers) -> str:
     return " / ".join(_("รอบ %(m)s เดือน") % {"m": numbers.text(m)} for m in rounds)
 
 
-def build_measures(plan) -> dict:
+def build_measures(plan, reads: Reads = ONE_BY_ONE) -> dict:
     org = plan.org
     numbers = Numbers(org.thai_numerals)
-    settings_ = _settings(org)
-    scorecard = measure_selectors.plan_scorecard(plan)
-    context = _header(org, plan.fiscal_year, Doc.MEASURES, numbers, settings_, _approval(plan), _recorded(plan))
+    settings_ = reads.settings(org)
+    scorecard = reads.scorecard(plan)
+    context = _header(org, plan.fiscal_year, Doc.MEASURES, numbers, settings_, reads.approval(plan),
+                      _recorded(plan))
     context["columns"] = documents.chosen_columns(settings_.measure_columns, MEASURE_TABLE, DEFAULT_MEASURE_COLUMNS)
     context["widths"] = documents.widths(MEASURE_TABLE, ["no", "title", "steps", "responsible", *context["columns"]])
     context["based_on_text"] = numbers.text(scorecard.fiscal_year) if scorecard else ""
     rows = []
-    for measure in measure_selectors.plan_measures(plan):
+    for measure in reads.measures(plan):
         indicators = []
         for indicator in measure.indicators.all():
             figure = scorecard.result.indicator(indicator.number) if scorecard else None
@@ -186,20 +261,20 @@ def build_measures(plan) -> dict:
     return context
 
 
-def build_results(progress_round) -> dict:
+def build_results(progress_round, reads: Reads = ONE_BY_ONE) -> dict:
     plan = progress_round.plan
     org = plan.org
     numbers = Numbers(org.thai_numerals)
-    settings_ = _settings(org)
+    settings_ = reads.settings(org)
     context = _header(org, plan.fiscal_year, documents.round_doc(progress_round.months), numbers, settings_,
-                      _approval(plan, progress_round), progress_round if plan.recorded_after else None)
+                      reads.approval(plan, progress_round), progress_round if plan.recorded_after else None)
     context["columns"] = documents.chosen_columns(settings_.result_columns, RESULT_TABLE, DEFAULT_RESULT_COLUMNS)
     context["widths"] = documents.widths(RESULT_TABLE, ["no", "title", "output", "outcome", *context["columns"]])
     context["months_text"] = numbers.text(progress_round.months)
     context["period_text"] = f"{numbers.date(progress_round.period_start)} – {numbers.date(progress_round.period_end)}"
-    entries = {e.measure_id: e for e in progress_round.entries.all()}
+    entries = reads.entries(progress_round)
     rows, done = [], 0
-    for measure in measure_selectors.report_measures(plan):
+    for measure in reads.report_measures(plan):
         entry = entries.get(measure.pk)
         done += bool(entry and entry.state == ProgressEntry.State.DONE)
         rows.append({
@@ -401,12 +476,24 @@ def approval_documents(*, plan, progress_round, approval) -> dict:
                           for doc in documents.workflow_docs(plan, progress_round)}}
 
 
-def build(plan, doc, progress_round=None) -> dict:
+def build(plan, doc, progress_round=None, reads: Reads = ONE_BY_ONE) -> dict:
     if doc == Doc.MEASURES:
-        return build_measures(plan)
+        return build_measures(plan, reads)
     if doc == Doc.ANALYSIS:
         return build_analysis(plan)
-    return build_results(progress_round)
+    return build_results(progress_round, reads)
+
+
+def build_many(wanted) -> list[dict]:
+    """``build`` of many documents at once, ``wanted`` being (plan, doc, progress round or None)
+    with the org and province of each plan (and of each round's plan) selected: the same
+    contexts, the measures and results documents from reads made for all of them together
+    (``Preloaded``: a fixed number of queries rather than about ten per document; an analysis is
+    built alone). ``seed_scale`` publishes thousands this way; tests/reports/test_build_many.py
+    holds it equal to ``build``."""
+    reads = Preloaded([plan for plan, _doc, _round in wanted],
+                      [r for _plan, _doc, r in wanted if r is not None])
+    return [build(plan, doc, progress_round, reads) for plan, doc, progress_round in wanted]
 
 
 # ---------------------------------------------------------------- the words both writers print

@@ -1,3 +1,5 @@
+import os
+
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
@@ -13,10 +15,13 @@ class Command(BaseCommand):
         parser.add_argument("--published", type=int, default=None,
                             help="bodies with a published measures document (default: 40%% of --bodies)")
         parser.add_argument("--reset", action="store_true", help="remove earlier synthetic data first")
+        parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                            help="processes that build and store the published documents (PostgreSQL; default: "
+                                 "the machine's cores)")
 
-    def handle(self, *args, bodies, years, published, reset, **options):
-        if bodies < 1 or years < 1:
-            raise CommandError(_("--bodies และ --years ต้องมากกว่า 0"))
+    def handle(self, *args, bodies, years, published, reset, workers, **options):
+        if bodies < 1 or years < 1 or workers < 1:
+            raise CommandError(_("--bodies, --years และ --workers ต้องมากกว่า 0"))
         if scale.scale_exists():
             if not reset:
                 raise CommandError(_("มีข้อมูลจำลอง (scale-…) อยู่แล้ว ใช้ --reset เพื่อลบแล้วสร้างใหม่"))
@@ -26,7 +31,7 @@ class Command(BaseCommand):
             if published is None:
                 published = scale.default_published(bodies)
             result = scale.seed(bodies=bodies, years=years, published=min(published, bodies),
-                                write=self.stdout.write)
+                                write=self.stdout.write, workers=workers)
         except ValueError as error:
             raise CommandError(str(error)) from None
         self.stdout.write(self.style.SUCCESS(
