@@ -14,6 +14,7 @@ import email.utils
 import logging
 import re
 import uuid
+from urllib.parse import urlencode
 
 import urllib3
 from django.conf import settings
@@ -173,6 +174,5 @@ def parse_webhook(body: bytes, signature: str):
 
 
 def account_link_url(link_token: str, nonce: str) -> str:
-    from urllib.parse import urlencode
-
+    """LINE's page that links the account: the person's link token and the portal's nonce."""
     return f"{ACCOUNT_LINK_URL}?{urlencode({'linkToken': link_token, 'nonce': nonce})}"

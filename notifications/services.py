@@ -826,14 +826,14 @@ def _send_line(rows: list[Notification], preferences) -> tuple[int, list[Notific
             if pause_until is not None:  # LINE asked us to wait: not tried, not counted
                 _finish(row, state=MailState.QUEUED, next_attempt_at=pause_until, attempts=F("attempts") - 1)
                 continue
+            if preference is None or not preference.wants_line(row.kind):  # changed their mind since
+                fallen.append(_to_email(row, "", failed=False))
+                continue
             if client is None or link is None or not link.works:
                 why = _("ระบบยังไม่ได้ตั้งค่า LINE") if client is None else (
                     _("ผู้รับยังไม่ได้เชื่อมบัญชี LINE") if link is None else _("ส่งทาง LINE ไม่ได้: %(error)s") % {
                         "error": link.last_error})
                 fallen.append(_to_email(row, why, failed=True))
-                continue
-            if preference is None or not preference.wants_line(row.kind):  # changed their mind since
-                fallen.append(_to_email(row, "", failed=False))
                 continue
             try:
                 client.push(link.line_user_id, line_text(row), key=line.retry_key(row.pk))
@@ -847,8 +847,9 @@ def _send_line(rows: list[Notification], preferences) -> tuple[int, list[Notific
                                 row.pk)
                     continue
                 if exc.permanent or row.attempts >= max_attempts():
-                    if exc.recipient:
-                        LineLink.objects.filter(pk=link.pk).update(failed_at=now, last_error=exc.detail[:300])
+                    if exc.recipient:  # their other rows of this batch go by e-mail straight away
+                        link.failed_at, link.last_error = now, exc.detail[:300]
+                        LineLink.objects.filter(pk=link.pk).update(failed_at=now, last_error=link.last_error)
                     fallen.append(_to_email(row, exc.detail, failed=True))
                     continue
                 _finish(row, state=MailState.QUEUED, last_error=exc.detail[:1000],
