@@ -2,8 +2,12 @@
 and last error, and can send failed ones again; and who has linked a LINE account."""
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from common.admin_mixins import ReadOnlyAdminMixin
 
@@ -44,6 +48,27 @@ class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in self.model._meta.fields]
+
+    change_list_template = "admin/notifications/notification/change_list.html"
+
+    def get_urls(self):
+        reminders = path("reminders/", self.admin_site.admin_view(self.reminders_view),
+                         name="notifications_notification_reminders")
+        return [reminders, *super().get_urls()]
+
+    def reminders_view(self, request):
+        """The reminder pass, counted before it starts (e-mails, LINE messages, the month's LINE
+        quota), and started on request: services.reminders_run_by (audited)."""
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        if request.method == "POST":
+            counts = services.reminders_run_by(actor=request.user)
+            messages.success(request, gettext(
+                "เริ่มรอบการแจ้งเตือนแล้ว: อีเมลรอส่ง %(email_queued)s ฉบับ, LINE รอส่ง %(line_queued)s ข้อความ") % counts)
+            return redirect("admin:notifications_notification_changelist")
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta,
+                   "preview": services.reminders_preview(), "title": gettext("รอบการแจ้งเตือน: นับก่อนเริ่ม")}
+        return TemplateResponse(request, "admin/notifications/notification/reminders.html", context)
 
     @admin.action(description=_("ส่งอีเมลที่ส่งไม่สำเร็จอีกครั้ง"))
     def send_again(self, request, queryset):

@@ -513,6 +513,17 @@ def reminders_run(*, today: datetime.date | None = None, now: datetime.datetime 
     return counts
 
 
+def reminders_run_by(*, actor) -> dict:
+    """A reminder pass the administrator started from the admin (after its count): the pass and
+    its audit row in one transaction; the sending starts when it commits."""
+    with transaction.atomic():
+        counts = reminders_run()
+        audit(actor=actor, action=AssessmentAction.ADMIN_OTHER,
+              summary=_("เริ่มรอบการแจ้งเตือนจากหน้าผู้ดูแลระบบ: อีเมลรอส่ง %(email)s ฉบับ, LINE รอส่ง %(line)s ข้อความ") % {
+                  "email": counts["email_queued"], "line": counts["line_queued"]}, detail=counts)
+    return counts
+
+
 def reminders_preview(*, today: datetime.date | None = None, now: datetime.datetime | None = None) -> dict:
     """What ``reminders_run`` would record and send now, writing nothing (``send_reminders
     --dry-run``): the new notifications, and the messages by channel: e-mails, LINE messages pushed
@@ -543,6 +554,8 @@ def reminders_preview(*, today: datetime.date | None = None, now: datetime.datet
     result["line_total"] = new_line + digests + due_now["line"]
     result["email_total"] = new_email + result["queued_email"]
     result.update(line_month_use(now=now))
+    result["line_after"] = result["line_month_used"] + result["line_total"]
+    result["line_over_quota"] = bool(result["line_quota"]) and result["line_after"] > result["line_quota"]
     return result
 
 

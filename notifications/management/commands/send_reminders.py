@@ -58,11 +58,10 @@ class Command(BaseCommand):
         self.stdout.write(_("  แจ้งในระบบเท่านั้น (ไม่มีช่องทางส่ง) %(in_app_only)s รายการ") % p)
         source = _("ตัวเลขจาก LINE") if p["line_quota_source"] == "line" else _("นับจากระบบนี้")
         if p["line_quota"]:
-            after = p["line_month_used"] + p["line_total"]
             self.stdout.write(_("  LINE เดือนนี้ใช้ไปแล้ว %(used)s จากโควตา %(quota)s ข้อความ (%(source)s); "
                                 "หลังรอบนี้ %(after)s") % {"used": p["line_month_used"], "quota": p["line_quota"],
-                                                           "source": source, "after": after})
-            if after > p["line_quota"]:
+                                                           "source": source, "after": p["line_after"]})
+            if p["line_over_quota"]:
                 self.stdout.write(self.style.WARNING(_(
                     "  คำเตือน: รอบนี้จะเกินโควตาข้อความ LINE ของเดือน ข้อความที่เกินจะส่งไม่ได้และระบบจะส่งทางอีเมลแทน "
                     "พิจารณาให้ผู้รับเลือกสรุปประจำวัน หรือปรับแพ็กเกจของบัญชีทางการ")))
