@@ -280,8 +280,10 @@ def seed(*, bodies: int, years: int, published: int, write, seed_value: int = 25
                 entries)
     progress.step(f"ผลการดำเนินงาน {len(entries):,} รายการ (รอบ 6 และ 12 เดือน)")
 
-    count = _publish_some(orgs[:published], plan_year, by_name, workers)
-    progress.step(f"เอกสารที่เผยแพร่ {count:,} ฉบับ")
+    count, processes, spent = _publish_some(orgs[:published], plan_year, by_name, workers)
+    progress.step(f"เอกสารที่เผยแพร่ {count:,} ฉบับ" + (
+        f" ({processes} processes; summed over them: contexts {spent[0]:.1f} s, stored {spent[1]:.1f} s, "
+        f"library rows {spent[2]:.1f} s)" if count else ""))
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")  # fresh planner statistics after bulk loading
     progress.step("ANALYZE")
@@ -301,7 +303,7 @@ def default_published(bodies: int) -> int:
     return round(bodies * PUBLISHED_SHARE)
 
 
-def _publish_some(orgs, plan_year, by_name, workers=1) -> int:
+def _publish_some(orgs, plan_year, by_name, workers=1) -> tuple[int, int, list[float]]:
     """Published documents for some bodies: the measures document of each (and the 6-month
     results report of every third), each with its own snapshot built from its own measures,
     exactly as ``builders.build`` builds it (the public pages, open data and the measure library
@@ -312,26 +314,30 @@ def _publish_some(orgs, plan_year, by_name, workers=1) -> int:
     The bodies go in chunks of PUBLISH_CHUNK (``_publish_chunk``: their contexts built from reads
     made for the whole chunk, stored with COPY, their library rows written), over ``workers``
     processes on PostgreSQL outside a transaction (each with its own connection: the parent's is
-    closed before they fork), else one after the other in this process."""
+    closed before they fork), else one after the other in this process. Returns the documents
+    published, the processes that did it and the seconds spent building, storing and indexing
+    them (summed over the chunks)."""
     from reports import services as report_services
 
     if not orgs:
-        return 0
+        return 0, 0, [0.0, 0.0, 0.0]
     first = MeasurePlan.objects.select_related("org", "org__province").get(org=orgs[0], fiscal_year=plan_year)
     _context, pdf = report_services.render_document(first, Doc.MEASURES, draft=False)
     rendered = {"data": pdf.data, "pages": pdf.pages, "sha256": hashlib.sha256(pdf.data).hexdigest()}
     rendered["shared"] = _stored_file(first.org, plan_year, Doc.MEASURES, rendered)
     jobs = [(start, {o.pk: by_name[f"{o.slug}-approver"] for o in orgs[start:start + PUBLISH_CHUNK]}, plan_year,
              rendered) for start in range(0, len(orgs), PUBLISH_CHUNK)]
-    workers = min(workers, len(jobs))
-    if workers > 1 and connection.vendor == "postgresql" and not connection.in_atomic_block:
+    workers = min(workers, len(jobs)) if connection.vendor == "postgresql" and not connection.in_atomic_block else 1
+    if workers > 1:
         index_terms("มาตรการ")  # the measure library's Thai word lists, built once here rather than in each worker
         connections.close_all()
         for cache in caches.all(initialized_only=True):
             cache.close()
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            return sum(pool.starmap(_publish_chunk, jobs))
-    return sum(_publish_chunk(*job) for job in jobs)
+            done = pool.starmap(_publish_chunk, jobs)
+    else:
+        done = [_publish_chunk(*job) for job in jobs]
+    return sum(count for count, _spent in done), workers, [sum(spent[n] for _count, spent in done) for n in range(3)]
 
 
 def _stored_file(org, plan_year, doc, rendered) -> str:
@@ -343,9 +349,10 @@ def _stored_file(org, plan_year, doc, rendered) -> str:
     return document.file.name
 
 
-def _publish_chunk(start, approvers, plan_year, rendered) -> int:
+def _publish_chunk(start, approvers, plan_year, rendered) -> tuple[int, list[float]]:
     """The documents of these bodies (``approvers``: body id → its approver's user id, in the
-    order of the bodies; ``start``: the first one's place among all published bodies)."""
+    order of the bodies; ``start``: the first one's place among all published bodies), and the
+    seconds spent building, storing and indexing them."""
     from library import index as library  # the measure library's rows of these documents (stored without the services)
     from reports import builders
     from reports.models import PublishedDocument
@@ -361,7 +368,9 @@ def _publish_chunk(start, approvers, plan_year, rendered) -> int:
         wanted.append((n, plan, Doc.MEASURES, None))
         if n % RESULTS_EVERY == 0:
             wanted.append((n, plan, Doc.RESULTS_6M, rounds[plan.pk]))
+    started = time.perf_counter()
     contexts = builders.build_many([(plan, doc, progress_round) for _n, plan, doc, progress_round in wanted])
+    built = time.perf_counter()
     rows = []
     for (n, plan, doc, _round), context in zip(wanted, contexts, strict=True):
         if n >= OWN_FILES or (n == 0 and doc == Doc.MEASURES):
@@ -376,7 +385,8 @@ def _publish_chunk(start, approvers, plan_year, rendered) -> int:
         MeasurePlan.objects.filter(pk__in=[p.pk for p in plans.values()]).update(status=Status.PUBLISHED)
         ProgressRound.objects.filter(pk__in=[r.pk for _n, _p, _d, r in wanted if r is not None]).update(
             status=Status.PUBLISHED)
+    stored = time.perf_counter()
     library.rebuild(org_ids=org_ids)
     if multiprocessing.parent_process() is not None:
         connection.close()  # a worker's own connection, before the pool ends it
-    return len(rows)
+    return len(rows), [built - started, stored - built, time.perf_counter() - stored]
