@@ -19,17 +19,6 @@ from urllib.parse import urlencode
 import urllib3
 from django.conf import settings
 from django.utils import timezone
-from linebot.v3.exceptions import InvalidSignatureError
-from linebot.v3.messaging import (
-    ApiClient,
-    ApiException,
-    Configuration,
-    MessagingApi,
-    PushMessageRequest,
-    ReplyMessageRequest,
-    TextMessage,
-)
-from linebot.v3.webhook import WebhookParser
 
 log = logging.getLogger("ita.line")
 
@@ -42,6 +31,19 @@ TEXT_LIMIT = 5_000  # characters in one text message
 WEBHOOK_MAX_BYTES = 256 * 1024  # a delivery holds a few events; anything larger is refused unread
 RETRY_AFTER_MAX = 3_600  # seconds: a longer Retry-After is taken as an hour
 RETRY_KEY_SPACE = uuid.UUID("0b6f2a7e-6a1c-5d64-9c1e-5a7f0c3e2d28")  # the portal's own name space
+
+
+class BadSignature(Exception):
+    """A webhook delivery without a right X-Line-Signature, or signed but not a webhook body."""
+
+
+def _sdk():
+    """line-bot-sdk's Messaging API, imported on first use: its models take 1 to 2 s to import,
+    which every process (each test worker, each manage.py command, each db_worker) would
+    otherwise pay at start whether or not LINE is on."""
+    from linebot.v3 import messaging
+
+    return messaging
 
 
 def enabled() -> bool:
@@ -89,7 +91,8 @@ def retry_after_seconds(value, *, now=None) -> int | None:
     return max(0, min(int((when - (now or timezone.now())).total_seconds()), RETRY_AFTER_MAX))
 
 
-def _refusal(exc: ApiException) -> LineNotSent:
+def _refusal(exc) -> LineNotSent:
+    """What the SDK's ApiException says, as the portal acts on it."""
     status = exc.status or 0
     body = exc.body.decode("utf-8", "replace") if isinstance(exc.body, bytes) else str(exc.body or "")
     detail = f"LINE {status} {exc.reason or ''}: {body}".strip()[:900]
@@ -109,9 +112,10 @@ class Client:
     """One connection pool to the Messaging API (a worker's batch, a webhook's replies)."""
 
     def __init__(self):
-        configuration = Configuration(host=settings.LINE_API_URL, access_token=settings.LINE_CHANNEL_ACCESS_TOKEN)
-        self.api_client = ApiClient(configuration)
-        self.api = MessagingApi(self.api_client)
+        self.sdk = sdk = _sdk()
+        configuration = sdk.Configuration(host=settings.LINE_API_URL, access_token=settings.LINE_CHANNEL_ACCESS_TOKEN)
+        self.api_client = sdk.ApiClient(configuration)
+        self.api = sdk.MessagingApi(self.api_client)
         self.timeout = settings.LINE_TIMEOUT
 
     def __enter__(self):
@@ -126,7 +130,7 @@ class Client:
     def _call(self, method, *args, **kwargs):
         try:
             return method(*args, _request_timeout=self.timeout, **kwargs)
-        except ApiException as exc:
+        except self.sdk.ApiException as exc:
             raise _refusal(exc) from exc
         except (urllib3.exceptions.HTTPError, OSError, ValueError) as exc:
             raise LineNotSent(f"LINE: {type(exc).__name__}: {exc}"[:900]) from exc
@@ -134,7 +138,7 @@ class Client:
     def push(self, to: str, text: str, *, key: str) -> bool:
         """Send one text message; True once LINE accepted it (now, or earlier under the same
         retry key: 409). Raises LineNotSent."""
-        request = PushMessageRequest(to=to, messages=[TextMessage(text=text[:TEXT_LIMIT])])
+        request = self.sdk.PushMessageRequest(to=to, messages=[self.sdk.TextMessage(text=text[:TEXT_LIMIT])])
         try:
             self._call(self.api.push_message, request, x_line_retry_key=key)
         except LineNotSent as exc:
@@ -145,8 +149,8 @@ class Client:
 
     def reply(self, reply_token: str, text: str) -> None:
         """Answer a webhook event (replies do not count against the monthly quota)."""
-        self._call(self.api.reply_message, ReplyMessageRequest(reply_token=reply_token,
-                                                               messages=[TextMessage(text=text[:TEXT_LIMIT])]))
+        self._call(self.api.reply_message, self.sdk.ReplyMessageRequest(
+            reply_token=reply_token, messages=[self.sdk.TextMessage(text=text[:TEXT_LIMIT])]))
 
     def link_token(self, line_user_id: str) -> str:
         """A link token for the account-linking flow (valid 10 minutes, once)."""
@@ -161,16 +165,21 @@ class Client:
 
 
 def parse_webhook(body: bytes, signature: str):
-    """The events of a webhook delivery whose signature is right; raises InvalidSignatureError
-    for any other (a missing or wrong signature, a body that is not UTF-8 JSON)."""
+    """The events of a webhook delivery whose signature is right; raises BadSignature for any
+    other (a missing or wrong signature, a body that is not UTF-8 JSON)."""
+    from linebot.v3.exceptions import InvalidSignatureError
+    from linebot.v3.webhook import WebhookParser
+
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
-        raise InvalidSignatureError("body is not UTF-8") from None
+        raise BadSignature("body is not UTF-8") from None
     try:
         return WebhookParser(settings.LINE_CHANNEL_SECRET).parse(text, signature or "")
+    except InvalidSignatureError as exc:
+        raise BadSignature(str(exc)) from None
     except (ValueError, KeyError, TypeError) as exc:  # signed, but not a webhook body
-        raise InvalidSignatureError(f"not a webhook body: {exc}") from None
+        raise BadSignature(f"not a webhook body: {exc}") from None
 
 
 def account_link_url(link_token: str, nonce: str) -> str:

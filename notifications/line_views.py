@@ -11,7 +11,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
-from linebot.v3.exceptions import InvalidSignatureError
 
 from common import params
 
@@ -40,7 +39,7 @@ def line_webhook(request):
         return HttpResponse(_("ข้อมูลยาวเกินกำหนด"), status=413, content_type="text/plain; charset=utf-8")
     try:
         events = line.parse_webhook(request.body, request.headers.get("X-Line-Signature", ""))
-    except InvalidSignatureError:
+    except line.BadSignature:
         log.warning("LINE webhook refused: no valid X-Line-Signature (from %s)", request.META.get("REMOTE_ADDR"))
         return HttpResponse(_("ลายมือชื่อไม่ถูกต้อง"), status=400, content_type="text/plain; charset=utf-8")
     linking.webhook(events)

@@ -24,7 +24,6 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from linebot.v3.webhooks import AccountLinkEvent, FollowEvent, MessageEvent, UnfollowEvent
 
 from assessments.services import audit
 
@@ -122,6 +121,8 @@ def webhook(events) -> dict:
     """One signed delivery's events, in order. Follow and message: a linked person's link works
     again (a follow after a block) and is told so, anyone else is offered a link; unfollow: unlinked;
     accountLink: bound (or not). Answers in the chat leave from the worker after the commit."""
+    from linebot.v3.webhooks import AccountLinkEvent, FollowEvent, MessageEvent, UnfollowEvent  # lazily: line._sdk
+
     done = {"follow": 0, "unfollow": 0, "linked": 0, "message": 0}
     answers = []
     for event in events:

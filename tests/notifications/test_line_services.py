@@ -110,3 +110,19 @@ def test_a_person_who_chose_line_gets_email_when_line_is_not_set_up(plan, editor
     settings.LINE_CHANNEL_SECRET = ""
     assert comment(plan).channel == Channel.EMAIL
     assert Preference.objects.get(user=editor).line_kinds  # kept for when it is set up again
+
+
+def test_it_imports_line_bot_sdk_only_when_line_is_used():
+    """line-bot-sdk's models take 1 to 2 s to import: a process that never talks to LINE (each test
+    worker, each manage.py command) must not pay for them at start."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    probe = ("import os, sys, django; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'ita_portal.settings'); "
+             "django.setup(); from django.urls import get_resolver; get_resolver().url_patterns; "
+             "import notifications.services, notifications.linking, notifications.line_views, notifications.tasks; "
+             "print(sorted(m for m in sys.modules if m.startswith('linebot')))")
+    out = subprocess.run([sys.executable, "-c", probe], cwd=Path(__file__).resolve().parents[2], check=True,
+                         capture_output=True, text=True, env={"PATH": "/usr/bin:/bin", "DEBUG": "1"}).stdout
+    assert out.strip().splitlines()[-1] == "[]"
