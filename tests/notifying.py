@@ -41,16 +41,20 @@ def run_worker(monkeypatch):
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--interval", "0", verbosity=0)
 
 
+def worker_database_url() -> str:
+    """DATABASE_URL of the test database, for a process of its own (a worker) to open it."""
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    return f"postgres://{db['USER']}{':' + db['PASSWORD'] if db['PASSWORD'] else ''}@{db['HOST'] or '127.0.0.1'}:" \
+           f"{db['PORT'] or 5432}/{db['NAME']}"
+
+
 def worker_process(settings, *, worker_id, env=None):
     """A separate `manage.py db_worker --batch` process on the test database (the data must be
     committed: transactional tests), sending to the test's SMTP server; ``env``: more settings
     (LINE's, for the Messaging API's stand-in)."""
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        url = f"sqlite:///{db['NAME']}"
-    else:
-        url = f"postgres://{db['USER']}{':' + db['PASSWORD'] if db['PASSWORD'] else ''}@{db['HOST'] or '127.0.0.1'}:" \
-              f"{db['PORT'] or 5432}/{db['NAME']}"
+    url = worker_database_url()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "ita_portal.settings", "DEBUG": "1", "DATABASE_URL": url,
            "TASKS_BACKEND": "django_tasks_db.DatabaseBackend", "EMAIL_BACKEND": settings.EMAIL_BACKEND,
            "EMAIL_HOST": settings.EMAIL_HOST, "EMAIL_PORT": str(settings.EMAIL_PORT), "PORTAL_URL": settings.PORTAL_URL,

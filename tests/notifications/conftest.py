@@ -4,6 +4,7 @@ LINE_API_URL pointing at it, and a person's LINE account linked through the real
 import pytest
 
 from tests import line_stub
+from tests.notifying import DB_TASKS
 
 
 @pytest.fixture
@@ -26,3 +27,10 @@ def link_line(person, n: int = 1) -> str:
     nonce = linking.link_start(user=person)
     assert linking.account_linked(line_user_id=line_user_id, nonce=nonce, ok=True) == person
     return line_user_id
+
+
+@pytest.fixture
+def queue(settings):
+    """Tasks go to the database queue, as in production (a worker sends them)."""
+    settings.TASKS = DB_TASKS
+    return settings

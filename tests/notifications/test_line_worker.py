@@ -16,15 +16,9 @@ from notifications import line, services
 from notifications.models import Channel, Kind, LineLink, MailState, Notification
 from tests import line_stub
 from tests.factories import ANGTHONG, APPROVER, EDITOR, SUPERVISOR, build_plan, user
-from tests.notifying import DB_TASKS, address, give_emails, run_worker
+from tests.notifying import address, give_emails, run_worker
 
 from .conftest import link_line
-
-
-@pytest.fixture
-def queue(settings):
-    settings.TASKS = DB_TASKS
-    return settings
 
 
 @pytest.fixture

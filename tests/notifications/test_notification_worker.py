@@ -23,12 +23,6 @@ from .conftest import link_line
 
 
 @pytest.fixture
-def queue(settings):
-    settings.TASKS = DB_TASKS
-    return settings
-
-
-@pytest.fixture
 def plan(angthong):
     give_emails(EDITOR, APPROVER, SUPERVISOR)
     return build_plan(angthong, 2570, measures=2)

@@ -230,14 +230,9 @@ def worker_command_env(settings, worker_id):
     import os
     import sys
 
-    from django.db import connection
+    from tests.notifying import worker_database_url
 
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        url = f"sqlite:///{db['NAME']}"
-    else:
-        url = f"postgres://{db['USER']}{':' + db['PASSWORD'] if db['PASSWORD'] else ''}@{db['HOST'] or '127.0.0.1'}:" \
-              f"{db['PORT'] or 5432}/{db['NAME']}"
+    url = worker_database_url()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "ita_portal.settings", "DEBUG": "1", "DATABASE_URL": url,
            "TASKS_BACKEND": "django_tasks_db.DatabaseBackend", "MEDIA_ROOT": str(settings.MEDIA_ROOT),
            "LOG_LEVEL": "WARNING"}
