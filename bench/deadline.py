@@ -53,6 +53,7 @@ from django.db import transaction  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
+from load import NoRedirect  # noqa: E402
 from stack import Stack  # noqa: E402
 
 from measures.models import ProgressEntry, ProgressRound, Transition  # noqa: E402
@@ -107,7 +108,7 @@ class Browser:
         self.jar.set_cookie(Cookie(0, settings.SESSION_COOKIE_NAME, session_key, None, False, "127.0.0.1", False,
                                    False, "/", True, False, None, False, None, None, {}))
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
-        self.poster = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect)
+        self.poster = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), NoRedirect)
 
     def get(self, path) -> str:
         with self.opener.open(self.base + path, timeout=120) as response:
@@ -128,11 +129,6 @@ class Browser:
             if error.code == 302 and urllib.parse.urlsplit(location).path != then:
                 return f"302 to {location}"
             return error.code
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
 
 
 def token_of(page: str) -> str:

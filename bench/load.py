@@ -157,7 +157,9 @@ def run_wrk(url, seconds, connections, threads, env=None):
             "p50": p50 / 1000, "p95": p95 / 1000, "p99": p99 / 1000, "hits": hits / seen if seen else None}
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirect is an answer to look at, not to follow (bench/deadline.py uses it too)."""
+
     def redirect_request(self, *args, **kwargs):
         return None
 
@@ -174,7 +176,7 @@ def first_answer(base, path, env) -> tuple[int, str]:
     body = env.get("WRK_BODY", "").encode() if env.get("WRK_METHOD") == "POST" else None
     request = urllib.request.Request(base + path, data=body, headers=headers, method=env.get("WRK_METHOD", "GET"))
     try:
-        with urllib.request.build_opener(_NoRedirect).open(request, timeout=60) as response:
+        with urllib.request.build_opener(NoRedirect).open(request, timeout=60) as response:
             return response.status, ""
     except urllib.error.HTTPError as error:
         return error.code, error.headers.get("Location", "")

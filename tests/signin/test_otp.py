@@ -17,12 +17,6 @@ VERIFY = "/accounts/otp/"
 SETUP = "/app/security/setup/"
 
 
-@pytest.fixture
-def required(settings):
-    settings.OTP_REQUIRED = True
-    return settings
-
-
 def roleless(email=""):
     """An account that holds no role anywhere (a member removed from their body, say)."""
     from django.contrib.auth import get_user_model

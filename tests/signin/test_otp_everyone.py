@@ -19,12 +19,6 @@ APP_PAGES = sorted((name, method, path, data) for name, (method, path, data, _ex
                    if path.startswith("/app/") and name != "otp-setup")
 
 
-@pytest.fixture
-def required(settings):
-    settings.OTP_REQUIRED = True
-    return settings
-
-
 def sign_in(client, username):
     return client.post(LOGIN, {"username": username, "password": DEMO_PASSWORD})
 

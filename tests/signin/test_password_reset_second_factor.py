@@ -20,12 +20,6 @@ VERIFY = "/accounts/otp/"
 SETUP = "/app/security/setup/"
 
 
-@pytest.fixture
-def required(settings):
-    settings.OTP_REQUIRED = True
-    return settings
-
-
 def reset(client, username):
     """Open the e-mailed link and set a new password: the answer to the form."""
     person = user(username)

@@ -19,12 +19,6 @@ VERIFY = "/accounts/otp/"
 migration = importlib.import_module("signin.migrations.0001_hash_recovery_codes")
 
 
-@pytest.fixture
-def required(settings):
-    settings.OTP_REQUIRED = True
-    return settings
-
-
 def signed_in(username):
     client = Client()
     client.post("/accounts/login/", {"username": username, "password": DEMO_PASSWORD})
