@@ -34,6 +34,36 @@ def pytest_collection_modifyitems(items):
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
 
 
+TRANSACTIONAL = {"transactional_db", "live_server", "demo_db", "django_db_serialized_rollback"}
+_emptied = {"since": None}  # the last transactional test of this worker, if none restored since
+
+
+def _transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool(TRANSACTIONAL & set(getattr(item, "fixturenames", ()))) or bool(
+        marker and marker.kwargs.get("transaction"))
+
+
+def pytest_runtest_setup(item):
+    """pytest-django runs the tests in a transaction before the transactional ones, whose database
+    it empties after each; but with --dist worksteal a worker that ran a transactional test can
+    steal the other worker's queue and meet a test in a transaction again. That test gets the
+    demo back first (tests/demo.py restore), rather than an empty database."""
+    uses_database = "db" in getattr(item, "fixturenames", ()) or item.get_closest_marker("django_db")
+    if _emptied["since"] is None or _transactional(item) or not uses_database:
+        return
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
+        demo.restore()
+    _emptied["since"] = None
+
+
+def pytest_runtest_teardown(item):
+    if _transactional(item):
+        _emptied["since"] = item.nodeid
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with an empty cache (public pages are cached per body) and nothing kept in
