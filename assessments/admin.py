@@ -264,9 +264,30 @@ class AssessmentAdmin(admin.ModelAdmin):
     inlines = [ToolScoreInline, IndicatorScoreInline]
 
 
+class ScoreRowAdmin(admin.ModelAdmin):
+    """A figure edited on its own: its assessment gets a new ``updated_at``, under which the
+    evaluated result is kept (assessments/selectors.py ``kept_scorecard``). The assessment's own
+    page (with the tool and indicator inlines) saves the assessment, which does the same."""
+
+    list_display = ["assessment", "part", "score"]
+    list_select_related = ["assessment__org", "assessment__framework"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.touch_assessments([obj.assessment_id])
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        services.touch_assessments([obj.assessment_id])
+
+    def delete_queryset(self, request, queryset):
+        assessment_ids = set(queryset.values_list("assessment_id", flat=True))
+        super().delete_queryset(request, queryset)
+        services.touch_assessments(assessment_ids)
+
+
 for model in (GroupScore, ItemScore):
-    admin.site.register(model, list_display=["assessment", "part", "score"],
-                        list_select_related=["assessment__org", "assessment__framework"])
+    admin.site.register(model, ScoreRowAdmin)
 
 
 @admin.register(Membership)

@@ -6,7 +6,7 @@ converter answers 404 for any other year, so no page, plan or download exists fo
 The years are kept in each process. A change to any framework or its catalogue (tools,
 indicators, groups, items; admin, loader, restore) stores
 a new token in the shared cache; a process that sees another token reads the years again.
-In the steady state a request costs one cache read and no query. A missing token (the cache
+In the steady state a request costs one cache read (held for the rest of the request) and no query. A missing token (the cache
 was cleared or evicted it) keeps the years this process has and puts its token back.
 
 What a process keeps is a ``common.memo.Memo`` (tests clear every memo with one call). A change
@@ -77,6 +77,16 @@ def _today():
 def _current():
     if getattr(_thread, "uncommitted", False) and not _commit_pending():
         changed()  # rolled back: what was read inside that transaction must not be kept
+    held = getattr(_thread, "held", None)
+    if held is not None and _known.peek("current") is held:
+        return held  # read once in this request already (and not cleared since)
+    known = _read()
+    if getattr(_thread, "in_request", False):
+        _thread.held = known
+    return known
+
+
+def _read():
     token = cache.get(TOKEN_KEY)
     known = _known.peek("current")
     if known is not None and token in (None, known[0]):
@@ -102,6 +112,7 @@ def _load(token):
 def changed() -> None:
     """A framework was added, changed or removed: every process reads the years again."""
     _thread.uncommitted = False
+    _thread.held = None
     _known.clear()
     cache.set(TOKEN_KEY, uuid.uuid4().hex, None)
 
@@ -129,8 +140,23 @@ def token() -> str:
     return _current()[0]
 
 
+def _request_started(**kwargs) -> None:
+    """A request reads the token once (a page asks for it four times or more: the year in its
+    address, the catalogues, the years of plans) and holds it until it ends."""
+    _thread.held, _thread.in_request = None, True
+
+
+def _request_finished(**kwargs) -> None:
+    _thread.held, _thread.in_request = None, False
+
+
 def connect() -> None:
+    from django.core.signals import request_finished, request_started
+
     from assessments.models import Framework, Indicator, Item, ItemGroup, Tool
+
+    request_started.connect(_request_started, dispatch_uid="fiscal-years-request-started")
+    request_finished.connect(_request_finished, dispatch_uid="fiscal-years-request-finished")
 
     for model in (Framework, Tool, Indicator, ItemGroup, Item):
         post_save.connect(_framework_changed, sender=model, dispatch_uid=f"fiscal-years-save-{model.__name__}")

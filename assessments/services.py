@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, router, transaction
 from django.db.models import Max
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common import audit_actions, public_cache
@@ -628,6 +629,13 @@ class ScoresImported:
                  "และตรงกับที่บันทึกไว้แล้ว %(unchanged)s รายการ") % words
 
 
+def touch_assessments(assessment_ids) -> None:
+    """A new ``updated_at`` for assessments whose figures were written without saving the
+    assessment (bulk inserts, ``update()``): what is kept of an evaluated result is kept under
+    it (assessments/selectors.py ``kept_scorecard``)."""
+    Assessment.objects.filter(pk__in=list(assessment_ids)).update(updated_at=timezone.now())
+
+
 def _stored_scores(assessment_ids) -> dict[tuple, Decimal]:
     """{(assessment id, scope, target id, part): score} of the stored score rows, the second
     figure of an indicator under scope indicator_alt."""
@@ -753,6 +761,8 @@ def scores_import(*, rows: list[score_io.ScoreRow], actor=None, source: str = ""
                 _("คะแนน indicator_alt ต้องมีคะแนน indicator ของตัวชี้วัดเดียวกันอยู่แล้วหรืออยู่ในไฟล์เดียวกัน")
             ])
 
+    touch_assessments({obj.assessment_id for objects in score_objects.values() for obj in objects}
+                      | {assessment_id for assessment_id, _indicator, _part in alts})
     orgs = {row.org.pk: row.org for row in rows}
     for org_id, counts in kinds.items():
         if not (counts[NEW] or counts[CHANGED]):
@@ -854,6 +864,8 @@ def score_set(*, org: Organization, fiscal_year: int, scope: str, code: str = ""
         model, target = SCORE_MODELS[row.scope]
         model.objects.update_or_create(assessment=assessment, part=row.part, **{target: row.target},
                                        defaults={"score": row.value})
+    if row.scope not in HEADER_SCOPES:
+        touch_assessments([assessment.pk])
     words = {"figure": _figure_words(row), "year": fiscal_year, "org": org.name,
              "before": _shown_value(before), "after": _shown_value(row.value)}
     summary = (_("บันทึก%(figure)s ปี %(year)s ของ%(org)s: %(after)s") if kind == NEW else
@@ -900,6 +912,8 @@ def score_remove(*, org: Organization, fiscal_year: int, scope: str, code: str =
         model.objects.filter(assessment=assessment, part=row.part, **{target: row.target}).delete()
     if row.scope in HEADER_SCOPES:
         assessment.save()
+    else:
+        touch_assessments([assessment.pk])
     emptied = _is_empty(assessment)
     if emptied:  # the year's last figure: the body was not assessed that year, as far as the portal knows
         assessment.delete()

@@ -76,6 +76,12 @@ def bump_all() -> None:
     _incr(ALL)
 
 
+def admin_generation() -> int:
+    """How many admin changes there have been (``bump_all``): a key part for what is kept of
+    data an admin may edit (Django's admin writes models directly, not through the services)."""
+    return cache.get(ALL, 0)
+
+
 def area_version(province_ids, slugs) -> str:
     """One string that changes whenever any body of these provinces (or these bodies) changes."""
     keys = [ALL] + [f"provver:{p}" for p in sorted(province_ids)] + [_version_key(s) for s in sorted(slugs)]

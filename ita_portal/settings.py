@@ -191,7 +191,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Cache: Redis when REDIS_URL is set (shared by every app process), else per process.
 REDIS_URL = env_str("REDIS_URL", "")
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+CACHES = {"default": {"BACKEND": "common.redis_cache.RedisCache", "LOCATION": REDIS_URL}
           if REDIS_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Anonymous public pages and downloads are cached this long at most (common/public_cache.py).
 PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 300)
@@ -297,6 +297,11 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# Sessions are read from the shared cache and written through to the database (every signed-in
+# request reads its session; a query less on each): only with Redis, which every process shares
+# (a per-process cache would keep a signed-out session alive in the other processes).
+SESSION_ENGINE = ("django.contrib.sessions.backends.cached_db" if REDIS_URL
+                  else "django.contrib.sessions.backends.db")
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

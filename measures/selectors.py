@@ -3,13 +3,14 @@
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Count, Max, Q
 from django.utils.translation import gettext
 
 from assessments import fiscal_years
 from assessments import selectors as assessment_selectors
 from assessments.models import Framework
-from common import thai
+from common import public_cache, thai
 
 from .models import EDITABLE_STATUSES, Measure, MeasurePlan, ProgressEntry, ProgressRound, Status, Transition
 
@@ -29,11 +30,37 @@ def plan_framework(plan) -> Framework | None:
 def plan_scorecard(plan):
     if not plan.based_on_id:
         return None
-    return assessment_selectors.scorecards([plan.based_on])[0]
+    return assessment_selectors.kept_scorecard(plan.based_on)
 
 
 def plan_measures(plan) -> list[Measure]:
     return list(plan.measures.prefetch_related("responsible_units", "indicators").order_by("order", "pk"))
+
+
+KEPT_MEASURES_SECONDS = 60 * 60
+
+
+def kept_plan_measures(plan) -> list[Measure]:
+    """``plan_measures`` for the plan page, kept in the shared cache while they stay as they are.
+
+    The page is built again after every write of the body (on deadline day, every progress save),
+    but a progress save does not change the measures. Every service that changes a plan's
+    measures, their order, units or indicators gives the plan a new ``updated_at``
+    (services._measures_changed); an admin change moves the admin generation (Django's admin
+    writes the models directly: a measure, a unit renamed); a framework change moves the
+    frameworks' token (an indicator's name). The key holds all three, so kept measures are never
+    out of date; a key of a transaction rolled back is never asked for again."""
+    key = (f"plan-measures:{plan.pk}:{plan.updated_at.isoformat()}:{fiscal_years.token()}:"
+           f"{public_cache.admin_generation()}")
+    measures = cache.get(key)
+    if measures is None:
+        measures = plan_measures(plan)
+        for measure in measures:
+            measure._state.fields_cache.pop("plan", None)  # kept without the plan, given back below
+        cache.set(key, measures, KEPT_MEASURES_SECONDS)
+    for measure in measures:
+        measure._state.fields_cache["plan"] = plan  # this request's plan (its status, its version)
+    return measures
 
 
 @dataclass(frozen=True)
@@ -75,8 +102,12 @@ def report_measures_from(approval_snapshot, live_measures) -> list[MeasureText]:
 
 
 def load_plan(org, fiscal_year) -> MeasurePlan | None:
-    return MeasurePlan.objects.select_related("org", "org__province", "based_on", "based_on__framework").filter(
+    """The body's plan of the year, its ``org`` the one given (loaded already, with its province)."""
+    plan = MeasurePlan.objects.select_related("based_on", "based_on__framework").filter(
         org=org, fiscal_year=fiscal_year).first()
+    if plan is not None:
+        plan.org = org
+    return plan
 
 
 def document_history(plan, progress_round=None):

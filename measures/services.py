@@ -312,6 +312,13 @@ MEASURE_FIELDS = ["title", "guideline", "analysis", "steps", "period_start", "pe
                   "period_text", "monitoring_rounds", "target", "budget", "record_url"]
 
 
+def _measures_changed(plan) -> None:
+    """The plan's measures changed (their words, order, units or indicators): the plan gets a new
+    ``updated_at``, under which the plan page keeps its measures (selectors.kept_plan_measures)."""
+    plan.updated_at = timezone.now()
+    MeasurePlan.objects.filter(pk=plan.pk).update(updated_at=plan.updated_at)
+
+
 @transaction.atomic
 def measure_save(*, plan, actor, data: dict, measure=None, expected_version=None, create_token=None) -> Measure:
     """Create (measure=None) or update a measure from cleaned form data. A create with the
@@ -350,6 +357,7 @@ def measure_save(*, plan, actor, data: dict, measure=None, expected_version=None
         measure.responsible_units.set(units)
     if "indicators" in data:
         measure.indicators.set(data["indicators"])
+    _measures_changed(plan)
     summary = _("เพิ่มมาตรการ “%(t)s”") if action == MeasureAction.MEASURE_CREATE else _("แก้ไขมาตรการ “%(t)s”")
     audit(actor=actor, action=action, org=plan.org, summary=summary % {"t": measure.title[:120]},
           detail={"plan": plan.pk, "measure": measure.pk})
@@ -363,6 +371,7 @@ def measure_delete(*, measure, actor) -> None:
     title = measure.title
     measure._history_user = actor
     measure.delete()
+    _measures_changed(plan)
     audit(actor=actor, action=MeasureAction.MEASURE_DELETE, org=plan.org,
           summary=_("ลบมาตรการ “%(t)s”") % {"t": title[:120]}, detail={"plan": plan.pk})
 
@@ -380,6 +389,7 @@ def measure_move(*, measure, actor, direction: str) -> None:
     for position, item in enumerate(ordered, start=1):
         if item.order != position:
             Measure.objects.filter(pk=item.pk).update(order=position)
+    _measures_changed(plan)
     audit(actor=actor, action=MeasureAction.MEASURE_MOVE, org=plan.org,
           summary=_("จัดลำดับมาตรการ “%(t)s”") % {"t": measure.title[:120]},
           detail={"plan": plan.pk, "measure": measure.pk, "direction": direction})
@@ -454,6 +464,7 @@ def measure_copy_from_library(*, plan, indicator, source: dict, actor, create_to
     measure.save()
     if indicator is not None:
         measure.indicators.set([indicator])
+    _measures_changed(plan)
     audit(actor=actor, action=MeasureAction.MEASURE_CREATE, org=plan.org,
           summary=_("คัดลอกมาตรการ “%(t)s” จากมาตรการของ%(org)s ปีงบประมาณ %(fy)s") % {
               "t": measure.title[:100], "org": measure.source_org_name, "fy": source_year},

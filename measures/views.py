@@ -174,7 +174,7 @@ def _plan_detail(request, access, fy):
             # A year already over is most likely entered from documents published back then.
             "past_year": fy < fiscal_year_of(timezone.localdate()),
         }, status=404 if not access.can_edit else 200)
-    measures = selectors.plan_measures(plan)
+    measures = selectors.kept_plan_measures(plan)
     scorecard = selectors.plan_scorecard(plan)
     findings = checks.plan_findings(plan, measures, scorecard)
     rounds = selectors.plan_rounds(plan)

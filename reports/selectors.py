@@ -15,7 +15,7 @@ from .models import PublishedDocument
 
 def published_by_year(org, fiscal_year=None) -> dict[int, dict[str, list[PublishedDocument]]]:
     """{year: {doc: [versions, newest first]}} for a body (one query, no file contents)."""
-    documents = PublishedDocument.objects.filter(org=org).defer("snapshot").order_by("fiscal_year", "doc",
+    documents = PublishedDocument.objects.filter(org_id=org.pk).defer("snapshot").order_by("fiscal_year", "doc",
                                                                                       "-version")
     if fiscal_year is not None:
         documents = documents.filter(fiscal_year=fiscal_year)

@@ -1,6 +1,8 @@
-"""The review status badge, as a filter (an include per table cell is too slow for 300 rows)."""
+"""The review status badge, as a filter (an include per table cell is too slow for 300 rows), and
+the year picker's addresses."""
 
 from django import template
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -25,3 +27,15 @@ def _badge(status):
     if not status:
         return format_html('<span class="badge text-bg-light">{}</span>', _("ยังไม่เริ่ม"))
     return format_html('<span class="badge status-{}">{}</span>', status, SHORT.get(status, status))
+
+
+@register.simple_tag
+def plan_year_links(org, years):
+    """[(year, the address of the body's plan of that year)] for the year picker: one ``reverse``
+    and the year put in its place (the picker is on the editor's busiest page; a ``{% url %}``
+    per year was a twentieth of the page's work)."""
+    years = list(years)
+    if not years:
+        return []
+    head, tail = reverse("plan-detail", args=[org.slug, years[0]]).rsplit(f"/{years[0]}/", 1)
+    return [(year, f"{head}/{year}/{tail}") for year in years]
