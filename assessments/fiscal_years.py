@@ -6,8 +6,9 @@ converter answers 404 for any other year, so no page, plan or download exists fo
 The years are kept in each process. A change to any framework or its catalogue (tools,
 indicators, groups, items; admin, loader, restore) stores
 a new token in the shared cache; a process that sees another token reads the years again.
-In the steady state a request costs one cache read (held for the rest of the request) and no query. A missing token (the cache
-was cleared or evicted it) keeps the years this process has and puts its token back.
+In the steady state a request costs one cache read (held for the rest of the request) and no
+query. A missing token (the cache was cleared or evicted it) keeps the years this process has and
+puts its token back.
 
 What a process keeps is a ``common.memo.Memo`` (tests clear every memo with one call). A change
 made in a transaction that is then rolled back is noticed at this thread's next read (the

@@ -117,7 +117,7 @@ def scorecards(assessments: list[Assessment]) -> list[Scorecard]:
 # A body's result as the plan page shows it on every request (on deadline day, thousands a
 # minute). An evaluation depends only on the assessment's row, its figures and the frameworks;
 # every write of a figure gives its assessment a new ``updated_at`` (assessments/services.py
-# ``touch_assessments``, and assessments/signals.py for the admin), so a result kept under
+# ``touch_assessments``, and assessments/admin.py ``ScoreRowAdmin`` for the admin), so a result kept under
 # (assessment, updated_at, the frameworks' token) is never out of date, and one read inside a
 # transaction that is rolled back is kept under a key nothing will ask for again.
 _kept_results = Memo("evaluated results", max_size=2000)
@@ -126,8 +126,12 @@ _kept_results = Memo("evaluated results", max_size=2000)
 def kept_scorecard(assessment: Assessment) -> Scorecard:
     """``scorecards([assessment])[0]`` (framework already selected), evaluated once per process
     for each state of the assessment: no query in the steady state."""
-    framework = frameworks_with_catalogue([assessment.framework_id])[assessment.framework_id]
+    # The key first: outside a request the token is not held, and a catalogue read after it can
+    # only be newer (kept under an older key, which is harmless), never older.
     key = (assessment.pk, assessment.updated_at, fiscal_years.token())
+    framework = frameworks_with_catalogue([assessment.framework_id])[assessment.framework_id]
+    if not Assessment.framework.is_cached(assessment):
+        assessment.framework = framework  # the catalogue's (read-only) rather than a query for it
     result = _kept_results.peek(key)
     if result is None:
         result = scoring.evaluate(framework, published_scores([assessment])[assessment.pk])

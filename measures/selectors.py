@@ -40,7 +40,13 @@ def plan_measures(plan) -> list[Measure]:
 KEPT_MEASURES_SECONDS = 60 * 60
 
 
-def kept_plan_measures(plan) -> list[Measure]:
+def plan_measures_state(plan) -> str:
+    """A string that changes whenever anything of the plan's measures may have changed (see
+    ``kept_plan_measures``): the plan's ``updated_at``, the frameworks' token, the admin generation."""
+    return f"{plan.pk}:{plan.updated_at.isoformat()}:{fiscal_years.token()}:{public_cache.admin_generation()}"
+
+
+def kept_plan_measures(plan, *, state=None) -> list[Measure]:
     """``plan_measures`` for the plan page, kept in the shared cache while they stay as they are.
 
     The page is built again after every write of the body (on deadline day, every progress save),
@@ -50,8 +56,7 @@ def kept_plan_measures(plan) -> list[Measure]:
     writes the models directly: a measure, a unit renamed); a framework change moves the
     frameworks' token (an indicator's name). The key holds all three, so kept measures are never
     out of date; a key of a transaction rolled back is never asked for again."""
-    key = (f"plan-measures:{plan.pk}:{plan.updated_at.isoformat()}:{fiscal_years.token()}:"
-           f"{public_cache.admin_generation()}")
+    key = "plan-measures:" + (state or plan_measures_state(plan))
     measures = cache.get(key)
     if measures is None:
         measures = plan_measures(plan)
@@ -102,9 +107,9 @@ def report_measures_from(approval_snapshot, live_measures) -> list[MeasureText]:
 
 
 def load_plan(org, fiscal_year) -> MeasurePlan | None:
-    """The body's plan of the year, its ``org`` the one given (loaded already, with its province)."""
-    plan = MeasurePlan.objects.select_related("based_on", "based_on__framework").filter(
-        org=org, fiscal_year=fiscal_year).first()
+    """The body's plan of the year, its ``org`` the one given (loaded already, with its province),
+    with the assessment it answers (whose framework comes from the catalogue: plan_scorecard)."""
+    plan = MeasurePlan.objects.select_related("based_on").filter(org_id=org.pk, fiscal_year=fiscal_year).first()
     if plan is not None:
         plan.org = org
     return plan

@@ -174,7 +174,8 @@ def _plan_detail(request, access, fy):
             # A year already over is most likely entered from documents published back then.
             "past_year": fy < fiscal_year_of(timezone.localdate()),
         }, status=404 if not access.can_edit else 200)
-    measures = selectors.kept_plan_measures(plan)
+    measures_state = selectors.plan_measures_state(plan)
+    measures = selectors.kept_plan_measures(plan, state=measures_state)
     scorecard = selectors.plan_scorecard(plan)
     findings = checks.plan_findings(plan, measures, scorecard)
     rounds = selectors.plan_rounds(plan)
@@ -190,7 +191,7 @@ def _plan_detail(request, access, fy):
         "rounds": rounds, "rounds_in_review": rounds_in_review,
         "measures_open": measures_open,
         "measure_cards": cards.measure_cards(request, measures, org=access.org, plan=plan,
-                                             measures_open=measures_open),
+                                             measures_open=measures_open, state=measures_state),
         "history": history, "confirmed_gaps": selectors.confirmed_gaps(history), "plan_years": years,
         "past_year": fy < fiscal_year_of(timezone.localdate()),
         "returned": selectors.latest_return(plan) if plan.status == Status.RETURNED else None,

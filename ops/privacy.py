@@ -6,6 +6,9 @@ person links one for notifications, their LINE user ID. Erasing keeps the accoun
 point to it) but removes everything that identifies the person; published documents are official
 records and stay exactly as published."""
 
+from importlib import import_module
+
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
@@ -76,9 +79,10 @@ def erase_personal_data(*, user, actor) -> None:
     library.person_erased(former_names)  # the measure library no longer finds a measure by their name
     for model in (AccessAttempt, AccessLog, AccessFailureLog):
         model.objects.filter(username=old_username).delete()
+    store = import_module(settings.SESSION_ENGINE).SessionStore
     for session in Session.objects.all().iterator():
         if session.get_decoded().get("_auth_user_id") == str(user.pk):
-            session.delete()
+            store(session_key=session.session_key).delete()  # the row, and its copy in the cache (cached_db)
     audit(actor=actor, action=OpsAction.PRIVACY_ERASE,
           summary=_("ลบข้อมูลส่วนบุคคลของผู้ใช้หมายเลข %(pk)s") % {"pk": user.pk},
           detail={"user": user.pk})

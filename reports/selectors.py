@@ -1,12 +1,16 @@
 """Reads for the public pages: published documents only, a fixed number of queries."""
 
+import uuid
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Subquery
 
+from assessments import fiscal_years
 from assessments import selectors as assessment_selectors
 from assessments.models import Assessment, Organization
+from common import public_cache
 from common.thai import to_arabic_digits
 
 from .documents import OPEN_DATA_FIELDS, ROUND_DOCS, Doc, ita_answers, ita_items
@@ -26,6 +30,38 @@ def published_by_year(org, fiscal_year=None) -> dict[int, dict[str, list[Publish
         document.ita_items = ita_items(document.doc, document.fiscal_year, answers)  # the ITA items it answers
         result[document.fiscal_year][document.doc].append(document)
     return {year: dict(docs) for year, docs in result.items()}
+
+
+# The staff pages of a plan and its rounds list the body's published versions on every request
+# (the editor's busiest pages). A body's published set changes only when one of its documents is
+# published (services._adopt, after commit) or an admin changes the rows (the admin generation,
+# also moved by a restore); the frameworks' token covers the ITA items each version answers.
+PUBLISHED_TOKEN = "published-token:{org_id}"
+KEPT_PUBLISHED_SECONDS = 60 * 60
+
+
+def published_changed(org_id: int) -> None:
+    """A document of the body was published: what is kept of its published versions is stale
+    (a new random token: a token evicted from the cache and made again can never be an old one)."""
+    cache.set(PUBLISHED_TOKEN.format(org_id=org_id), uuid.uuid4().hex, None)
+
+
+def kept_published_by_year(org, fiscal_year) -> dict[int, dict[str, list[PublishedDocument]]]:
+    """``published_by_year(org, fiscal_year)``, kept in the shared cache until the body publishes
+    again: no query in the steady state."""
+    token_key = PUBLISHED_TOKEN.format(org_id=org.pk)
+    found = cache.get_many([token_key, public_cache.ALL])
+    token = found.get(token_key)
+    if token is None:
+        cache.add(token_key, uuid.uuid4().hex, None)
+        token = cache.get(token_key)
+    key = f"published:{org.pk}:{fiscal_year}:{token}:{found.get(public_cache.ALL, 0)}:{fiscal_years.token()}"
+    kept = cache.get(key) if token is not None else None
+    if kept is None:
+        kept = published_by_year(org, fiscal_year)
+        if token is not None:
+            cache.set(key, kept, KEPT_PUBLISHED_SECONDS)
+    return kept
 
 
 def ordered_docs(docs: dict[str, list]) -> list[tuple[str, list]]:

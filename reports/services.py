@@ -21,7 +21,7 @@ from measures.models import Transition
 from notifications import services as notification_services
 from people.names import signing_name
 
-from . import builders, documents, files, render
+from . import builders, documents, files, render, selectors
 from .audit_actions import ReportAction
 from .models import Doc, LogoImage, PublishedDocument, ReportSettings, RepublishJob, SignatureImage, UserSignature
 
@@ -211,6 +211,7 @@ def _adopt(rendered: Rendered, *, actor) -> PublishedDocument:
     rendered.stored = files.adopt(rendered.pending, document.file.field.generate_filename(document, "document.pdf"))
     document.file.name = rendered.stored
     document.save()
+    transaction.on_commit(lambda: selectors.published_changed(org.pk))  # the staff pages' kept list
     # What shows the latest version (the measure library: library/apps.py) follows in the same transaction.
     for hook in version_hooks:
         hook(document, rendered.measures)

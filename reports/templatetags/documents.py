@@ -28,13 +28,14 @@ def workflow_documents(plan, progress_round=None):
 @register.simple_tag
 def staff_published(plan, progress_round=None):
     """The published versions of this plan's documents (or this round's report), for its staff
-    page: [(doc, [versions, newest first])], in the registry's order (one query)."""
+    page: [(doc, [versions, newest first])], in the registry's order (kept until the body
+    publishes again: selectors.kept_published_by_year)."""
     from reports import selectors
 
     progress_round = progress_round or None
     wanted = ({documents.round_doc(progress_round.months)} if progress_round is not None
               else {kind.doc for kind in documents.REGISTRY.values() if kind.months is None})
-    docs = selectors.published_by_year(plan.org, plan.fiscal_year).get(plan.fiscal_year, {})
+    docs = selectors.kept_published_by_year(plan.org, plan.fiscal_year).get(plan.fiscal_year, {})
     return [(doc, versions) for doc, versions in selectors.ordered_docs(docs) if doc in wanted]
 
 

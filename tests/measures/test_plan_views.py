@@ -1,13 +1,12 @@
 """The plan page, the measure form and the analysis page."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from assessments.models import Organization
 from measures import services
 from measures.models import Measure, MeasurePlan
 from tests.factories import ANGTHONG, APPROVER, DONGKHWANG_EDITOR, EDITOR, build_plan, login, user
+from tests.queries import cold_page_queries
 
 
 @pytest.fixture
@@ -15,11 +14,6 @@ def org(db):
     return Organization.objects.get(slug=ANGTHONG)
 
 
-def queries(client, url):
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
 
 
 def test_the_plan_page_lists_measures_with_indicator_steps_units_and_rounds(client, org):
@@ -45,12 +39,12 @@ def test_the_plan_page_runs_the_same_queries_with_5_or_50_measures(client, org):
     login(client, EDITOR)
     plan = build_plan(org, 2570, measures=5)
     url = f"/app/orgs/{ANGTHONG}/2570/plan/"
-    five = queries(client, url)
+    five = cold_page_queries(client, url)
     for n in range(45):
         services.measure_save(plan=plan, actor=user(EDITOR), data={
             "title": f"เพิ่ม {n}", "steps": "ก", "new_units": ["กองช่าง"], "responsible_units": []})
     assert plan.measures.count() == 50
-    assert queries(client, url) == five
+    assert cold_page_queries(client, url) == five
 
 
 def test_an_editor_adds_a_measure_through_the_form(client, org):

@@ -2,13 +2,12 @@
 the round page, one comment box after the content, and on a resubmission what changed since the return."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from assessments.models import Organization
 from measures import services
 from measures.models import Measure
 from tests.factories import ANGTHONG, APPROVER, EDITOR, SUPERVISOR, build_plan, login, user
+from tests.queries import cold_page_queries
 
 ROUND = f"/app/orgs/{ANGTHONG}/2570/rounds/6/"
 PLAN = f"/app/orgs/{ANGTHONG}/2570/plan/"
@@ -125,12 +124,8 @@ def test_the_round_page_reads_the_same_number_of_queries_for_5_or_50_measures_wi
     move(plan, "submit", round6)
     login(client, APPROVER)
 
-    def count():
-        with CaptureQueriesContext(connection) as ctx:
-            assert client.get(ROUND).status_code == 200
-        return len(ctx.captured_queries)
 
-    three = count()
+    three = cold_page_queries(client, ROUND)
     move(plan, "return", round6, comment="แก้อีก")
     editor = user(EDITOR)
     for n in range(47):
@@ -139,4 +134,4 @@ def test_the_round_page_reads_the_same_number_of_queries_for_5_or_50_measures_wi
         services.evidence_add(progress_round=round6, measure=measure, actor=editor, url=f"https://e.go.th/{n}")
     move(plan, "submit", round6)
     assert "ม46" in client.get(ROUND).content.decode().split('data-testid="revisions"')[1]
-    assert count() == three
+    assert cold_page_queries(client, ROUND) == three

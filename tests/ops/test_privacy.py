@@ -4,6 +4,8 @@ import hashlib
 import json
 
 from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
+from django.test import Client
 
 from reports.models import PublishedDocument
 from tests.factories import ADMIN, DEMO_PASSWORD, OTHER_APPROVER, login
@@ -60,3 +62,20 @@ def test_erasing_a_person_removes_their_signature_and_the_export_lists_it(client
     assert privacy.personal_data(person)["signature"][0]["name"] == "นายทดสอบ ลงนาม"
     privacy.erase_personal_data(user=person, actor=user(ADMIN))
     assert not UserSignature.objects.filter(user=person).exists()
+
+
+def test_erasing_ends_the_persons_sessions_in_the_cache_too(client, db, settings):
+    """With sessions read from the cache (cached_db, as in production with Redis), erasing removes
+    each session's copy in the cache as well as its row."""
+    from django.core.cache import cache
+
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    theirs = Client()
+    login(theirs, OTHER_APPROVER)
+    key = theirs.session.session_key
+    assert cache.get(f"django.contrib.sessions.cached_db{key}") is not None
+    login(client, ADMIN)
+    target = get_user_model().objects.get(username=OTHER_APPROVER)
+    client.post("/admin/auth/user/", {"action": "erase_personal_data", "_selected_action": [target.pk]})
+    assert cache.get(f"django.contrib.sessions.cached_db{key}") is None
+    assert not Session.objects.filter(session_key=key).exists()

@@ -272,11 +272,11 @@ def test_the_status_and_a_kept_preview_cost_the_same_queries_whatever_the_plan(
     login(client, EDITOR)
     client.get(PREVIEW)
     row = PreviewRender.objects.get()
-    # The session, the user, whether they have a second factor, the body, their roles (two), the plan,
+    # The session, the user, whether they have a second factor, the body, their roles (one), the plan,
     # the render (without the context it keeps for the worker).
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         assert client.get(status_url(row)).status_code == 200
     run_worker(monkeypatch)
     client.get(PREVIEW)  # the first read marks the row read
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(13):
         assert client.get(PREVIEW).status_code == 200
