@@ -29,6 +29,11 @@ limit_request_field_size = int(os.environ.get("WEB_LIMIT_REQUEST_FIELD_SIZE", "1
 def when_ready(server):
     """In the master, after the application is loaded and before the first worker is forked:
     build what every worker would otherwise build on its first request (common/warm.py)."""
+    import gc
+
     from common.warm import warm
 
     server.log.info("warm: %s", warm())
+    # What the master built (the Thai dictionaries alone are a million objects) is never garbage:
+    # out of the collector's sight, a worker's collections do not walk it, nor copy its pages.
+    gc.freeze()

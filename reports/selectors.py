@@ -46,21 +46,29 @@ def published_changed(org_id: int) -> None:
     cache.set(PUBLISHED_TOKEN.format(org_id=org_id), uuid.uuid4().hex, None)
 
 
-def kept_published_by_year(org, fiscal_year) -> dict[int, dict[str, list[PublishedDocument]]]:
-    """``published_by_year(org, fiscal_year)``, kept in the shared cache until the body publishes
-    again: no query in the steady state."""
+def published_state(org, fiscal_year) -> str | None:
+    """A string that changes whenever the body's published versions of the year may have (None
+    when the cache cannot keep a token: then nothing is kept)."""
     token_key = PUBLISHED_TOKEN.format(org_id=org.pk)
     found = cache.get_many([token_key, public_cache.ALL])
     token = found.get(token_key)
     if token is None:
         cache.add(token_key, uuid.uuid4().hex, None)
         token = cache.get(token_key)
-    key = f"published:{org.pk}:{fiscal_year}:{token}:{found.get(public_cache.ALL, 0)}:{fiscal_years.token()}"
-    kept = cache.get(key) if token is not None else None
+    if token is None:
+        return None
+    return f"{org.pk}:{fiscal_year}:{token}:{found.get(public_cache.ALL, 0)}:{fiscal_years.token()}"
+
+
+def kept_published_by_year(org, fiscal_year, *, state=None) -> dict[int, dict[str, list[PublishedDocument]]]:
+    """``published_by_year(org, fiscal_year)``, kept in the shared cache until the body publishes
+    again: no query in the steady state."""
+    state = state or published_state(org, fiscal_year)
+    kept = cache.get("published:" + state) if state else None
     if kept is None:
         kept = published_by_year(org, fiscal_year)
-        if token is not None:
-            cache.set(key, kept, KEPT_PUBLISHED_SECONDS)
+        if state:
+            cache.set("published:" + state, kept, KEPT_PUBLISHED_SECONDS)
     return kept
 
 

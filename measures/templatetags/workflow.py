@@ -3,7 +3,8 @@ the year picker's addresses."""
 
 from django import template
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -39,3 +40,12 @@ def plan_year_links(org, years):
         return []
     head, tail = reverse("plan-detail", args=[org.slug, years[0]]).rsplit(f"/{years[0]}/", 1)
     return [(year, f"{head}/{year}/{tail}") for year in years]
+
+
+@register.simple_tag
+def plan_year_items(org, years, selected=None):
+    """The year picker's items (``<li>`` each, the selected year marked), built here rather than by
+    a template loop: a loop of eight years was a twentieth of the plan page's work."""
+    return format_html_join("", '<li class="page-item{}"><a class="page-link" href="{}"{}>{}</a></li>', (
+        (" active" if year == selected else "", link, mark_safe(' aria-current="page"') if year == selected else "",  # noqa: S308  # nosec B308 B703: a constant
+         str(year)) for year, link in plan_year_links(org, years)))
