@@ -4,7 +4,11 @@ import multiprocessing
 import os
 
 bind = os.environ.get("BIND", "127.0.0.1:8001")
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+# One sync worker per core: the pages are CPU-bound (the database and Redis answer in well under a
+# millisecond here), and more workers than cores only share the same cores and thrash their caches:
+# on 2 cores bench/load.py's editor plan page served 95-101 pages/s with 2 workers, 82 with 5 and
+# 94 with 3; the library's rows were faster with 2 as well (docs/DEPLOYMENT.md).
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
 threads = int(os.environ.get("WEB_THREADS", "1"))
 worker_class = "gthread" if threads > 1 else "sync"
 timeout = int(os.environ.get("WEB_TIMEOUT", "60"))
