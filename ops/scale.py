@@ -12,6 +12,7 @@ import hashlib
 import multiprocessing
 import os
 import random
+import signal
 import time
 from decimal import Decimal
 
@@ -333,11 +334,19 @@ def _publish_some(orgs, plan_year, by_name, workers=1) -> tuple[int, int, list[f
         connections.close_all()
         for cache in caches.all(initialized_only=True):
             cache.close()
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with multiprocessing.get_context("fork").Pool(workers, initializer=_default_signals) as pool:
             done = pool.starmap(_publish_chunk, jobs)
     else:
         done = [_publish_chunk(*job) for job in jobs]
     return sum(count for count, _spent in done), workers, [sum(spent[n] for _count, spent in done) for n in range(3)]
+
+
+def _default_signals() -> None:
+    """In each forked worker: SIGTERM and SIGINT end it, whatever handler the parent had set (a
+    db_worker run in the same process sets its own, and the pool's terminate() then waited for
+    ever on a worker that would not end)."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _stored_file(org, plan_year, doc, rendered) -> str:

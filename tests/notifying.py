@@ -3,6 +3,7 @@ queue (the test settings run tasks at once; these tests use the real queue and w
 running the real django_tasks_db worker, in this process or as separate processes."""
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -38,7 +39,12 @@ def run_worker(monkeypatch):
     from django_tasks_db.management.commands import db_worker
 
     monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--interval", "0", verbosity=0)
+    kept = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+    try:
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--interval", "0", verbosity=0)
+    finally:  # the worker sets its own handlers: a later test's forked process must end on SIGTERM
+        for number, handler in kept.items():
+            signal.signal(number, handler)
 
 
 def worker_database_url() -> str:

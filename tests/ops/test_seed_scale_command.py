@@ -4,6 +4,7 @@ and the measure library's rows of what it published."""
 
 import io
 import json
+import signal
 
 import pytest
 from django.conf import settings
@@ -68,9 +69,14 @@ def test_each_published_snapshot_is_what_builders_build_gives_for_its_plan():
 @pytest.mark.django_db(transaction=True)
 def test_worker_processes_publish_the_same_documents(demo_db, monkeypatch):
     monkeypatch.setattr(scale, "PUBLISH_CHUNK", 2)  # three chunks over two processes
-
-    call_command("seed_scale", "--bodies", "8", "--years", "1", "--published", "6", "--workers", "2",
-                 stdout=io.StringIO())
+    # A handler of this process's own that does not end it (a db_worker run here earlier sets one):
+    # the pool's workers still end on its SIGTERM (the pool waited for ever before).
+    kept = signal.signal(signal.SIGTERM, lambda *_args: None)
+    try:
+        call_command("seed_scale", "--bodies", "8", "--years", "1", "--published", "6", "--workers", "2",
+                     stdout=io.StringIO())
+    finally:
+        signal.signal(signal.SIGTERM, kept)
 
     documents = list(seeded_documents())
     assert len(documents) == 6 + 2  # and the 6-month reports of the first and the fourth
