@@ -7,9 +7,9 @@ the language and the template's own version), so a kept card can never be out of
 change gives another key, and an unused key simply expires. The CSRF token of the card's
 forms is not kept: the card is stored with a placeholder, filled for each request.
 
-The plan page passes the state of its kept measures (selectors.plan_measures_state, which
-changes whenever any of them may have): the list of cards is then kept whole under it, read in
-one step without a digest per measure.
+The list of cards is also kept whole under the state of the plan's kept measures
+(selectors.plan_measures_state, which changes whenever any of them may have), read in one step
+without a digest per measure.
 """
 
 import hashlib
@@ -35,21 +35,18 @@ def _content(measure, *, number, first, last, measures_open, slug, fiscal_year) 
             [u.name for u in measure.responsible_units.all()])
 
 
-def measure_cards(request, measures, *, org, plan, measures_open, state=None) -> list:
+def measure_cards(request, measures, *, org, plan, measures_open, state) -> list:
     """The cards of ``measures`` (loaded with their indicators and units), in order, as HTML.
 
-    ``state`` (selectors.plan_measures_state, when the measures are the plan's kept ones) names
-    the measures' state: the whole list of cards is then kept under it and read in one step,
-    without a digest of each measure."""
-    if state is not None:
-        key = "cards:" + hashlib.sha256(repr((TEMPLATE_VERSION, get_language(), org.slug, plan.fiscal_year,
-                                              measures_open, state)).encode()).hexdigest()[:40]
-        cards = cache.get(key)
-        if cards is None:
-            cards = _cards(measures, org=org, plan=plan, measures_open=measures_open)
-            cache.set(key, cards, KEEP_SECONDS)
-    else:
+    ``state`` (selectors.plan_measures_state) names the state of the plan's kept measures: the
+    whole list of cards is kept under it and read in one step; after a change, the cards are
+    found one by one by their content (``_cards``), so only the changed ones are rendered."""
+    key = "cards:" + hashlib.sha256(repr((TEMPLATE_VERSION, get_language(), org.slug, plan.fiscal_year,
+                                          measures_open, state)).encode()).hexdigest()[:40]
+    cards = cache.get(key)
+    if cards is None:
         cards = _cards(measures, org=org, plan=plan, measures_open=measures_open)
+        cache.set(key, cards, KEEP_SECONDS)
     token = get_token(request) if measures_open else ""
     return [mark_safe(html.replace(PLACEHOLDER, token)) for html in cards]  # noqa: S308  # nosec B308 B703: rendered by the template, escaped there
 
